@@ -1,0 +1,47 @@
+use super::dto::{AuditEntry, AuditQuery};
+use super::service::{self, AuditFilter};
+use crate::http::{ApiResult, AuthUser, Page, PageParams, Problem};
+use crate::state::AppState;
+use actix_web::{HttpResponse, get, web};
+use entity::enums::Role;
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list_audit_log);
+}
+
+/// List audit-log entries, newest first.
+///
+/// Every create, update, delete and action is recorded with its actor, object, time and the
+/// names of the changed fields. Admins only.
+#[utoipa::path(
+    tag = "audit",
+    operation_id = "listAuditLog",
+    params(AuditQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of entries", body = Page<AuditEntry>),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/audit-log")]
+async fn list_audit_log(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    q: web::Query<AuditQuery>,
+) -> ApiResult<HttpResponse> {
+    user.require(&[Role::Admin])?;
+    let q = q.into_inner();
+    let page = PageParams {
+        page: q.page,
+        per_page: q.per_page,
+    }
+    .validate()?;
+    let filter = AuditFilter {
+        object_type: q.object_type,
+        object_id: q.object_id,
+        actor_id: q.actor_id,
+        action: q.action,
+    };
+    let result = service::list(&state.db, filter, page).await?;
+    Ok(HttpResponse::Ok().json(result.map(AuditEntry::from)))
+}

@@ -1,0 +1,5 @@
+//! Calls for applications: draft, open, closed.
+
+pub mod dto;
+pub mod routes;
+pub mod service;

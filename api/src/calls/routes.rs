@@ -1,0 +1,196 @@
+use super::dto::{CallDto, CallQuery, CreateCallRequest, UpdateCallRequest};
+use super::service;
+use crate::audit::Actor;
+use crate::http::etag::{etag, json_with_etag};
+use crate::http::{ApiResult, AuthUser, IfMatch, MaybeAuthUser, Page, PageParams, Problem};
+use crate::state::AppState;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, get, patch, post, web};
+use entity::enums::{CallStatus, Role};
+use uuid::Uuid;
+use validator::Validate;
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list_calls)
+        .service(create_call)
+        .service(get_call)
+        .service(update_call)
+        .service(publish_call)
+        .service(close_call);
+}
+
+fn respond(status: StatusCode, d: CallDto) -> HttpResponse {
+    json_with_etag(status, etag(d.id, d.updated_at), &d)
+}
+
+fn sees_drafts(user: &MaybeAuthUser) -> bool {
+    user.0.as_ref().is_some_and(|u| u.is_staff())
+}
+
+/// List a project's calls. Public for open and closed calls; drafts for admins and coordinators.
+#[utoipa::path(
+    tag = "calls",
+    operation_id = "listCalls",
+    params(("id" = Uuid, Path, description = "Project id"), CallQuery),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of calls, by publication date", body = Page<CallDto>),
+        (status = 404, description = "No such project", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/projects/{id}/calls")]
+async fn list_calls(
+    state: web::Data<AppState>,
+    user: MaybeAuthUser,
+    id: web::Path<Uuid>,
+    q: web::Query<CallQuery>,
+) -> ApiResult<HttpResponse> {
+    let q = q.into_inner();
+    let page = PageParams {
+        page: q.page,
+        per_page: q.per_page,
+    }
+    .validate()?;
+    let drafts = sees_drafts(&user);
+    Ok(HttpResponse::Ok().json(service::list(&state.db, *id, q, drafts, page).await?))
+}
+
+/// Create a call (as a draft). Admins and coordinators.
+#[utoipa::path(
+    tag = "calls",
+    operation_id = "createCall",
+    params(("id" = Uuid, Path, description = "Project id")),
+    request_body = CreateCallRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Created as a draft", body = CallDto),
+        (status = 403, description = "Not an admin or coordinator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such project", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Title already used in the project (`call.title_taken`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields; dates out of order; a mobility of another project", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/projects/{id}/calls")]
+async fn create_call(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    body: web::Json<CreateCallRequest>,
+) -> ApiResult<HttpResponse> {
+    user.require(&[Role::Coordinator])?;
+    body.validate()?;
+    let d = service::create(&state.db, &Actor::from(&user), *id, body.into_inner()).await?;
+    Ok(respond(StatusCode::CREATED, d))
+}
+
+/// Get a call. Public unless it is a draft.
+#[utoipa::path(
+    tag = "calls",
+    operation_id = "getCall",
+    params(("id" = Uuid, Path, description = "Call id")),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "The call", body = CallDto, headers(("ETag" = String))),
+        (status = 404, description = "No such call, or a draft the caller may not see (`call.not_found`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/calls/{id}")]
+async fn get_call(
+    state: web::Data<AppState>,
+    user: MaybeAuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    Ok(respond(
+        StatusCode::OK,
+        service::get(&state.db, *id, sees_drafts(&user)).await?,
+    ))
+}
+
+/// Change a call. Admins and coordinators.
+#[utoipa::path(
+    tag = "calls",
+    operation_id = "updateCall",
+    params(
+        ("id" = Uuid, Path, description = "Call id"),
+        ("If-Match" = Option<String>, Header, description = "The ETag last read; 412 if it changed since"),
+    ),
+    request_body = UpdateCallRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Changed", body = CallDto),
+        (status = 403, description = "Not an admin or coordinator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such call", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Closed (`call.closed`), mobilities of a published call (`call.not_draft`), title taken", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Stale If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/calls/{id}")]
+async fn update_call(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    body: web::Json<UpdateCallRequest>,
+) -> ApiResult<HttpResponse> {
+    user.require(&[Role::Coordinator])?;
+    body.validate()?;
+    let d = service::update(
+        &state.db,
+        &Actor::from(&user),
+        *id,
+        body.into_inner(),
+        |cur| if_match.check(&etag(cur.id, cur.updated_at)),
+    )
+    .await?;
+    Ok(respond(StatusCode::OK, d))
+}
+
+/// Publish a draft call: it becomes `open`. Admins and coordinators.
+#[utoipa::path(
+    tag = "calls",
+    operation_id = "publishCall",
+    params(("id" = Uuid, Path, description = "Call id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Open", body = CallDto),
+        (status = 403, description = "Not an admin or coordinator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such call", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not a draft (`call.invalid_transition`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No mobilities (`call.no_mobilities`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/calls/{id}/publish")]
+async fn publish_call(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    user.require(&[Role::Coordinator])?;
+    let d = service::transition(&state.db, &Actor::from(&user), *id, CallStatus::Open).await?;
+    Ok(respond(StatusCode::OK, d))
+}
+
+/// Close an open call. Admins and coordinators.
+#[utoipa::path(
+    tag = "calls",
+    operation_id = "closeCall",
+    params(("id" = Uuid, Path, description = "Call id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Closed", body = CallDto),
+        (status = 403, description = "Not an admin or coordinator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such call", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not open (`call.invalid_transition`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/calls/{id}/close")]
+async fn close_call(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    user.require(&[Role::Coordinator])?;
+    let d = service::transition(&state.db, &Actor::from(&user), *id, CallStatus::Closed).await?;
+    Ok(respond(StatusCode::OK, d))
+}

@@ -1,0 +1,127 @@
+//! The `AuthUser` extractor: a valid bearer token of an active user, or 401.
+
+use crate::http::ApiError;
+use crate::state::AppState;
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use entity::enums::Role;
+use entity::user;
+use sea_orm::EntityTrait;
+use std::future::Future;
+use std::pin::Pin;
+use uuid::Uuid;
+
+/// The authenticated caller.
+#[derive(Debug, Clone)]
+pub struct AuthUser {
+    pub id: Uuid,
+    pub email: String,
+    pub full_name: String,
+    pub role: Role,
+    pub organisation_id: Option<Uuid>,
+    pub request_id: Option<String>,
+}
+
+impl AuthUser {
+    pub fn is(&self, role: Role) -> bool {
+        self.role == role
+    }
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+    /// Admin, or one of `roles`; otherwise 403.
+    pub fn require(&self, roles: &[Role]) -> Result<(), ApiError> {
+        if self.is_admin() || roles.contains(&self.role) {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden(format!(
+                "The role `{}` may not do this.",
+                self.role
+            )))
+        }
+    }
+    /// Admin or coordinator: the people who run the project.
+    pub fn is_staff(&self) -> bool {
+        matches!(self.role, Role::Admin | Role::Coordinator)
+    }
+}
+
+/// The caller if a bearer token was sent (it must then be valid), or nobody.
+#[derive(Debug, Clone)]
+pub struct MaybeAuthUser(pub Option<AuthUser>);
+
+pub fn request_id(req: &HttpRequest) -> Option<String> {
+    req.extensions()
+        .get::<tracing_actix_web::RequestId>()
+        .map(|id| id.to_string())
+}
+
+async fn authenticate(req: HttpRequest) -> Result<Option<AuthUser>, ApiError> {
+    let Some(value) = req.headers().get(header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let value = value.to_str().map_err(|_| {
+        ApiError::unauthorized("auth.invalid_token", "Malformed Authorization header.")
+    })?;
+    let token = value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| {
+            ApiError::unauthorized(
+                "auth.invalid_token",
+                "The Authorization header must be `Bearer <access token>`.",
+            )
+        })?;
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or_else(|| ApiError::internal("application state missing"))?;
+    let claims = state.tokens.verify(token)?;
+    let found = user::Entity::find_by_id(claims.sub).one(&state.db).await?;
+    let u = match found {
+        Some(u) if u.active => u,
+        _ => {
+            return Err(ApiError::unauthorized(
+                "auth.invalid_token",
+                "The token's user does not exist or is inactive.",
+            ));
+        }
+    };
+    Ok(Some(AuthUser {
+        id: u.id,
+        email: u.email,
+        full_name: u.full_name,
+        role: u.role,
+        organisation_id: u.organisation_id,
+        request_id: request_id(&req),
+    }))
+}
+
+impl FromRequest for AuthUser {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            authenticate(req).await?.ok_or_else(|| {
+                ApiError::unauthorized(
+                    "auth.missing_token",
+                    "This endpoint needs a bearer token: POST /api/v1/auth/login.",
+                )
+            })
+        })
+    }
+}
+
+impl FromRequest for MaybeAuthUser {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { Ok(MaybeAuthUser(authenticate(req).await?)) })
+    }
+}

@@ -1,0 +1,57 @@
+//! Shared HTTP plumbing: errors, authentication, pagination, ETags, fallbacks.
+
+pub mod auth;
+pub mod error;
+pub mod etag;
+pub mod fallback;
+pub mod pagination;
+
+pub use auth::{AuthUser, MaybeAuthUser};
+pub use error::{ApiError, ApiResult, FieldError, Problem};
+pub use etag::IfMatch;
+pub use pagination::{Page, PageParams};
+
+/// For PATCH fields that can be set to `null`: absent -> `None`, `null` -> `Some(None)`.
+pub fn double_option<'de, T, D>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    T: serde::Deserialize<'de>,
+    D: serde::Deserializer<'de>,
+{
+    serde::Deserialize::deserialize(d).map(Some)
+}
+
+/// Checks shared by several features' request types.
+pub mod checks {
+    use validator::ValidationError;
+
+    /// ISO 3166-1 alpha-2: two upper-case letters.
+    pub fn country_code(value: &str) -> Result<(), ValidationError> {
+        if value.len() == 2 && value.chars().all(|c| c.is_ascii_uppercase()) {
+            Ok(())
+        } else {
+            let mut e = ValidationError::new("country_code");
+            e.message = Some("must be an ISO 3166-1 alpha-2 code in capitals, e.g. SI".into());
+            Err(e)
+        }
+    }
+
+    /// Not blank after trimming.
+    pub fn not_blank(value: &str) -> Result<(), ValidationError> {
+        if value.trim().is_empty() {
+            let mut e = ValidationError::new("blank");
+            e.message = Some("must not be blank".into());
+            Err(e)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// A known IANA time zone name.
+    pub fn time_zone(value: &str) -> Result<(), ValidationError> {
+        value.parse::<chrono_tz::Tz>().map(|_| ()).map_err(|_| {
+            let mut e = ValidationError::new("time_zone");
+            e.message = Some("must be an IANA time zone such as Europe/Ljubljana".into());
+            e
+        })
+    }
+}

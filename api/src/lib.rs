@@ -1,0 +1,23 @@
+//! Erasmus+ staff-mobility project management for library networks: the service as a library,
+//! so that the binary and the black-box tests build the same application.
+
+pub mod audit;
+pub mod auth;
+pub mod calls;
+pub mod config;
+pub mod db;
+pub mod fsutil;
+pub mod health;
+pub mod http;
+pub mod mobilities;
+pub mod openapi;
+pub mod organisations;
+pub mod projects;
+pub mod seed;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+pub mod users;
+
+pub use config::Settings;
+pub use startup::Application;

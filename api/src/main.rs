@@ -1,0 +1,188 @@
+//! The `mobility` command: serve the API, migrate, seed, create users, print the spec.
+
+use clap::{Args, Parser, Subcommand};
+use entity::enums::Role;
+use mobility_api::audit::Actor;
+use mobility_api::config::Settings;
+use mobility_api::{db, seed, startup, telemetry, users};
+use std::io::{IsTerminal, Read};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(name = "mobility", version, about = "Erasmus+ staff-mobility projects of a library network: the REST API", long_about = None)]
+struct Cli {
+    /// Configuration file (default: ./mobility.toml if it exists). MOBILITY_* variables override it.
+    #[arg(long, global = true, env = "MOBILITY_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP server (the default): migrates, seeds a new database, ensures an admin.
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Load the project's own data (idempotent); --demo adds demo libraries and users.
+    Seed(SeedArgs),
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Print the OpenAPI document (JSON) to standard output.
+    Openapi,
+}
+
+#[derive(Args)]
+struct SeedArgs {
+    /// Also create clearly labelled demo member libraries and one demo user per role,
+    /// printing their passwords once.
+    #[arg(long)]
+    demo: bool,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user. The password is read from standard input when it is piped,
+    /// otherwise generated and printed once.
+    Create(UserCreateArgs),
+}
+
+#[derive(Args)]
+struct UserCreateArgs {
+    #[arg(long)]
+    email: String,
+    /// admin, coordinator, committee, accountant, library, participant or host.
+    #[arg(long)]
+    role: String,
+    /// The user's organisation: its id, or its exact name.
+    #[arg(long)]
+    organisation: Option<String>,
+    /// Full name (default: the e-mail).
+    #[arg(long)]
+    full_name: Option<String>,
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let settings = match Settings::load(cli.config.as_deref()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    telemetry::init(settings.log_format, &settings.log_level);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => runtime.block_on(serve(settings)),
+        Command::Migrate => runtime.block_on(migrate(settings)),
+        Command::Seed(args) => runtime.block_on(run_seed(settings, args.demo)),
+        Command::User {
+            command: UserCommand::Create(args),
+        } => runtime.block_on(create_user(settings, args)),
+        Command::Openapi => print_openapi(),
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let bind = settings.bind.clone();
+    let application = startup::Application::build(settings).await?;
+    tracing::info!(address = %bind, port = application.port(), "listening; Swagger UI at /docs");
+    application.run_until_stopped().await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn migrate(settings: Settings) -> anyhow::Result<()> {
+    let conn = db::connect(&settings).await?;
+    db::migrate(&conn).await?;
+    println!("migrations applied");
+    Ok(())
+}
+
+async fn run_seed(settings: Settings, demo: bool) -> anyhow::Result<()> {
+    let conn = db::connect(&settings).await?;
+    db::migrate(&conn).await?;
+    let report = seed::seed(&conn, demo).await?;
+    if report.created.is_empty() {
+        println!("nothing to do: everything was already there");
+    }
+    for line in &report.created {
+        println!("created {line}");
+    }
+    if !report.demo_credentials.is_empty() {
+        println!("\ndemo users (passwords are shown once):");
+        for (email, role, pw) in &report.demo_credentials {
+            println!("  {role:<12} {email:<32} {pw}");
+        }
+    }
+    Ok(())
+}
+
+async fn create_user(settings: Settings, args: UserCreateArgs) -> anyhow::Result<()> {
+    let role: Role = args
+        .role
+        .parse()
+        .map_err(|e| anyhow::anyhow!("--role: {e}"))?;
+    let conn = db::connect(&settings).await?;
+    db::migrate(&conn).await?;
+    let organisation_id = match &args.organisation {
+        None => None,
+        Some(o) => Some(users::cli::resolve_organisation(&conn, o).await?),
+    };
+    let mut piped = String::new();
+    if !std::io::stdin().is_terminal() {
+        std::io::stdin().read_to_string(&mut piped)?;
+    }
+    let piped = piped.trim_end_matches(['\r', '\n']).to_string();
+    let (password, generated) = if piped.is_empty() {
+        (mobility_api::auth::password::generate(), true)
+    } else {
+        (piped, false)
+    };
+    anyhow::ensure!(
+        password.chars().count() >= 12,
+        "the password must be at least 12 characters long"
+    );
+    let new = users::service::NewUser {
+        email: args.email.clone(),
+        full_name: args.full_name.unwrap_or_else(|| args.email.clone()),
+        role,
+        organisation_id,
+        password: password.clone(),
+        active: true,
+    };
+    let u = users::service::create(&conn, &Actor::system("system:cli"), new)
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", e.problem().detail_with_fields()))?;
+    println!("created user {} ({}) with id {}", u.email, u.role, u.id);
+    if generated {
+        println!("password (shown once): {password}");
+    }
+    Ok(())
+}
+
+fn print_openapi() -> anyhow::Result<()> {
+    let spec = startup::openapi_spec();
+    println!("{}", spec.to_pretty_json()?);
+    Ok(())
+}

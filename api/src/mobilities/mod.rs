@@ -1,0 +1,5 @@
+//! Mobility activities of a project.
+
+pub mod dto;
+pub mod routes;
+pub mod service;

@@ -1,0 +1,130 @@
+use super::dto::{CreateMobilityRequest, MobilityDto, MobilityQuery, UpdateMobilityRequest};
+use super::service;
+use crate::audit::Actor;
+use crate::http::etag::{etag, json_with_etag};
+use crate::http::{ApiResult, AuthUser, IfMatch, Page, PageParams, Problem};
+use crate::state::AppState;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, get, patch, post, web};
+use entity::enums::Role;
+use uuid::Uuid;
+use validator::Validate;
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list_mobilities)
+        .service(create_mobility)
+        .service(get_mobility)
+        .service(update_mobility);
+}
+
+fn respond(status: StatusCode, d: MobilityDto) -> HttpResponse {
+    json_with_etag(status, etag(d.id, d.updated_at), &d)
+}
+
+/// List a project's mobilities. Public.
+#[utoipa::path(
+    tag = "mobilities",
+    operation_id = "listMobilities",
+    params(("id" = Uuid, Path, description = "Project id"), MobilityQuery),
+    responses(
+        (status = 200, description = "A page of mobilities, by code", body = Page<MobilityDto>),
+        (status = 404, description = "No such project (`project.not_found`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/projects/{id}/mobilities")]
+async fn list_mobilities(
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    q: web::Query<MobilityQuery>,
+) -> ApiResult<HttpResponse> {
+    let q = q.into_inner();
+    let page = PageParams {
+        page: q.page,
+        per_page: q.per_page,
+    }
+    .validate()?;
+    Ok(HttpResponse::Ok().json(service::list(&state.db, *id, q, page).await?))
+}
+
+/// Add a mobility to a project. Admins and coordinators.
+#[utoipa::path(
+    tag = "mobilities",
+    operation_id = "createMobility",
+    params(("id" = Uuid, Path, description = "Project id")),
+    request_body = CreateMobilityRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Created", body = MobilityDto),
+        (status = 403, description = "Not an admin or coordinator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such project", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Code already used in the project (`mobility.code_taken`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields; host not a host or partner; dates out of order", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/projects/{id}/mobilities")]
+async fn create_mobility(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    body: web::Json<CreateMobilityRequest>,
+) -> ApiResult<HttpResponse> {
+    user.require(&[Role::Coordinator])?;
+    body.validate()?;
+    let d = service::create(&state.db, &Actor::from(&user), *id, body.into_inner()).await?;
+    Ok(respond(StatusCode::CREATED, d))
+}
+
+/// Get a mobility. Public.
+#[utoipa::path(
+    tag = "mobilities",
+    operation_id = "getMobility",
+    params(("id" = Uuid, Path, description = "Mobility id")),
+    responses(
+        (status = 200, description = "The mobility", body = MobilityDto, headers(("ETag" = String))),
+        (status = 404, description = "No such mobility (`mobility.not_found`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/mobilities/{id}")]
+async fn get_mobility(state: web::Data<AppState>, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+    Ok(respond(StatusCode::OK, service::get(&state.db, *id).await?))
+}
+
+/// Change a mobility. Admins and coordinators.
+#[utoipa::path(
+    tag = "mobilities",
+    operation_id = "updateMobility",
+    params(
+        ("id" = Uuid, Path, description = "Mobility id"),
+        ("If-Match" = Option<String>, Header, description = "The ETag last read; 412 if it changed since"),
+    ),
+    request_body = UpdateMobilityRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Changed", body = MobilityDto),
+        (status = 403, description = "Not an admin or coordinator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such mobility", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Code already used", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Stale If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/mobilities/{id}")]
+async fn update_mobility(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    body: web::Json<UpdateMobilityRequest>,
+) -> ApiResult<HttpResponse> {
+    user.require(&[Role::Coordinator])?;
+    body.validate()?;
+    let d = service::update(
+        &state.db,
+        &Actor::from(&user),
+        *id,
+        body.into_inner(),
+        |cur| if_match.check(&etag(cur.id, cur.updated_at)),
+    )
+    .await?;
+    Ok(respond(StatusCode::OK, d))
+}

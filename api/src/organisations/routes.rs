@@ -1,0 +1,199 @@
+use super::dto::{
+    CreateOrganisationRequest, ImportReport, OrganisationDto, OrganisationQuery,
+    UpdateOrganisationRequest,
+};
+use super::service;
+use crate::audit::Actor;
+use crate::http::etag::{etag, json_with_etag};
+use crate::http::{ApiError, ApiResult, AuthUser, IfMatch, Page, PageParams, Problem};
+use crate::state::AppState;
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use entity::enums::Role;
+use uuid::Uuid;
+use validator::Validate;
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list_organisations)
+        .service(create_organisation)
+        .service(import_organisations)
+        .service(get_organisation)
+        .service(update_organisation);
+}
+
+fn show_contacts(user: &AuthUser, org_id: Uuid) -> bool {
+    user.is_staff() || user.organisation_id == Some(org_id)
+}
+
+fn dto(user: &AuthUser, m: entity::organisation::Model) -> OrganisationDto {
+    let show = show_contacts(user, m.id);
+    OrganisationDto::new(m, show)
+}
+
+/// List organisations.
+#[utoipa::path(
+    tag = "organisations",
+    operation_id = "listOrganisations",
+    params(OrganisationQuery),
+    security(("bearer" = [])),
+    responses((status = 200, description = "A page of organisations, ordered by name", body = Page<OrganisationDto>))
+)]
+#[get("/organisations")]
+async fn list_organisations(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    q: web::Query<OrganisationQuery>,
+) -> ApiResult<HttpResponse> {
+    let q = q.into_inner();
+    let page = PageParams {
+        page: q.page,
+        per_page: q.per_page,
+    }
+    .validate()?;
+    let result = service::list(&state.db, q, page).await?;
+    Ok(HttpResponse::Ok().json(result.map(|m| dto(&user, m))))
+}
+
+/// Create an organisation. Admins and coordinators.
+#[utoipa::path(
+    tag = "organisations",
+    operation_id = "createOrganisation",
+    request_body = CreateOrganisationRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Created", body = OrganisationDto),
+        (status = 403, description = "Not an admin or coordinator", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Same name and city exists (`organisation.duplicate`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/organisations")]
+async fn create_organisation(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: web::Json<CreateOrganisationRequest>,
+) -> ApiResult<HttpResponse> {
+    user.require(&[Role::Coordinator])?;
+    body.validate()?;
+    let m = service::create(&state.db, &Actor::from(&user), body.into_inner()).await?;
+    Ok(json_with_etag(
+        StatusCode::CREATED,
+        etag(m.id, m.updated_at),
+        &dto(&user, m),
+    ))
+}
+
+/// Import organisations from CSV.
+///
+/// The body is the CSV file itself (`Content-Type: text/csv`), UTF-8, with a header row
+/// naming the columns `name, kind, country, city` and optionally `email, website,
+/// erasmus_oid, director_name, director_email`; comma or semicolon separated. Every data
+/// row gets its own result: `created`, `duplicate` (same name and city already stored; the
+/// existing id is given) or `error` (with the invalid fields). One bad row rejects nothing else.
+#[utoipa::path(
+    tag = "organisations",
+    operation_id = "importOrganisations",
+    request_body(content = String, content_type = "text/csv", example = "name;kind;country;city\nKnjižnica Kočevje;member_library;SI;Kočevje\n"),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Per-row results", body = ImportReport),
+        (status = 400, description = "Not UTF-8 (`import.invalid_encoding`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin or coordinator", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Larger than 5 MiB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not text/csv", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Empty file or bad header row (`import.invalid_header`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/organisations/import")]
+async fn import_organisations(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: web::Bytes,
+) -> ApiResult<HttpResponse> {
+    user.require(&[Role::Coordinator])?;
+    let ct = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if !(ct.starts_with("text/csv") || ct.starts_with("application/csv")) {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "request.unsupported_media_type",
+            "Send the CSV file as the body with `Content-Type: text/csv`.",
+        ));
+    }
+    let report = service::import_csv(&state.db, &Actor::from(&user), &body).await?;
+    Ok(HttpResponse::Ok().json(report))
+}
+
+/// Get an organisation.
+#[utoipa::path(
+    tag = "organisations",
+    operation_id = "getOrganisation",
+    params(("id" = Uuid, Path, description = "Organisation id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The organisation", body = OrganisationDto, headers(("ETag" = String))),
+        (status = 404, description = "No such organisation (`organisation.not_found`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/organisations/{id}")]
+async fn get_organisation(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let m = service::get_model(&state.db, *id).await?;
+    Ok(json_with_etag(
+        StatusCode::OK,
+        etag(m.id, m.updated_at),
+        &dto(&user, m),
+    ))
+}
+
+/// Change an organisation. Admins and coordinators.
+#[utoipa::path(
+    tag = "organisations",
+    operation_id = "updateOrganisation",
+    params(
+        ("id" = Uuid, Path, description = "Organisation id"),
+        ("If-Match" = Option<String>, Header, description = "The ETag last read; 412 if it changed since"),
+    ),
+    request_body = UpdateOrganisationRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Changed", body = OrganisationDto),
+        (status = 403, description = "Not an admin or coordinator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organisation", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Same name and city exists", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Stale If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/organisations/{id}")]
+async fn update_organisation(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    body: web::Json<UpdateOrganisationRequest>,
+) -> ApiResult<HttpResponse> {
+    user.require(&[Role::Coordinator])?;
+    body.validate()?;
+    let m = service::update(
+        &state.db,
+        &Actor::from(&user),
+        *id,
+        body.into_inner(),
+        |cur| if_match.check(&etag(cur.id, cur.updated_at)),
+    )
+    .await?;
+    Ok(json_with_etag(
+        StatusCode::OK,
+        etag(m.id, m.updated_at),
+        &dto(&user, m),
+    ))
+}

@@ -1,0 +1,140 @@
+use crate::http::checks::{not_blank, time_zone};
+use crate::http::double_option;
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::enums::{ProjectStatus, Role, TeamFunction};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+use validator::Validate;
+
+/// An Erasmus+ project.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProjectDto {
+    pub id: Uuid,
+    /// The project number.
+    #[schema(example = "2025-1-SI01-KA122-ADU-000337358")]
+    pub code: String,
+    #[schema(example = "Erasmus+, Key Action 1")]
+    pub programme: String,
+    #[schema(example = "KA122-ADU")]
+    pub action_type: String,
+    #[schema(example = "Knjižnice gradijo skupnost znanja")]
+    pub title: String,
+    #[schema(example = "Libraries Build a Community of Knowledge")]
+    pub title_en: Option<String>,
+    pub description: Option<String>,
+    /// The beneficiary organisation.
+    pub applicant_id: Uuid,
+    #[schema(example = "2025-10-01")]
+    pub start_date: NaiveDate,
+    #[schema(example = "2027-03-31")]
+    pub end_date: NaiveDate,
+    /// The time zone of all the project's dates.
+    #[schema(example = "Europe/Ljubljana")]
+    pub timezone: String,
+    pub status: ProjectStatus,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<entity::project::Model> for ProjectDto {
+    fn from(m: entity::project::Model) -> Self {
+        Self {
+            id: m.id,
+            code: m.code,
+            programme: m.programme,
+            action_type: m.action_type,
+            title: m.title,
+            title_en: m.title_en,
+            description: m.description,
+            applicant_id: m.applicant_id,
+            start_date: m.start_date,
+            end_date: m.end_date,
+            timezone: m.timezone,
+            status: m.status,
+            created_at: m.created_at,
+            updated_at: m.updated_at,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"code": "2026-1-SI01-KA122-ADU-000000001", "programme": "Erasmus+, Key Action 1", "action_type": "KA122-ADU", "title": "Nov projekt", "applicant_id": "0190f1c2-0000-7000-8000-000000000001", "start_date": "2026-09-01", "end_date": "2027-11-30"}))]
+pub struct CreateProjectRequest {
+    #[validate(length(min = 1, max = 100), custom(function = not_blank))]
+    pub code: String,
+    #[validate(length(min = 1, max = 200))]
+    pub programme: String,
+    #[validate(length(min = 1, max = 100))]
+    pub action_type: String,
+    #[validate(length(min = 1, max = 500), custom(function = not_blank))]
+    pub title: String,
+    #[validate(length(min = 1, max = 500))]
+    pub title_en: Option<String>,
+    #[validate(length(max = 20000))]
+    pub description: Option<String>,
+    pub applicant_id: Uuid,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    /// Default `Europe/Ljubljana`.
+    #[validate(custom(function = time_zone))]
+    pub timezone: Option<String>,
+    /// Default `planned`.
+    pub status: Option<ProjectStatus>,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateProjectRequest {
+    #[validate(length(min = 1, max = 100), custom(function = not_blank))]
+    pub code: Option<String>,
+    #[validate(length(min = 1, max = 200))]
+    pub programme: Option<String>,
+    #[validate(length(min = 1, max = 100))]
+    pub action_type: Option<String>,
+    #[validate(length(min = 1, max = 500), custom(function = not_blank))]
+    pub title: Option<String>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub title_en: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub description: Option<Option<String>>,
+    pub applicant_id: Option<Uuid>,
+    pub start_date: Option<NaiveDate>,
+    pub end_date: Option<NaiveDate>,
+    #[validate(custom(function = time_zone))]
+    pub timezone: Option<String>,
+    pub status: Option<ProjectStatus>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ProjectQuery {
+    pub status: Option<ProjectStatus>,
+    pub code: Option<String>,
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+}
+
+/// A member of a project's team.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TeamMemberDto {
+    pub id: Uuid,
+    pub project_id: Uuid,
+    pub user_id: Uuid,
+    pub full_name: String,
+    pub email: String,
+    pub role: Role,
+    pub function: TeamFunction,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddTeamMemberRequest {
+    /// A user with role admin, coordinator, committee or accountant.
+    pub user_id: Uuid,
+    pub function: TeamFunction,
+}

@@ -1,0 +1,213 @@
+use super::dto::{
+    AddTeamMemberRequest, CreateProjectRequest, ProjectDto, ProjectQuery, TeamMemberDto,
+    UpdateProjectRequest,
+};
+use super::service;
+use crate::audit::Actor;
+use crate::http::etag::{etag, json_with_etag};
+use crate::http::{ApiResult, AuthUser, IfMatch, Page, PageParams, Problem};
+use crate::state::AppState;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, delete, get, patch, post, web};
+use entity::enums::Role;
+use uuid::Uuid;
+use validator::Validate;
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list_projects)
+        .service(create_project)
+        .service(get_project)
+        .service(update_project)
+        .service(list_team)
+        .service(add_team_member)
+        .service(remove_team_member);
+}
+
+fn respond(status: StatusCode, m: entity::project::Model) -> HttpResponse {
+    json_with_etag(status, etag(m.id, m.updated_at), &ProjectDto::from(m))
+}
+
+/// List projects. Public.
+#[utoipa::path(
+    tag = "projects",
+    operation_id = "listProjects",
+    params(ProjectQuery),
+    responses((status = 200, description = "A page of projects, by start date", body = Page<ProjectDto>))
+)]
+#[get("/projects")]
+async fn list_projects(
+    state: web::Data<AppState>,
+    q: web::Query<ProjectQuery>,
+) -> ApiResult<HttpResponse> {
+    let q = q.into_inner();
+    let page = PageParams {
+        page: q.page,
+        per_page: q.per_page,
+    }
+    .validate()?;
+    let result = service::list(&state.db, q, page).await?;
+    Ok(HttpResponse::Ok().json(result.map(ProjectDto::from)))
+}
+
+/// Create a project. Admins and coordinators.
+#[utoipa::path(
+    tag = "projects",
+    operation_id = "createProject",
+    request_body = CreateProjectRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Created", body = ProjectDto),
+        (status = 403, description = "Not an admin or coordinator", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Code already used (`project.code_taken`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, end before start, unknown applicant", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/projects")]
+async fn create_project(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: web::Json<CreateProjectRequest>,
+) -> ApiResult<HttpResponse> {
+    user.require(&[Role::Coordinator])?;
+    body.validate()?;
+    let m = service::create(&state.db, &Actor::from(&user), body.into_inner()).await?;
+    Ok(respond(StatusCode::CREATED, m))
+}
+
+/// Get a project. Public.
+#[utoipa::path(
+    tag = "projects",
+    operation_id = "getProject",
+    params(("id" = Uuid, Path, description = "Project id")),
+    responses(
+        (status = 200, description = "The project", body = ProjectDto, headers(("ETag" = String))),
+        (status = 404, description = "No such project (`project.not_found`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/projects/{id}")]
+async fn get_project(state: web::Data<AppState>, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+    Ok(respond(
+        StatusCode::OK,
+        service::get_model(&state.db, *id).await?,
+    ))
+}
+
+/// Change a project. Admins and coordinators.
+#[utoipa::path(
+    tag = "projects",
+    operation_id = "updateProject",
+    params(
+        ("id" = Uuid, Path, description = "Project id"),
+        ("If-Match" = Option<String>, Header, description = "The ETag last read; 412 if it changed since"),
+    ),
+    request_body = UpdateProjectRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Changed", body = ProjectDto),
+        (status = 403, description = "Not an admin or coordinator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such project", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Code already used", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Stale If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/projects/{id}")]
+async fn update_project(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    body: web::Json<UpdateProjectRequest>,
+) -> ApiResult<HttpResponse> {
+    user.require(&[Role::Coordinator])?;
+    body.validate()?;
+    let m = service::update(
+        &state.db,
+        &Actor::from(&user),
+        *id,
+        body.into_inner(),
+        |cur| if_match.check(&etag(cur.id, cur.updated_at)),
+    )
+    .await?;
+    Ok(respond(StatusCode::OK, m))
+}
+
+/// List the project team. Any signed-in user.
+#[utoipa::path(
+    tag = "projects",
+    operation_id = "listTeamMembers",
+    params(("id" = Uuid, Path, description = "Project id"), PageParams),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Team members", body = Page<TeamMemberDto>),
+        (status = 404, description = "No such project", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/projects/{id}/team")]
+async fn list_team(
+    state: web::Data<AppState>,
+    _user: AuthUser,
+    id: web::Path<Uuid>,
+    q: web::Query<PageParams>,
+) -> ApiResult<HttpResponse> {
+    let page = q.validate()?;
+    Ok(HttpResponse::Ok().json(service::team(&state.db, *id, page).await?))
+}
+
+/// Add a user to the project team with a function. Admins and coordinators.
+#[utoipa::path(
+    tag = "projects",
+    operation_id = "addTeamMember",
+    params(("id" = Uuid, Path, description = "Project id")),
+    request_body = AddTeamMemberRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Added", body = TeamMemberDto),
+        (status = 403, description = "Not an admin or coordinator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such project", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already has this function (`team.duplicate`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown user, or a role that cannot be in the team (`validation.failed`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/projects/{id}/team")]
+async fn add_team_member(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    body: web::Json<AddTeamMemberRequest>,
+) -> ApiResult<HttpResponse> {
+    user.require(&[Role::Coordinator])?;
+    let m = service::add_team_member(
+        &state.db,
+        &Actor::from(&user),
+        *id,
+        body.user_id,
+        body.function,
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(m))
+}
+
+/// Remove a member from the project team. Admins and coordinators.
+#[utoipa::path(
+    tag = "projects",
+    operation_id = "removeTeamMember",
+    params(("id" = Uuid, Path, description = "Project id"), ("member_id" = Uuid, Path, description = "Team member id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 403, description = "Not an admin or coordinator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such team member (`team_member.not_found`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/projects/{id}/team/{member_id}")]
+async fn remove_team_member(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<(Uuid, Uuid)>,
+) -> ApiResult<HttpResponse> {
+    user.require(&[Role::Coordinator])?;
+    let (id, member_id) = path.into_inner();
+    service::remove_team_member(&state.db, &Actor::from(&user), id, member_id).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

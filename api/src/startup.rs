@@ -1,0 +1,165 @@
+//! Building and running the application: the same code path for `serve` and for tests.
+
+use crate::auth::tokens::TokenService;
+use crate::config::Settings;
+use crate::http::fallback::{self, RouteTable};
+use crate::state::AppState;
+use crate::{db, openapi, seed, users};
+use actix_web::dev::{Server, Service};
+use actix_web::middleware::ErrorHandlers;
+use actix_web::{App, HttpMessage, HttpServer, web};
+use rand::RngCore;
+use sea_orm::DatabaseConnection;
+use std::net::TcpListener;
+use std::sync::Arc;
+use tracing_actix_web::{RequestId, TracingLogger};
+use utoipa::OpenApi;
+use utoipa_actix_web::{AppExt, scope};
+use utoipa_swagger_ui::SwaggerUi;
+
+/// Every route of the versioned API, for the server and for the spec alike.
+pub fn api_v1(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.configure(crate::auth::routes::configure)
+        .configure(crate::users::routes::configure)
+        .configure(crate::organisations::routes::configure)
+        .configure(crate::projects::routes::configure)
+        .configure(crate::mobilities::routes::configure)
+        .configure(crate::calls::routes::configure)
+        .configure(crate::audit::routes::configure);
+}
+
+/// The OpenAPI document the code serves (and `mobility openapi` prints).
+pub fn openapi_spec() -> utoipa::openapi::OpenApi {
+    let (_, mut api) = App::new()
+        .into_utoipa_app()
+        .openapi(openapi::ApiDoc::openapi())
+        .configure(crate::health::configure)
+        .service(scope("/api/v1").configure(api_v1))
+        .split_for_parts();
+    openapi::add_common_responses(&mut api);
+    api
+}
+
+/// The JWT secret: configured, or generated once into `<data dir>/jwt-secret` (mode 0600).
+pub fn jwt_secret(settings: &Settings) -> anyhow::Result<Vec<u8>> {
+    if let Some(s) = &settings.jwt_secret {
+        return Ok(s.as_bytes().to_vec());
+    }
+    let path = settings.data_dir.join("jwt-secret");
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            let secret = text.trim().as_bytes().to_vec();
+            anyhow::ensure!(
+                secret.len() >= 32,
+                "{} holds a secret shorter than 32 bytes; delete it to have a new one generated",
+                path.display()
+            );
+            Ok(secret)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(&settings.data_dir)?;
+            let mut bytes = [0u8; 48];
+            rand::rngs::OsRng.fill_bytes(&mut bytes);
+            let secret = hex::encode(bytes);
+            crate::fsutil::write_private(&path, secret.as_bytes())?;
+            tracing::info!(path = %path.display(), "generated a JWT secret");
+            Ok(secret.into_bytes())
+        }
+        Err(e) => Err(anyhow::anyhow!("cannot read {}: {e}", path.display())),
+    }
+}
+
+/// Connect, migrate, seed a new database with the project's own data, make sure an admin exists.
+pub async fn prepare(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
+    let conn = db::connect(settings).await?;
+    db::migrate(&conn)
+        .await
+        .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?;
+    if seed::database_is_new(&conn).await? {
+        seed::seed(&conn, false).await?;
+    }
+    users::service::ensure_admin(&conn, settings).await?;
+    Ok(conn)
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Prepare the database and bind the listener (`bind` may use port 0).
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let secret = jwt_secret(&settings)?;
+        let conn = prepare(&settings).await?;
+        crate::auth::service::warm_up();
+        let listener = TcpListener::bind(&settings.bind)
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let tokens = TokenService::new(&secret, &settings);
+        let state = web::Data::new(AppState {
+            db: conn,
+            settings: Arc::new(settings.clone()),
+            tokens,
+        });
+        let spec = openapi_spec();
+        let routes = web::Data::new(RouteTable::from_openapi(&spec));
+        let shutdown = settings.shutdown_timeout_seconds;
+        let server = HttpServer::new(move || {
+            // The spec route goes first: the /api/v1 scope would otherwise claim its path.
+            let (app, _) = App::new()
+                .service(SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi.json", spec.clone()))
+                .into_utoipa_app()
+                .configure(crate::health::configure)
+                .service(scope("/api/v1").configure(api_v1))
+                .split_for_parts();
+            app.app_data(state.clone())
+                .app_data(routes.clone())
+                .app_data(
+                    web::JsonConfig::default()
+                        .limit(1024 * 1024)
+                        .error_handler(fallback::json_error),
+                )
+                .app_data(web::QueryConfig::default().error_handler(fallback::query_error))
+                .app_data(web::PathConfig::default().error_handler(fallback::path_error))
+                .app_data(web::PayloadConfig::new(5 * 1024 * 1024))
+                .service(web::redirect("/docs", "/docs/"))
+                .default_service(web::to(fallback::not_found))
+                .wrap(ErrorHandlers::new().default_handler(fallback::problemize))
+                .wrap_fn(|req, srv| {
+                    let fut = srv.call(req);
+                    async move {
+                        let mut res = fut.await?;
+                        let id = res
+                            .request()
+                            .extensions()
+                            .get::<RequestId>()
+                            .map(|id| id.to_string());
+                        if let Some(id) = id
+                            && let Ok(v) = actix_web::http::header::HeaderValue::from_str(&id)
+                        {
+                            res.headers_mut().insert(
+                                actix_web::http::header::HeaderName::from_static("x-request-id"),
+                                v,
+                            );
+                        }
+                        Ok(res)
+                    }
+                })
+                .wrap(TracingLogger::default())
+        })
+        .listen(listener)?
+        .shutdown_timeout(shutdown)
+        .run();
+        Ok(Self { port, server })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serve until SIGTERM or Ctrl-C, then let in-flight requests finish.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

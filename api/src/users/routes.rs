@@ -1,0 +1,216 @@
+use super::dto::{CreateUserRequest, UpdateUserRequest, UserDto, UserQuery};
+use super::policy::{can_manage, listable_roles};
+use super::service::{self, NewUser, UpdateRights};
+use crate::audit::Actor;
+use crate::http::etag::etag;
+use crate::http::{ApiError, ApiResult, AuthUser, IfMatch, Page, PageParams, Problem};
+use crate::state::AppState;
+use actix_web::http::header;
+use actix_web::{HttpResponse, delete, get, patch, post, web};
+use entity::enums::Role;
+use uuid::Uuid;
+use validator::Validate;
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list_users)
+        .service(create_user)
+        .service(get_user)
+        .service(update_user)
+        .service(delete_user);
+}
+
+fn respond(status: actix_web::http::StatusCode, m: entity::user::Model) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header((header::ETAG, etag(m.id, m.updated_at)))
+        .json(UserDto::from(m))
+}
+
+/// List users.
+///
+/// Admins see everyone; coordinators see library, participant and host users.
+#[utoipa::path(
+    tag = "users",
+    operation_id = "listUsers",
+    params(UserQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of users, ordered by e-mail", body = Page<UserDto>),
+        (status = 403, description = "Not an admin or coordinator", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/users")]
+async fn list_users(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    q: web::Query<UserQuery>,
+) -> ApiResult<HttpResponse> {
+    user.require(&[Role::Coordinator])?;
+    let q = q.into_inner();
+    let page = PageParams {
+        page: q.page,
+        per_page: q.per_page,
+    }
+    .validate()?;
+    let result = service::list(&state.db, listable_roles(&user), q, page).await?;
+    Ok(HttpResponse::Ok().json(result.map(UserDto::from)))
+}
+
+/// Create a user.
+///
+/// Coordinators may create library, participant and host users; admins anyone.
+#[utoipa::path(
+    tag = "users",
+    operation_id = "createUser",
+    request_body = CreateUserRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Created", body = UserDto),
+        (status = 403, description = "The caller may not create users of this role", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "E-mail already used (`user.email_taken`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, or an organisation that does not fit the role", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/users")]
+async fn create_user(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: web::Json<CreateUserRequest>,
+) -> ApiResult<HttpResponse> {
+    body.validate()?;
+    let b = body.into_inner();
+    if !can_manage(&user, b.role) {
+        return Err(ApiError::forbidden(format!(
+            "You may not create `{}` users.",
+            b.role
+        )));
+    }
+    let new = NewUser {
+        email: b.email,
+        full_name: b.full_name,
+        role: b.role,
+        organisation_id: b.organisation_id,
+        password: b.password,
+        active: b.active.unwrap_or(true),
+    };
+    let m = service::create(&state.db, &Actor::from(&user), new).await?;
+    Ok(respond(actix_web::http::StatusCode::CREATED, m))
+}
+
+/// Load a user the caller may see (themselves, or one they manage); 404 otherwise.
+async fn visible(state: &AppState, caller: &AuthUser, id: Uuid) -> ApiResult<entity::user::Model> {
+    let m = service::get_model(&state.db, id).await?;
+    if m.id == caller.id || can_manage(caller, m.role) {
+        Ok(m)
+    } else {
+        Err(ApiError::not_found("user"))
+    }
+}
+
+/// Get a user.
+#[utoipa::path(
+    tag = "users",
+    operation_id = "getUser",
+    params(("id" = Uuid, Path, description = "User id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The user", body = UserDto, headers(("ETag" = String, description = "Send it back in If-Match when changing the user"))),
+        (status = 404, description = "No such user, or not visible to the caller (`user.not_found`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/users/{id}")]
+async fn get_user(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let m = visible(&state, &user, *id).await?;
+    Ok(respond(actix_web::http::StatusCode::OK, m))
+}
+
+/// Change a user.
+///
+/// Send only the fields that change. Changing the password, role or active flag ends the
+/// user's logins (their refresh tokens are revoked).
+#[utoipa::path(
+    tag = "users",
+    operation_id = "updateUser",
+    params(
+        ("id" = Uuid, Path, description = "User id"),
+        ("If-Match" = Option<String>, Header, description = "The ETag last read; 412 if the user changed since"),
+    ),
+    request_body = UpdateUserRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Changed", body = UserDto),
+        (status = 403, description = "Field not changeable by the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such user (`user.not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "E-mail taken, or the last admin would be lost (`user.last_admin`)", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Stale If-Match (`request.precondition_failed`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/users/{id}")]
+async fn update_user(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    body: web::Json<UpdateUserRequest>,
+) -> ApiResult<HttpResponse> {
+    body.validate()?;
+    let target = visible(&state, &user, *id).await?;
+    let manage = can_manage(&user, target.role) && !(target.id == user.id && !user.is_admin());
+    let assignable: Option<&'static [Role]> = if user.is_admin() {
+        None
+    } else {
+        Some(super::policy::COORDINATOR_MANAGED)
+    };
+    let rights = UpdateRights { manage, assignable };
+    let m = service::update(
+        &state.db,
+        &Actor::from(&user),
+        *id,
+        body.into_inner(),
+        rights,
+        |cur| if_match.check(&etag(cur.id, cur.updated_at)),
+    )
+    .await?;
+    Ok(respond(actix_web::http::StatusCode::OK, m))
+}
+
+/// Delete a user.
+///
+/// Users referred to by other records cannot be deleted (409 `user.in_use`): deactivate them.
+#[utoipa::path(
+    tag = "users",
+    operation_id = "deleteUser",
+    params(
+        ("id" = Uuid, Path, description = "User id"),
+        ("If-Match" = Option<String>, Header, description = "The ETag last read"),
+    ),
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 403, description = "Not an admin or the user's coordinator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "In use, or the last admin", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Stale If-Match", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/users/{id}")]
+async fn delete_user(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+) -> ApiResult<HttpResponse> {
+    let target = visible(&state, &user, *id).await?;
+    if !can_manage(&user, target.role) || target.id == user.id {
+        return Err(ApiError::forbidden("You may not delete this user."));
+    }
+    service::delete(&state.db, &Actor::from(&user), *id, |cur| {
+        if_match.check(&etag(cur.id, cur.updated_at))
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

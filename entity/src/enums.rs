@@ -1,0 +1,133 @@
+//! Closed sets of values stored as text; the database has a CHECK constraint for each.
+
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+macro_rules! text_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $value:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize,
+            Deserialize, ToSchema,
+        )]
+        #[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $(
+                #[sea_orm(string_value = $value)]
+                $variant,
+            )+
+        }
+
+        impl $name {
+            /// The value as stored and as sent on the wire.
+            pub fn as_str(&self) -> &'static str {
+                match self {
+                    $(Self::$variant => $value,)+
+                }
+            }
+
+            /// Every accepted value, for error messages.
+            pub fn all_values() -> &'static [&'static str] {
+                &[$($value),+]
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s {
+                    $($value => Ok(Self::$variant),)+
+                    _ => Err(format!("expected one of: {}", Self::all_values().join(", "))),
+                }
+            }
+        }
+    };
+}
+
+text_enum!(
+    /// What an organisation is to the project.
+    OrganisationKind {
+        Coordinator = "coordinator",
+        MemberLibrary = "member_library",
+        Host = "host",
+        Partner = "partner",
+    }
+);
+
+text_enum!(
+    /// A user's role; it decides what the user may see and do.
+    Role {
+        Admin = "admin",
+        Coordinator = "coordinator",
+        Committee = "committee",
+        Accountant = "accountant",
+        Library = "library",
+        Participant = "participant",
+        Host = "host",
+    }
+);
+
+text_enum!(
+    /// Lifecycle of a project.
+    ProjectStatus {
+        Planned = "planned",
+        Active = "active",
+        Completed = "completed",
+        Cancelled = "cancelled",
+    }
+);
+
+text_enum!(
+    /// The function of a person in the project team.
+    TeamFunction {
+        ResponsiblePerson = "responsible_person",
+        Coordinator = "coordinator",
+        Accountant = "accountant",
+        CommitteeMember = "committee_member",
+    }
+);
+
+text_enum!(
+    /// Erasmus+ activity type of a mobility.
+    ActivityType {
+        JobShadowing = "job_shadowing",
+        Course = "course",
+        TeachingAssignment = "teaching_assignment",
+    }
+);
+
+text_enum!(
+    /// The local activity participants carry out after the mobility.
+    FollowUp {
+        DtflWorkshop = "dtfl_workshop",
+        HeritageWorkshop = "heritage_workshop",
+    }
+);
+
+text_enum!(
+    /// Lifecycle of a mobility.
+    MobilityStatus {
+        Planned = "planned",
+        Confirmed = "confirmed",
+        InProgress = "in_progress",
+        Completed = "completed",
+        Cancelled = "cancelled",
+    }
+);
+
+text_enum!(
+    /// Lifecycle of a call for applications.
+    CallStatus {
+        Draft = "draft",
+        Open = "open",
+        Closed = "closed",
+    }
+);
