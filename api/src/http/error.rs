@@ -204,6 +204,11 @@ impl From<DbErr> for ApiError {
                 "resource.in_use",
                 "The record refers to, or is referred to by, another record that prevents this change.",
             ),
+            // SQLite reports ON DELETE RESTRICT as a trigger constraint (extended code 1811).
+            _ if err.to_string().contains("FOREIGN KEY constraint failed") => Self::conflict(
+                "resource.in_use",
+                "The record refers to, or is referred to by, another record that prevents this change.",
+            ),
             _ => Self::internal(err),
         }
     }

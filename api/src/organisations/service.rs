@@ -318,17 +318,27 @@ pub async fn import_csv(
         errors: 0,
         rows: Vec::new(),
     };
+    // The line a record starts on, counted in the text itself: the reader's own count and
+    // position do not account for the blank lines it skips.
+    let line_at = |byte: u64| {
+        let bytes = text.as_bytes();
+        let mut at = (byte as usize).min(bytes.len());
+        while at < bytes.len() && matches!(bytes[at], b'\n' | b'\r') {
+            at += 1;
+        }
+        bytes[..at].iter().filter(|b| **b == b'\n').count() as u64 + 1
+    };
     for record in reader.records() {
         let (line, result) = match record {
             Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                let line = e.position().map(|p| line_at(p.byte())).unwrap_or(0);
                 (
                     line,
                     Err(vec![FieldError::new("row", "unreadable", e.to_string())]),
                 )
             }
             Ok(rec) => {
-                let line = rec.position().map(|p| p.line()).unwrap_or(0);
+                let line = rec.position().map(|p| line_at(p.byte())).unwrap_or(0);
                 if rec.iter().all(|f| f.is_empty()) {
                     continue;
                 }

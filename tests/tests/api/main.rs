@@ -1,0 +1,13 @@
+//! Black-box tests of the HTTP API. Each test spawns the real application on port 0 with a
+//! fresh database (SQLite, or PostgreSQL with MOBILITY_TEST_DATABASE_URL).
+
+mod audit;
+mod auth;
+mod calls;
+mod conventions;
+mod openapi;
+mod organisations;
+mod projects;
+mod seed;
+mod startup;
+mod users;

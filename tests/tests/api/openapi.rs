@@ -1,0 +1,89 @@
+//! The committed spec matches the code, and every operation is documented.
+
+use mobility_tests::*;
+use serde_json::Value;
+
+const REGENERATE: &str = "cargo run -q -p mobility-api -- openapi > openapi/openapi.json";
+
+fn generated() -> Value {
+    serde_json::to_value(mobility_api::startup::openapi_spec()).unwrap()
+}
+
+#[test]
+fn committed_spec_matches_the_code() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../openapi/openapi.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    let committed: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+    assert!(
+        committed == generated(),
+        "openapi/openapi.json is stale; regenerate it with:\n    {REGENERATE}"
+    );
+}
+
+#[test]
+fn every_operation_has_an_id_a_tag_a_summary_and_its_errors() {
+    let spec = generated();
+    let mut ids = std::collections::HashSet::new();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let id = op["operationId"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{method} {path} has no operationId"));
+            assert!(ids.insert(id.to_string()), "duplicate operationId {id}");
+            assert!(
+                op["tags"].as_array().is_some_and(|t| !t.is_empty()),
+                "{id} has no tag"
+            );
+            assert!(
+                op["summary"].as_str().is_some_and(|s| !s.is_empty()),
+                "{id} has no summary"
+            );
+            let responses = op["responses"].as_object().unwrap();
+            assert!(
+                responses.contains_key("400") && responses.contains_key("500"),
+                "{id} lacks 400/500"
+            );
+            let secured = op["security"]
+                .as_array()
+                .is_some_and(|s| s.iter().any(|r| r.get("bearer").is_some()));
+            let public = op["security"].as_array().is_some_and(|s| {
+                s.iter()
+                    .any(|r| r.as_object().is_some_and(|o| o.is_empty()))
+            });
+            if secured && !public {
+                assert!(responses.contains_key("401"), "{id} lacks 401");
+            }
+            for (status, r) in responses {
+                if status.starts_with('4') || status.starts_with('5') {
+                    assert!(
+                        r["content"]["application/problem+json"].is_object(),
+                        "{id} {status} is not a problem"
+                    );
+                }
+            }
+        }
+    }
+    assert!(spec["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer");
+}
+
+#[tokio::test]
+async fn the_spec_and_swagger_ui_are_served() {
+    let app = spawn_app().await;
+    let res = app.get("/api/v1/openapi.json", None).await;
+    assert_eq!(res.status(), 200);
+    let served: Value = res.json().await.unwrap();
+    assert_eq!(served, generated());
+    let res = app.get("/docs", None).await;
+    assert!(res.status().is_redirection());
+    let res = app.get("/docs/", None).await;
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("swagger-ui"), "{html}");
+    let init = app
+        .get("/docs/swagger-initializer.js", None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(init.contains("/api/v1/openapi.json"), "{init}");
+}

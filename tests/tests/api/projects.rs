@@ -1,0 +1,317 @@
+use mobility_tests::*;
+use serde_json::{Value, json};
+
+#[tokio::test]
+async fn anonymous_callers_read_projects_and_mobilities_but_change_nothing() {
+    let app = spawn_app().await;
+    let list: Value = app
+        .get("/api/v1/projects", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["total"], 1);
+    let p = &list["items"][0];
+    let id = p["id"].as_str().unwrap();
+    assert_eq!(
+        app.get(&format!("/api/v1/projects/{id}"), None)
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        app.get(&format!("/api/v1/projects/{id}/mobilities"), None)
+            .await
+            .status(),
+        200
+    );
+    let res = app.post("/api/v1/projects", None, &json!({})).await;
+    assert_problem(res, 401, "auth.missing_token").await;
+    assert_problem(
+        app.get(&format!("/api/v1/projects/{id}/team"), None).await,
+        401,
+        "auth.missing_token",
+    )
+    .await;
+    assert_problem(
+        app.get("/api/v1/audit-log", None).await,
+        401,
+        "auth.missing_token",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn projects_are_created_validated_and_changed_by_staff() {
+    let app = spawn_app().await;
+    let coordinator = app.user("coordinator", None).await;
+    let zsk = app.zsk_project().await;
+    let applicant = zsk["applicant_id"].as_str().unwrap();
+    let body = json!({"code": "2026-1-SI01-KA122-ADU-000000001", "programme": "Erasmus+, Key Action 1", "action_type": "KA122-ADU", "title": "Nov projekt", "applicant_id": applicant, "start_date": "2026-09-01", "end_date": "2027-11-30"});
+    let res = app
+        .post("/api/v1/projects", Some(&coordinator.token), &body)
+        .await;
+    assert_eq!(res.status(), 201);
+    let p: Value = res.json().await.unwrap();
+    assert_eq!(p["status"], "planned");
+    assert_eq!(p["timezone"], "Europe/Ljubljana");
+    assert_problem(
+        app.post("/api/v1/projects", Some(&coordinator.token), &body)
+            .await,
+        409,
+        "project.code_taken",
+    )
+    .await;
+
+    let mut bad = body.clone();
+    bad["code"] = json!("other");
+    bad["end_date"] = json!("2026-01-01");
+    let problem = assert_problem(
+        app.post("/api/v1/projects", Some(&coordinator.token), &bad)
+            .await,
+        422,
+        "validation.failed",
+    )
+    .await;
+    assert_eq!(problem_fields(&problem), vec!["end_date"]);
+    bad["end_date"] = json!("2027-01-01");
+    bad["timezone"] = json!("Mars/Olympus");
+    let problem = assert_problem(
+        app.post("/api/v1/projects", Some(&coordinator.token), &bad)
+            .await,
+        422,
+        "validation.failed",
+    )
+    .await;
+    assert_eq!(problem_fields(&problem), vec!["timezone"]);
+
+    let library = app.user("committee", None).await;
+    assert_problem(
+        app.post("/api/v1/projects", Some(&library.token), &body)
+            .await,
+        403,
+        "auth.forbidden",
+    )
+    .await;
+
+    let path = format!("/api/v1/projects/{}", p["id"].as_str().unwrap());
+    let res = app
+        .patch(
+            &path,
+            Some(&coordinator.token),
+            &json!({"status": "active", "title_en": "A new project"}),
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let changed: Value = res.json().await.unwrap();
+    assert_eq!(changed["status"], "active");
+    let res = app
+        .patch(
+            &path,
+            Some(&coordinator.token),
+            &json!({"end_date": "2020-01-01"}),
+            None,
+        )
+        .await;
+    assert_problem(res, 422, "validation.failed").await;
+}
+
+#[tokio::test]
+async fn the_project_team_holds_staff_with_their_function() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let zsk = app.zsk_project().await;
+    let team = format!("/api/v1/projects/{}/team", zsk["id"].as_str().unwrap());
+    let responsible = app.user("coordinator", None).await;
+    let res = app
+        .post(
+            &team,
+            Some(&admin),
+            &json!({"user_id": responsible.id, "function": "responsible_person"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let member: Value = res.json().await.unwrap();
+    assert_eq!(member["function"], "responsible_person");
+    assert_eq!(member["email"], responsible.email);
+    assert_problem(
+        app.post(
+            &team,
+            Some(&admin),
+            &json!({"user_id": responsible.id, "function": "responsible_person"}),
+        )
+        .await,
+        409,
+        "team.duplicate",
+    )
+    .await;
+    assert_eq!(
+        app.post(
+            &team,
+            Some(&admin),
+            &json!({"user_id": responsible.id, "function": "committee_member"})
+        )
+        .await
+        .status(),
+        201
+    );
+
+    let participant = app.user("participant", None).await;
+    let body = assert_problem(
+        app.post(
+            &team,
+            Some(&admin),
+            &json!({"user_id": participant.id, "function": "committee_member"}),
+        )
+        .await,
+        422,
+        "validation.failed",
+    )
+    .await;
+    assert_eq!(body["errors"][0]["code"], "role_not_allowed");
+    assert_problem(
+        app.post(
+            &team,
+            Some(&participant.token),
+            &json!({"user_id": participant.id, "function": "coordinator"}),
+        )
+        .await,
+        403,
+        "auth.forbidden",
+    )
+    .await;
+
+    let list: Value = app
+        .get(&team, Some(&participant.token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["total"], 2);
+    let res = app
+        .delete(
+            &format!("{team}/{}", member["id"].as_str().unwrap()),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(res.status(), 204);
+    assert_problem(
+        app.delete(
+            &format!("{team}/{}", member["id"].as_str().unwrap()),
+            Some(&admin),
+        )
+        .await,
+        404,
+        "team_member.not_found",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn mobilities_are_created_with_a_host_and_validated() {
+    let app = spawn_app().await;
+    let coordinator = app.user("coordinator", None).await;
+    let zsk = app.zsk_project().await;
+    let path = format!(
+        "/api/v1/projects/{}/mobilities",
+        zsk["id"].as_str().unwrap()
+    );
+    let host = app
+        .create_org("Helsinki Central Library Oodi", "host")
+        .await;
+    let library = app
+        .create_org("Knjižnica Ni Gostiteljica", "member_library")
+        .await;
+    let visited = app.create_org("Tampere City Library", "partner").await;
+    let body = json!({"code": "JS3", "title": "Sledenje na delovnem mestu 3", "activity_type": "job_shadowing", "host_organisation_id": host, "city": "Helsinki", "country": "FI", "programme_days": 3, "travel_days": 2, "places": 8, "follow_up": "dtfl_workshop", "goals": ["Spoznati Oodi"], "programme": ["Ogled"], "visited_organisations": [{"organisation_id": visited, "description": "ogled"}], "window_start": "2026-09-01", "window_end": "2026-09-15"});
+    let res = app.post(&path, Some(&coordinator.token), &body).await;
+    assert_eq!(res.status(), 201);
+    let m: Value = res.json().await.unwrap();
+    assert_eq!(m["status"], "planned");
+    assert_eq!(
+        m["visited_organisations"][0]["organisation_id"],
+        visited.as_str()
+    );
+    assert_problem(
+        app.post(&path, Some(&coordinator.token), &body).await,
+        409,
+        "mobility.code_taken",
+    )
+    .await;
+
+    let mut bad = body.clone();
+    bad["code"] = json!("JS4");
+    bad["host_organisation_id"] = json!(library);
+    let problem = assert_problem(
+        app.post(&path, Some(&coordinator.token), &bad).await,
+        422,
+        "validation.failed",
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["code"], "wrong_kind");
+    bad["host_organisation_id"] = json!(host);
+    bad["places"] = json!(0);
+    bad["travel_days"] = json!(9);
+    bad["window_end"] = json!("2026-08-01");
+    let problem = assert_problem(
+        app.post(&path, Some(&coordinator.token), &bad).await,
+        422,
+        "validation.failed",
+    )
+    .await;
+    assert_eq!(problem_fields(&problem), vec!["places", "travel_days"]);
+
+    let mpath = format!("/api/v1/mobilities/{}", m["id"].as_str().unwrap());
+    let etag = app
+        .get(&mpath, None)
+        .await
+        .headers()
+        .get("etag")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    let res = app.patch(&mpath, Some(&coordinator.token), &json!({"start_date": "2026-09-07", "end_date": "2026-09-11", "visited_organisations": []}), Some(&etag)).await;
+    assert_eq!(res.status(), 200);
+    let changed: Value = res.json().await.unwrap();
+    assert_eq!(changed["start_date"], "2026-09-07");
+    assert_eq!(changed["visited_organisations"], json!([]));
+    assert_problem(
+        app.patch(
+            &mpath,
+            Some(&coordinator.token),
+            &json!({"places": 9}),
+            Some(&etag),
+        )
+        .await,
+        412,
+        "request.precondition_failed",
+    )
+    .await;
+    assert_problem(
+        app.patch(
+            &mpath,
+            Some(&coordinator.token),
+            &json!({"end_date": "2026-09-01"}),
+            None,
+        )
+        .await,
+        422,
+        "validation.failed",
+    )
+    .await;
+    let participant = app.user("participant", None).await;
+    assert_problem(
+        app.patch(
+            &mpath,
+            Some(&participant.token),
+            &json!({"places": 9}),
+            None,
+        )
+        .await,
+        403,
+        "auth.forbidden",
+    )
+    .await;
+}

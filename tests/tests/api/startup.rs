@@ -1,0 +1,55 @@
+//! What the first start leaves in the data directory.
+
+use mobility_tests::*;
+
+#[cfg(unix)]
+fn mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[tokio::test]
+async fn without_configured_admin_a_random_password_is_written_to_a_private_file() {
+    let app = spawn_app_with(|s| {
+        s.admin_email = None;
+        s.admin_password = None;
+        s.jwt_secret = None;
+    })
+    .await;
+    let pw_file = app.data_path("initial-admin-password");
+    let secret_file = app.data_path("jwt-secret");
+    #[cfg(unix)]
+    {
+        assert_eq!(mode(&pw_file), 0o600);
+        assert_eq!(mode(&secret_file), 0o600);
+    }
+    let password = std::fs::read_to_string(&pw_file).unwrap();
+    assert!(password.trim().len() >= 20);
+    assert_eq!(
+        app.login_response("admin@localhost", password.trim())
+            .await
+            .status(),
+        200
+    );
+    let secret = std::fs::read_to_string(&secret_file).unwrap();
+    assert!(secret.len() >= 64);
+
+    // The same data directory keeps its secret and does not create a second admin.
+    let mut settings = app.settings.clone();
+    settings.bind = "127.0.0.1:0".into();
+    mobility_api::Application::build(settings).await.unwrap();
+    assert_eq!(std::fs::read_to_string(&secret_file).unwrap(), secret);
+    assert_eq!(std::fs::read_to_string(&pw_file).unwrap(), password);
+}
+
+#[tokio::test]
+async fn a_configured_admin_is_created_and_no_password_file_is_written() {
+    let app = spawn_app().await;
+    assert!(!app.data_path("initial-admin-password").exists());
+    assert_eq!(
+        app.login_response(ADMIN_EMAIL, ADMIN_PASSWORD)
+            .await
+            .status(),
+        200
+    );
+}
