@@ -130,6 +130,12 @@ impl Application {
                     let fut = srv.call(req);
                     async move {
                         let mut res = fut.await?;
+                        tracing::info!(
+                            method = %res.request().method(),
+                            path = %res.request().path(),
+                            status = res.status().as_u16(),
+                            "request handled"
+                        );
                         let id = res
                             .request()
                             .extensions()

@@ -202,3 +202,23 @@ pub async fn revoke_all_for_user(db: &impl ConnectionTrait, user_id: Uuid) -> Ap
 pub fn warm_up() {
     let _ = dummy_hash();
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use argon2::password_hash::PasswordHash;
+
+    /// An unknown e-mail must cost what a wrong password costs: the login verifies against a
+    /// dummy hash made with exactly the parameters of real ones.
+    #[test]
+    fn the_dummy_hash_has_the_cost_of_a_real_one() {
+        let real_text = password::hash("some password").unwrap();
+        let real = PasswordHash::new(&real_text).unwrap();
+        let dummy = PasswordHash::new(dummy_hash()).unwrap();
+        assert_eq!(dummy.algorithm, real.algorithm);
+        assert_eq!(dummy.algorithm.as_str(), "argon2id");
+        assert_eq!(dummy.version, real.version);
+        assert_eq!(dummy.params, real.params);
+        assert!(!password::verify("some password", dummy_hash()));
+    }
+}

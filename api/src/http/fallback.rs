@@ -170,28 +170,6 @@ pub fn path_error(err: PathError, _req: &HttpRequest) -> actix_web::Error {
     .into()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn route_table_matches_templates() {
-        let mut t = RouteTable::default();
-        t.add("/api/v1/users/{id}", vec!["GET".into(), "PATCH".into()]);
-        t.add("/api/v1/users", vec!["GET".into(), "POST".into()]);
-        assert_eq!(
-            t.allowed("/api/v1/users/abc"),
-            Some(vec!["GET".into(), "PATCH".into()])
-        );
-        assert_eq!(
-            t.allowed("/api/v1/users"),
-            Some(vec!["GET".into(), "POST".into()])
-        );
-        assert_eq!(t.allowed("/api/v1/nothing"), None);
-        assert_eq!(t.allowed("/api/v1/users/abc/def"), None);
-    }
-}
-
 /// Last line of defence: any error response that is not already problem+json (one produced
 /// by actix itself, e.g. an oversized body) is rewritten into one.
 pub fn problemize<B: actix_web::body::MessageBody + 'static>(
@@ -226,4 +204,26 @@ pub fn problemize<B: actix_web::body::MessageBody + 'static>(
     Ok(ErrorHandlerResponse::Response(
         actix_web::dev::ServiceResponse::new(req, response).map_into_right_body(),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn route_table_matches_templates() {
+        let mut t = RouteTable::default();
+        t.add("/api/v1/users/{id}", vec!["GET".into(), "PATCH".into()]);
+        t.add("/api/v1/users", vec!["GET".into(), "POST".into()]);
+        assert_eq!(
+            t.allowed("/api/v1/users/abc"),
+            Some(vec!["GET".into(), "PATCH".into()])
+        );
+        assert_eq!(
+            t.allowed("/api/v1/users"),
+            Some(vec!["GET".into(), "POST".into()])
+        );
+        assert_eq!(t.allowed("/api/v1/nothing"), None);
+        assert_eq!(t.allowed("/api/v1/users/abc/def"), None);
+    }
 }

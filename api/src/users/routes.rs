@@ -159,7 +159,7 @@ async fn update_user(
 ) -> ApiResult<HttpResponse> {
     body.validate()?;
     let target = visible(&state, &user, *id).await?;
-    let manage = can_manage(&user, target.role) && !(target.id == user.id && !user.is_admin());
+    let manage = can_manage(&user, target.role);
     let assignable: Option<&'static [Role]> = if user.is_admin() {
         None
     } else {
