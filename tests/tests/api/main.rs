@@ -3,6 +3,7 @@
 
 mod audit;
 mod auth;
+mod browser;
 mod calls;
 mod conventions;
 mod openapi;
