@@ -53,3 +53,31 @@ async fn a_configured_admin_is_created_and_no_password_file_is_written() {
         200
     );
 }
+
+#[tokio::test]
+async fn sqlite_runs_with_wal_normal_sync_a_busy_timeout_and_foreign_keys() {
+    if postgres_base_url().is_some() {
+        return; // SQLite pragmas only; the PostgreSQL run checks nothing here.
+    }
+    use sea_orm::{ConnectionTrait, Statement};
+    let app = spawn_app().await;
+    let db = app.db().await;
+    let row = |name: &'static str| {
+        let db = db.clone();
+        async move {
+            db.query_one_raw(Statement::from_string(
+                db.get_database_backend(),
+                format!("PRAGMA {name}"),
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+        }
+    };
+    let journal: String = row("journal_mode").await.try_get_by_index(0).unwrap();
+    assert_eq!(journal.to_lowercase(), "wal");
+    let int = |r: sea_orm::QueryResult| r.try_get_by_index::<i64>(0).unwrap();
+    assert_eq!(int(row("synchronous").await), 1, "NORMAL is 1");
+    assert_eq!(int(row("foreign_keys").await), 1);
+    assert_eq!(int(row("busy_timeout").await), 10_000);
+}

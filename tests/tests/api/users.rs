@@ -168,7 +168,29 @@ async fn the_last_admin_cannot_be_removed_or_demoted() {
     .await;
     let second = app.user("admin", None).await;
     assert_problem(app.delete(&path, Some(&admin)).await, 403, "auth.forbidden").await;
-    assert_eq!(app.delete(&path, Some(&second.token)).await.status(), 204);
+    let stale = app
+        .req(reqwest::Method::DELETE, &path, Some(&second.token))
+        .header("If-Match", "\"stale\"")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(stale, 412, "request.precondition_failed").await;
+    let etag = app
+        .get(&path, Some(&second.token))
+        .await
+        .headers()
+        .get("etag")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    let res = app
+        .req(reqwest::Method::DELETE, &path, Some(&second.token))
+        .header("If-Match", etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
     assert_problem(
         app.get(&path, Some(&second.token)).await,
         404,
