@@ -35,6 +35,8 @@ pub struct Settings {
     pub db_max_connections: u32,
     /// Seconds to let in-flight requests finish after SIGTERM.
     pub shutdown_timeout_seconds: u64,
+    /// Largest accepted upload, in bytes (`MOBILITY_UPLOAD_MAX_BYTES`).
+    pub upload_max_bytes: usize,
 }
 
 impl Default for Settings {
@@ -54,6 +56,7 @@ impl Default for Settings {
             log_level: "info".into(),
             db_max_connections: 10,
             shutdown_timeout_seconds: 30,
+            upload_max_bytes: 10 * 1024 * 1024,
         }
     }
 }
@@ -76,6 +79,7 @@ struct Layer {
     log_level: Option<String>,
     db_max_connections: Option<u32>,
     shutdown_timeout_seconds: Option<u64>,
+    upload_max_bytes: Option<usize>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -112,6 +116,7 @@ pub const ENV_VARS: &[&str] = &[
     "MOBILITY_LOG_LEVEL",
     "MOBILITY_DB_MAX_CONNECTIONS",
     "MOBILITY_SHUTDOWN_TIMEOUT_SECONDS",
+    "MOBILITY_UPLOAD_MAX_BYTES",
 ];
 
 impl Settings {
@@ -163,7 +168,8 @@ impl Settings {
             log_format,
             log_level,
             db_max_connections,
-            shutdown_timeout_seconds
+            shutdown_timeout_seconds,
+            upload_max_bytes
         );
         set_opt!(database_url, jwt_secret, admin_email, admin_password);
     }
@@ -185,6 +191,11 @@ impl Settings {
         if self.refresh_token_ttl_days < 1 {
             return Err(ConfigError::Invalid(
                 "refresh_token_ttl_days must be at least 1".into(),
+            ));
+        }
+        if self.upload_max_bytes < 1024 {
+            return Err(ConfigError::Invalid(
+                "upload_max_bytes must be at least 1024".into(),
             ));
         }
         if self.db_max_connections < 1 {
@@ -260,6 +271,10 @@ fn env_layer(env: &impl Fn(&str) -> Option<String>) -> Result<Layer, ConfigError
         shutdown_timeout_seconds: num(
             "MOBILITY_SHUTDOWN_TIMEOUT_SECONDS",
             get("MOBILITY_SHUTDOWN_TIMEOUT_SECONDS"),
+        )?,
+        upload_max_bytes: num(
+            "MOBILITY_UPLOAD_MAX_BYTES",
+            get("MOBILITY_UPLOAD_MAX_BYTES"),
         )?,
     })
 }

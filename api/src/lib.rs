@@ -1,9 +1,11 @@
 //! Erasmus+ staff-mobility project management for library networks: the service as a library,
 //! so that the binary and the black-box tests build the same application.
 
+pub mod applications;
 pub mod audit;
 pub mod auth;
 pub mod calls;
+pub mod clock;
 pub mod config;
 pub mod db;
 pub mod fsutil;
@@ -12,10 +14,12 @@ pub mod http;
 pub mod mobilities;
 pub mod openapi;
 pub mod organisations;
+pub mod pdf;
 pub mod projects;
 pub mod seed;
 pub mod startup;
 pub mod state;
+pub mod storage;
 pub mod telemetry;
 pub mod users;
 

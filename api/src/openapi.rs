@@ -23,6 +23,7 @@ Errors are `application/problem+json` (RFC 9457) with a stable `code`. Lists tak
         (name = "projects", description = "Projects and their teams"),
         (name = "mobilities", description = "Mobility activities (job shadowing) of a project"),
         (name = "calls", description = "Calls for applications"),
+        (name = "applications", description = "Applications, their signed documents and signatures"),
         (name = "audit", description = "Who changed what, when"),
         (name = "health", description = "Probes for orchestrators"),
     ),

@@ -25,6 +25,7 @@ pub fn api_v1(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(crate::projects::routes::configure)
         .configure(crate::mobilities::routes::configure)
         .configure(crate::calls::routes::configure)
+        .configure(crate::applications::routes::configure)
         .configure(crate::audit::routes::configure);
 }
 
@@ -90,6 +91,14 @@ pub struct Application {
 impl Application {
     /// Prepare the database and bind the listener (`bind` may use port 0).
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        Self::build_with_clock(settings, Arc::new(crate::clock::SystemClock)).await
+    }
+
+    /// As [`Application::build`], with the clock the business rules see (tests set the time).
+    pub async fn build_with_clock(
+        settings: Settings,
+        clock: Arc<dyn crate::clock::Clock>,
+    ) -> anyhow::Result<Self> {
         let secret = jwt_secret(&settings)?;
         let conn = prepare(&settings).await?;
         crate::auth::service::warm_up();
@@ -97,10 +106,15 @@ impl Application {
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let tokens = TokenService::new(&secret, &settings);
+        let blobs = Arc::new(crate::storage::LocalBlobStore::new(
+            settings.data_dir.join("blobs"),
+        ));
         let state = web::Data::new(AppState {
             db: conn,
             settings: Arc::new(settings.clone()),
             tokens,
+            clock,
+            blobs,
         });
         let spec = openapi_spec();
         let routes = web::Data::new(RouteTable::from_openapi(&spec));

@@ -131,3 +131,47 @@ text_enum!(
         Closed = "closed",
     }
 );
+
+text_enum!(
+    /// Lifecycle of an application.
+    ApplicationStatus {
+        Draft = "draft",
+        Submitted = "submitted",
+        Withdrawn = "withdrawn",
+        Selected = "selected",
+        Reserve = "reserve",
+        Rejected = "rejected",
+    }
+);
+
+text_enum!(
+    /// How an application reached the association.
+    ReceivedVia {
+        Api = "api",
+        Email = "email",
+    }
+);
+
+text_enum!(
+    /// Who signs an application.
+    SignerRole {
+        Participant = "participant",
+        LibraryDirector = "library_director",
+    }
+);
+
+text_enum!(
+    /// How a document was signed.
+    SignatureMethod {
+        QualifiedElectronic = "qualified_electronic",
+        ScannedHandwritten = "scanned_handwritten",
+    }
+);
+
+text_enum!(
+    /// Whether a signature still applies to the application's content.
+    SignatureStatus {
+        Valid = "valid",
+        Void = "void",
+    }
+);

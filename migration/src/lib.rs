@@ -2,13 +2,18 @@
 
 pub use sea_orm_migration::prelude::*;
 
+mod common;
 mod m20251001_000001_foundation;
+mod m20251020_000002_applications;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20251001_000001_foundation::Migration)]
+        vec![
+            Box::new(m20251001_000001_foundation::Migration),
+            Box::new(m20251020_000002_applications::Migration),
+        ]
     }
 }

@@ -1,29 +1,10 @@
 //! The foundation: organisations, people, the project, its mobilities and calls, and the audit log.
 
+use crate::common::{created_updated, fk};
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn created_updated(t: &mut TableCreateStatement) -> &mut TableCreateStatement {
-    t.col(timestamp_with_time_zone("created_at"))
-        .col(timestamp_with_time_zone("updated_at"))
-}
-
-fn fk(
-    name: &'static str,
-    from: (&'static str, &'static str),
-    to: (&'static str, &'static str),
-    on_delete: ForeignKeyAction,
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .name(name)
-        .from(from.0, from.1)
-        .to(to.0, to.1)
-        .on_delete(on_delete)
-        .on_update(ForeignKeyAction::Cascade)
-        .to_owned()
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {

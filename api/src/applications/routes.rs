@@ -1,0 +1,553 @@
+use super::dto::{
+    ApplicationDto, ApplicationQuery, CreateApplicationRequest, CreateSignatureRequest, Delimiter,
+    DocumentDto, ExportQuery, SignatureDto, UpdateApplicationRequest, WithdrawRequest,
+};
+use super::{policy, service};
+use crate::http::etag::{etag, json_with_etag};
+use crate::http::{ApiError, ApiResult, AuthUser, IfMatch, Page, PageParams, Problem};
+use crate::state::AppState;
+use actix_multipart::Multipart;
+use actix_web::http::StatusCode;
+use actix_web::http::header::{
+    self, ContentDisposition, DispositionParam, DispositionType, ExtendedValue,
+};
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
+use entity::enums::Role;
+use futures_util::StreamExt;
+use uuid::Uuid;
+use validator::Validate;
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(create_application)
+        .service(list_applications)
+        .service(export_applications)
+        .service(get_application)
+        .service(update_application)
+        .service(delete_application)
+        .service(submit_application)
+        .service(withdraw_application)
+        .service(upload_document)
+        .service(list_documents)
+        .service(download_document)
+        .service(create_signature)
+        .service(list_signatures);
+}
+
+async fn respond(
+    state: &AppState,
+    user: &AuthUser,
+    status: StatusCode,
+    m: entity::application::Model,
+) -> ApiResult<HttpResponse> {
+    let tag = etag(m.id, m.updated_at);
+    let d = service::dto(&state.db, m, policy::sees_note(user)).await?;
+    Ok(json_with_etag(status, tag, &d))
+}
+
+/// Open an application for one of the call's mobilities (as a draft).
+///
+/// A `library` user applies for their own library; coordinators for any member library, and
+/// may record an application that arrived by e-mail (`received_via: email` with
+/// `received_at`, which then counts for the deadline). One application per member library
+/// per mobility (withdrawn ones aside). The call must be open and its deadline (a whole day,
+/// inclusive, in the project's time zone) not passed.
+#[utoipa::path(
+    tag = "applications",
+    operation_id = "createApplication",
+    params(("id" = Uuid, Path, description = "Call id")),
+    request_body = CreateApplicationRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Created as a draft", body = ApplicationDto),
+        (status = 403, description = "Not a library user or coordinator; e-mail receipt by a non-coordinator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such call (`call.not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The library already applied for this mobility (`application.duplicate`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields; `application.call_not_open`, `application.deadline_passed`, `application.not_member_library`, `application.mobility_not_in_call`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/calls/{id}/applications")]
+async fn create_application(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    body: web::Json<CreateApplicationRequest>,
+) -> ApiResult<HttpResponse> {
+    body.validate()?;
+    let m = service::create(
+        &state.db,
+        state.clock.as_ref(),
+        &user,
+        *id,
+        body.into_inner(),
+    )
+    .await?;
+    respond(&state, &user, StatusCode::CREATED, m).await
+}
+
+/// List the applications the caller may see.
+///
+/// Coordinators see all; a library its own; a participant the ones naming them; committee
+/// members submitted ones only. Hosts and accountants see none (403).
+#[utoipa::path(
+    tag = "applications",
+    operation_id = "listApplications",
+    params(ApplicationQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of applications, oldest first", body = Page<ApplicationDto>),
+        (status = 403, description = "A role that sees no applications", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/applications")]
+async fn list_applications(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    q: web::Query<ApplicationQuery>,
+) -> ApiResult<HttpResponse> {
+    let q = q.into_inner();
+    let page = PageParams {
+        page: q.page,
+        per_page: q.per_page,
+    }
+    .validate()?;
+    Ok(HttpResponse::Ok().json(service::list(&state.db, &user, q, page).await?))
+}
+
+/// Export a call's applications as CSV (coordinators).
+///
+/// UTF-8 with a byte-order mark, `;` (default) or `,` separated, one row per application.
+/// The fewer-opportunities note is included only with `include_fewer_opportunities_note=true`.
+#[utoipa::path(
+    tag = "applications",
+    operation_id = "exportApplicationsCsv",
+    params(("id" = Uuid, Path, description = "Call id"), ExportQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The CSV file", content_type = "text/csv", body = String),
+        (status = 403, description = "Not a coordinator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such call", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/calls/{id}/applications.csv")]
+async fn export_applications(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    q: web::Query<ExportQuery>,
+) -> ApiResult<HttpResponse> {
+    user.require(&[Role::Coordinator])?;
+    let delimiter = q.delimiter.unwrap_or(Delimiter::Semicolon);
+    let bytes = service::export_csv(
+        &state.db,
+        *id,
+        delimiter,
+        q.include_fewer_opportunities_note,
+    )
+    .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"applications-{}.csv\"", *id),
+        ))
+        .body(bytes))
+}
+
+/// Get an application.
+#[utoipa::path(
+    tag = "applications",
+    operation_id = "getApplication",
+    params(("id" = Uuid, Path, description = "Application id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The application with its status history", body = ApplicationDto, headers(("ETag" = String))),
+        (status = 404, description = "No such application, or not visible to the caller (`application.not_found`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/applications/{id}")]
+async fn get_application(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let m = service::visible(&state.db, &user, *id).await?;
+    respond(&state, &user, StatusCode::OK, m).await
+}
+
+/// Change a draft application.
+///
+/// Any change of content gives a new `content_sha256` and voids the signatures given so far.
+#[utoipa::path(
+    tag = "applications",
+    operation_id = "updateApplication",
+    params(
+        ("id" = Uuid, Path, description = "Application id"),
+        ("If-Match" = Option<String>, Header, description = "The ETag last read; 412 if it changed since"),
+    ),
+    request_body = UpdateApplicationRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Changed", body = ApplicationDto),
+        (status = 403, description = "Not the library's user or a coordinator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not visible", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not a draft any more (`application.locked`)", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Stale If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/applications/{id}")]
+async fn update_application(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    body: web::Json<UpdateApplicationRequest>,
+) -> ApiResult<HttpResponse> {
+    body.validate()?;
+    let m = service::update(
+        &state.db,
+        state.clock.as_ref(),
+        &user,
+        *id,
+        body.into_inner(),
+        |cur| if_match.check(&etag(cur.id, cur.updated_at)),
+    )
+    .await?;
+    respond(&state, &user, StatusCode::OK, m).await
+}
+
+/// Delete a draft application.
+#[utoipa::path(
+    tag = "applications",
+    operation_id = "deleteApplication",
+    params(
+        ("id" = Uuid, Path, description = "Application id"),
+        ("If-Match" = Option<String>, Header, description = "The ETag last read"),
+    ),
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 403, description = "Not the library's user or a coordinator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not visible", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not a draft (`application.locked`)", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Stale If-Match", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/applications/{id}")]
+async fn delete_application(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+) -> ApiResult<HttpResponse> {
+    service::delete(&state.db, &user, *id, |cur| {
+        if_match.check(&etag(cur.id, cur.updated_at))
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Submit a draft: it is then locked.
+///
+/// Needs an open call, the deadline not passed (for e-mail applications: they arrived in
+/// time), and both signatures, the participant's and the library director's, valid for the
+/// current content.
+#[utoipa::path(
+    tag = "applications",
+    operation_id = "submitApplication",
+    params(("id" = Uuid, Path, description = "Application id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Submitted", body = ApplicationDto),
+        (status = 403, description = "Not the library's user or a coordinator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not visible", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not a draft (`application.locked`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`application.call_not_open`, `application.deadline_passed`, `application.participant_signature_missing`, `application.director_signature_missing`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/applications/{id}/submit")]
+async fn submit_application(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let m = service::submit(&state.db, state.clock.as_ref(), &user, *id).await?;
+    respond(&state, &user, StatusCode::OK, m).await
+}
+
+/// Withdraw an application (draft or submitted), freeing the library's place for a new one.
+#[utoipa::path(
+    tag = "applications",
+    operation_id = "withdrawApplication",
+    params(("id" = Uuid, Path, description = "Application id")),
+    request_body(content = Option<WithdrawRequest>, description = "Optional reason"),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Withdrawn", body = ApplicationDto),
+        (status = 403, description = "Not the library, the named participant or a coordinator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not visible", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already decided or withdrawn (`application.withdraw_not_allowed`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/applications/{id}/withdraw")]
+async fn withdraw_application(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    body: Option<web::Json<WithdrawRequest>>,
+) -> ApiResult<HttpResponse> {
+    let reason = match body {
+        Some(b) => {
+            b.validate()?;
+            b.into_inner().reason
+        }
+        None => None,
+    };
+    let m = service::withdraw(&state.db, state.clock.as_ref(), &user, *id, reason).await?;
+    respond(&state, &user, StatusCode::OK, m).await
+}
+
+fn disposition(filename: &str) -> ContentDisposition {
+    let ascii: String = filename
+        .chars()
+        .map(|c| {
+            if c.is_ascii() && !c.is_ascii_control() {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    ContentDisposition {
+        disposition: DispositionType::Attachment,
+        parameters: vec![
+            DispositionParam::Filename(ascii),
+            DispositionParam::FilenameExt(ExtendedValue {
+                charset: header::Charset::Ext("UTF-8".into()),
+                language_tag: None,
+                value: filename.as_bytes().to_vec(),
+            }),
+        ],
+    }
+}
+
+/// Upload a PDF (the signed scan, or a digitally signed PDF) to a draft application.
+///
+/// `multipart/form-data` with one file part named `file`. Only PDFs are accepted, checked by
+/// content; the size limit is `MOBILITY_UPLOAD_MAX_BYTES` (default 10 MiB). The same bytes
+/// uploaded again return the existing document (200).
+#[utoipa::path(
+    tag = "applications",
+    operation_id = "uploadApplicationDocument",
+    params(("id" = Uuid, Path, description = "Application id")),
+    request_body(content_type = "multipart/form-data", description = "A part named `file` with the PDF"),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Stored", body = DocumentDto),
+        (status = 200, description = "These bytes were already uploaded to this application", body = DocumentDto),
+        (status = 403, description = "May not upload here", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not visible", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not a draft (`application.locked`)", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Over the size limit (`document.too_large`)", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not a PDF (`document.not_pdf`) or not multipart", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No part named `file` (`document.file_missing`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/applications/{id}/documents")]
+async fn upload_document(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    // Authorise before reading the body.
+    let app = service::visible(&state.db, &user, *id).await?;
+    if !policy::can_upload(&user, &app) {
+        return Err(ApiError::forbidden(
+            "You may not add documents to this application.",
+        ));
+    }
+    let is_multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
+    if !is_multipart {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "request.unsupported_media_type",
+            "Send the file as multipart/form-data in a part named `file`.",
+        ));
+    }
+    let limit = state.settings.upload_max_bytes;
+    let too_large = || {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "document.too_large",
+            format!("The file is larger than {limit} bytes."),
+        )
+    };
+    let mut multipart = Multipart::new(req.headers(), payload);
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Some(field) = multipart.next().await {
+        let mut field = field.map_err(|e| {
+            ApiError::bad_request(
+                "request.invalid_multipart",
+                format!("The multipart body is invalid: {e}"),
+            )
+        })?;
+        let is_file = field
+            .content_disposition()
+            .and_then(|d| d.get_name())
+            .is_some_and(|n| n == "file");
+        let filename = field
+            .content_disposition()
+            .and_then(|d| d.get_filename())
+            .unwrap_or("document.pdf")
+            .to_string();
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk.map_err(|e| {
+                ApiError::bad_request(
+                    "request.invalid_multipart",
+                    format!("The multipart body is invalid: {e}"),
+                )
+            })?;
+            if bytes.len() + chunk.len() > limit {
+                return Err(too_large());
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        if is_file && file.is_none() {
+            file = Some((filename, bytes));
+        }
+    }
+    let Some((filename, bytes)) = file else {
+        return Err(ApiError::unprocessable(
+            "document.file_missing",
+            "The body has no part named `file`.",
+        ));
+    };
+    let (doc, created) = service::add_document(
+        &state.db,
+        state.blobs.as_ref(),
+        &user,
+        *id,
+        &filename,
+        bytes,
+    )
+    .await?;
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok(HttpResponse::build(status).json(DocumentDto::from(doc)))
+}
+
+/// List an application's documents.
+#[utoipa::path(
+    tag = "applications",
+    operation_id = "listApplicationDocuments",
+    params(("id" = Uuid, Path, description = "Application id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Documents, oldest first", body = Vec<DocumentDto>),
+        (status = 404, description = "Not visible", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/applications/{id}/documents")]
+async fn list_documents(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let docs = service::documents(&state.db, &user, *id).await?;
+    Ok(HttpResponse::Ok().json(docs.into_iter().map(DocumentDto::from).collect::<Vec<_>>()))
+}
+
+/// Download a document, for whoever may see its application.
+#[utoipa::path(
+    tag = "applications",
+    operation_id = "downloadDocument",
+    params(("id" = Uuid, Path, description = "Document id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The PDF", content_type = "application/pdf", body = Vec<u8>),
+        (status = 404, description = "No such document, or not visible (`document.not_found`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/documents/{id}")]
+async fn download_document(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let (doc, bytes) =
+        service::document_content(&state.db, state.blobs.as_ref(), &user, *id).await?;
+    Ok(HttpResponse::Ok()
+        .content_type(doc.content_type.clone())
+        .insert_header(disposition(&doc.filename))
+        .insert_header((header::ETAG, format!("\"{}\"", doc.sha256)))
+        .body(bytes))
+}
+
+/// Record a signature of the application's current content.
+///
+/// `participant` and `library_director` are both needed to submit. A `scanned_handwritten`
+/// signature needs the uploaded scan (one scan may carry both); a `qualified_electronic` one
+/// an uploaded PDF that really holds a digital signature. A new signature for a role replaces
+/// the earlier one; changing the application voids them all.
+#[utoipa::path(
+    tag = "applications",
+    operation_id = "createApplicationSignature",
+    params(("id" = Uuid, Path, description = "Application id")),
+    request_body = CreateSignatureRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Recorded", body = SignatureDto),
+        (status = 403, description = "May not record this signature", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not visible", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not a draft (`application.locked`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`signature.document_required`, `signature.not_digitally_signed`, invalid fields", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/applications/{id}/signatures")]
+async fn create_signature(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    body: web::Json<CreateSignatureRequest>,
+) -> ApiResult<HttpResponse> {
+    body.validate()?;
+    let s = service::add_signature(
+        &state.db,
+        state.clock.as_ref(),
+        &user,
+        *id,
+        body.into_inner(),
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(s))
+}
+
+/// List an application's signatures, void ones included (the history).
+#[utoipa::path(
+    tag = "applications",
+    operation_id = "listApplicationSignatures",
+    params(("id" = Uuid, Path, description = "Application id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Signatures, oldest first", body = Vec<SignatureDto>),
+        (status = 404, description = "Not visible", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/applications/{id}/signatures")]
+async fn list_signatures(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(service::signatures(&state.db, &user, *id).await?))
+}

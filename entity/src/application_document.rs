@@ -1,0 +1,27 @@
+use sea_orm::entity::prelude::*;
+
+/// An uploaded PDF belonging to an application; the bytes live in the blob store by SHA-256.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "application_documents")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub application_id: Uuid,
+    pub filename: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    /// Whether the PDF holds a digital signature (a signature dictionary with /ByteRange and /Contents).
+    pub has_pdf_signature: bool,
+    /// What the PDF's signature says of its signer (`/Name`), where it can be read.
+    pub pdf_signer_name: Option<String>,
+    /// The signing time the PDF's signature states (`/M`), as written there.
+    pub pdf_signing_time: Option<String>,
+    pub uploaded_by: Uuid,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

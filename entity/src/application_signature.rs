@@ -1,0 +1,27 @@
+use crate::enums::{SignatureMethod, SignatureStatus, SignerRole};
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "application_signatures")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub application_id: Uuid,
+    pub signer_role: SignerRole,
+    pub method: SignatureMethod,
+    pub signer_name: String,
+    pub signer_position: Option<String>,
+    pub signed_at: DateTimeUtc,
+    pub document_id: Option<Uuid>,
+    pub recorded_by: Uuid,
+    /// The application content this signature applies to.
+    pub content_sha256: String,
+    pub status: SignatureStatus,
+    pub voided_at: Option<DateTimeUtc>,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
