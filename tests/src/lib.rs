@@ -1,11 +1,13 @@
 //! Test harness: the real application on port 0 against a fresh database per test: a new
 //! SQLite file, or a new PostgreSQL database when `MOBILITY_TEST_DATABASE_URL` is set.
 
+use mobility_api::clock::ManualClock;
 use mobility_api::{Application, Settings};
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde_json::{Value, json};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 pub const ADMIN_EMAIL: &str = "admin@test.example";
 pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";
@@ -17,6 +19,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub settings: Settings,
     pub data_dir: tempfile::TempDir,
+    /// The clock the business rules see; `set_time` moves it.
+    pub clock: Arc<ManualClock>,
     /// The PostgreSQL database made for this test, dropped at the end.
     pg: Option<(String, String)>,
 }
@@ -77,7 +81,8 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     }
     adjust(&mut settings);
     mobility_api::telemetry::init(settings.log_format, &settings.log_level);
-    let app = Application::build(settings.clone())
+    let clock = Arc::new(ManualClock::default());
+    let app = Application::build_with_clock(settings.clone(), clock.clone())
         .await
         .expect("build application");
     let address = format!("http://127.0.0.1:{}", app.port());
@@ -91,6 +96,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
         client,
         settings,
         data_dir,
+        clock,
         pg,
     }
 }
@@ -128,6 +134,14 @@ pub struct TestUser {
 }
 
 impl TestApp {
+    /// Set the time the business rules see, e.g. `"2025-11-07T22:59:59Z"`.
+    pub fn set_time(&self, rfc3339: &str) {
+        let t = chrono::DateTime::parse_from_rfc3339(rfc3339)
+            .expect("RFC 3339 time")
+            .with_timezone(&chrono::Utc);
+        self.clock.set(t);
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

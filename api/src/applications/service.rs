@@ -678,7 +678,7 @@ pub async fn submit(
         ApplicationStatus::Submitted,
         &actor,
         None,
-        now,
+        Utc::now(),
     )
     .await?;
     audit::record(
@@ -741,7 +741,7 @@ pub async fn withdraw(
         ApplicationStatus::Withdrawn,
         &actor,
         reason,
-        now,
+        Utc::now(),
     )
     .await?;
     audit::record(
