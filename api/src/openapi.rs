@@ -24,6 +24,8 @@ Errors are `application/problem+json` (RFC 9457) with a stable `code`. Lists tak
         (name = "mobilities", description = "Mobility activities (job shadowing) of a project"),
         (name = "calls", description = "Calls for applications"),
         (name = "applications", description = "Applications, their signed documents and signatures"),
+        (name = "selection", description = "Committee, criteria, scores, ranking, the decision, reserves and participants"),
+        (name = "notifications", description = "The outbox of queued messages"),
         (name = "audit", description = "Who changed what, when"),
         (name = "health", description = "Probes for orchestrators"),
     ),

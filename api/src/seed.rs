@@ -271,6 +271,7 @@ pub async fn seed(db: &DatabaseConnection, demo: bool) -> anyhow::Result<SeedRep
                     programme_days: Set(3),
                     travel_days: Set(2),
                     places: Set(10),
+                    reserve_places: Set(3),
                     distance_km: Set(None),
                     green_travel: Set(false),
                     follow_up: Set(mob.follow_up),

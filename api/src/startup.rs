@@ -26,6 +26,8 @@ pub fn api_v1(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(crate::mobilities::routes::configure)
         .configure(crate::calls::routes::configure)
         .configure(crate::applications::routes::configure)
+        .configure(crate::selection::routes::configure)
+        .configure(crate::notifications::routes::configure)
         .configure(crate::audit::routes::configure);
 }
 

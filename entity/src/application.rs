@@ -27,6 +27,10 @@ pub struct Model {
     pub withdrawal_reason: Option<String>,
     /// Hex SHA-256 of the canonical content; signatures apply to one value of it.
     pub content_sha256: String,
+    /// Place in the final ranking, once the selection is final.
+    pub selection_rank: Option<i32>,
+    /// Place on the reserve list, for applications kept in reserve.
+    pub reserve_rank: Option<i32>,
     pub created_by: Uuid,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -175,3 +175,24 @@ text_enum!(
         Void = "void",
     }
 );
+
+text_enum!(
+    /// Lifecycle of a selected participant.
+    ParticipantStatus {
+        Selected = "selected",
+        Contracted = "contracted",
+        Prepared = "prepared",
+        Travelled = "travelled",
+        Completed = "completed",
+        Withdrawn = "withdrawn",
+    }
+);
+
+text_enum!(
+    /// Delivery state of a queued notification.
+    NotificationStatus {
+        Queued = "queued",
+        Sent = "sent",
+        Failed = "failed",
+    }
+);

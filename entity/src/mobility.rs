@@ -23,6 +23,8 @@ pub struct Model {
     pub programme_days: i32,
     pub travel_days: i32,
     pub places: i32,
+    /// Applicants kept in reserve after the selection (default 3).
+    pub reserve_places: i32,
     pub distance_km: Option<i32>,
     pub green_travel: bool,
     pub follow_up: FollowUp,

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod common;
 mod m20251001_000001_foundation;
 mod m20251020_000002_applications;
+mod m20251101_000003_selection;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20251001_000001_foundation::Migration),
             Box::new(m20251020_000002_applications::Migration),
+            Box::new(m20251101_000003_selection::Migration),
         ]
     }
 }

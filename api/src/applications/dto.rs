@@ -54,6 +54,10 @@ pub struct ApplicationDto {
     /// SHA-256 of the canonical content; signatures name the value they apply to.
     #[schema(example = "9f2c...")]
     pub content_sha256: String,
+    /// Place in the final ranking of the mobility, once its selection is final.
+    pub selection_rank: Option<i32>,
+    /// Place on the reserve list (status `reserve`).
+    pub reserve_rank: Option<i32>,
     pub created_by: Uuid,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

@@ -49,6 +49,9 @@ pub struct MobilityDto {
     pub travel_days: i32,
     #[schema(example = 10)]
     pub places: i32,
+    /// How many applicants are kept in reserve after the selection.
+    #[schema(example = 3)]
+    pub reserve_places: i32,
     /// One-way distance from the EU distance calculator.
     pub distance_km: Option<i32>,
     pub green_travel: bool,
@@ -91,6 +94,9 @@ pub struct CreateMobilityRequest {
     pub travel_days: i32,
     #[validate(range(min = 1, max = 1000))]
     pub places: i32,
+    /// Default 3.
+    #[validate(range(min = 0, max = 100))]
+    pub reserve_places: Option<i32>,
     #[validate(range(min = 0, max = 40000))]
     pub distance_km: Option<i32>,
     #[serde(default)]
@@ -145,6 +151,8 @@ pub struct UpdateMobilityRequest {
     pub travel_days: Option<i32>,
     #[validate(range(min = 1, max = 1000))]
     pub places: Option<i32>,
+    #[validate(range(min = 0, max = 100))]
+    pub reserve_places: Option<i32>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<i32>)]
     pub distance_km: Option<Option<i32>>,

@@ -11,5 +11,6 @@ mod openapi;
 mod organisations;
 mod projects;
 mod seed;
+mod selection;
 mod startup;
 mod users;

@@ -1,0 +1,36 @@
+use super::service::{self, NotificationDto, OutboxQuery};
+use crate::http::{ApiResult, AuthUser, Page, PageParams, Problem};
+use crate::state::AppState;
+use actix_web::{HttpResponse, get, web};
+use entity::enums::Role;
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(outbox);
+}
+
+/// The notification outbox: messages queued for delivery, oldest first.
+#[utoipa::path(
+    tag = "notifications",
+    operation_id = "listOutbox",
+    params(OutboxQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of notifications", body = Page<NotificationDto>),
+        (status = 403, description = "Not an admin or coordinator", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/notifications/outbox")]
+async fn outbox(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    q: web::Query<OutboxQuery>,
+) -> ApiResult<HttpResponse> {
+    user.require(&[Role::Coordinator])?;
+    let q = q.into_inner();
+    let page = PageParams {
+        page: q.page,
+        per_page: q.per_page,
+    }
+    .validate()?;
+    Ok(HttpResponse::Ok().json(service::list(&state.db, q, page).await?))
+}

@@ -1,0 +1,121 @@
+use crate::http::pagination::PageRequest;
+use crate::http::{ApiResult, Page};
+use chrono::{DateTime, Utc};
+use entity::enums::NotificationStatus;
+use entity::notification;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+pub struct Message<'a> {
+    pub recipient_email: &'a str,
+    pub recipient_user_id: Option<Uuid>,
+    pub kind: &'a str,
+    pub subject: String,
+    pub body: String,
+    pub object_type: &'a str,
+    pub object_id: Uuid,
+}
+
+/// Queue a message, inside the caller's transaction.
+pub async fn queue(db: &impl ConnectionTrait, m: Message<'_>) -> ApiResult<()> {
+    notification::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        recipient_email: Set(m.recipient_email.to_lowercase()),
+        recipient_user_id: Set(m.recipient_user_id),
+        kind: Set(m.kind.into()),
+        subject: Set(m.subject),
+        body: Set(m.body),
+        object_type: Set(Some(m.object_type.into())),
+        object_id: Set(Some(m.object_id.to_string())),
+        status: Set(NotificationStatus::Queued),
+        created_at: Set(Utc::now()),
+        sent_at: Set(None),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NotificationDto {
+    pub id: Uuid,
+    pub recipient_email: String,
+    pub recipient_user_id: Option<Uuid>,
+    /// e.g. `selection.selected`, `selection.reserve`, `selection.rejected`, `selection.promoted`.
+    #[schema(example = "selection.selected")]
+    pub kind: String,
+    pub subject: String,
+    pub body: String,
+    pub object_type: Option<String>,
+    pub object_id: Option<String>,
+    pub status: NotificationStatus,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+impl From<notification::Model> for NotificationDto {
+    fn from(m: notification::Model) -> Self {
+        Self {
+            id: m.id,
+            recipient_email: m.recipient_email,
+            recipient_user_id: m.recipient_user_id,
+            kind: m.kind,
+            subject: m.subject,
+            body: m.body,
+            object_type: m.object_type,
+            object_id: m.object_id,
+            status: m.status,
+            created_at: m.created_at,
+            sent_at: m.sent_at,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OutboxQuery {
+    pub status: Option<NotificationStatus>,
+    pub kind: Option<String>,
+    pub recipient_email: Option<String>,
+    pub object_id: Option<String>,
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+}
+
+pub async fn list(
+    db: &impl ConnectionTrait,
+    q: OutboxQuery,
+    page: PageRequest,
+) -> ApiResult<Page<NotificationDto>> {
+    let mut query = notification::Entity::find();
+    if let Some(s) = q.status {
+        query = query.filter(notification::Column::Status.eq(s));
+    }
+    if let Some(k) = q.kind {
+        query = query.filter(notification::Column::Kind.eq(k));
+    }
+    if let Some(r) = q.recipient_email {
+        query = query.filter(notification::Column::RecipientEmail.eq(r.to_lowercase()));
+    }
+    if let Some(o) = q.object_id {
+        query = query.filter(notification::Column::ObjectId.eq(o));
+    }
+    let total = query.clone().count(db).await?;
+    let items = query
+        .order_by_asc(notification::Column::CreatedAt)
+        .order_by_asc(notification::Column::Id)
+        .offset(page.offset())
+        .limit(page.per_page)
+        .all(db)
+        .await?;
+    Ok(Page::new(
+        items.into_iter().map(NotificationDto::from).collect(),
+        page,
+        total,
+    ))
+}

@@ -1,0 +1,529 @@
+use super::dto::*;
+use super::service;
+use crate::audit::Actor;
+use crate::http::etag::{etag, json_with_etag};
+use crate::http::{ApiResult, AuthUser, IfMatch, Page, PageParams, Problem};
+use crate::state::AppState;
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpResponse, get, patch, post, put, web};
+use entity::enums::Role;
+use uuid::Uuid;
+use validator::Validate;
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(get_committee)
+        .service(put_committee)
+        .service(get_criteria)
+        .service(put_criteria)
+        .service(get_settings)
+        .service(put_settings)
+        .service(put_my_score)
+        .service(get_my_score)
+        .service(declare_conflict)
+        .service(get_ranking)
+        .service(finalise)
+        .service(selection_record)
+        .service(selection_record_csv)
+        .service(list_participants)
+        .service(get_participant)
+        .service(update_participant)
+        .service(withdraw_participant);
+}
+
+fn staff_or_committee(user: &AuthUser) -> ApiResult<()> {
+    user.require(&[Role::Coordinator, Role::Committee])
+}
+
+/// The call's selection committee.
+#[utoipa::path(
+    tag = "selection", operation_id = "getCommittee",
+    params(("id" = Uuid, Path, description = "Call id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Members", body = Vec<CommitteeMemberDto>),
+        (status = 403, description = "Not a coordinator or committee member", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such call", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/calls/{id}/committee")]
+async fn get_committee(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    staff_or_committee(&user)?;
+    Ok(HttpResponse::Ok().json(service::committee(&state.db, *id).await?))
+}
+
+/// Set the call's selection committee (replaces it). Coordinators.
+///
+/// Members are users of role `committee`, or project-team members with the function
+/// `committee_member`. Only they score the call's applications.
+#[utoipa::path(
+    tag = "selection", operation_id = "setCommittee",
+    params(("id" = Uuid, Path, description = "Call id")),
+    request_body = CommitteeRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The committee", body = Vec<CommitteeMemberDto>),
+        (status = 403, description = "Not a coordinator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such call", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A selection of the call is final (`selection.final`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A user who cannot be on the committee (`validation.failed`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/calls/{id}/committee")]
+async fn put_committee(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    body: web::Json<CommitteeRequest>,
+) -> ApiResult<HttpResponse> {
+    user.require(&[Role::Coordinator])?;
+    Ok(HttpResponse::Ok().json(
+        service::set_committee(
+            &state.db,
+            &Actor::from(&user),
+            *id,
+            body.into_inner().user_ids,
+        )
+        .await?,
+    ))
+}
+
+/// The call's selection criteria (a default set until a coordinator sets its own).
+#[utoipa::path(
+    tag = "selection", operation_id = "getCriteria",
+    params(("id" = Uuid, Path, description = "Call id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Criteria in order", body = Vec<CriterionDto>),
+        (status = 403, description = "Not a coordinator or committee member", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such call", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/calls/{id}/criteria")]
+async fn get_criteria(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    staff_or_committee(&user)?;
+    Ok(HttpResponse::Ok().json(service::criteria(&state.db, *id).await?))
+}
+
+/// Set the call's selection criteria (replaces them), until the first score exists. Coordinators.
+#[utoipa::path(
+    tag = "selection", operation_id = "setCriteria",
+    params(("id" = Uuid, Path, description = "Call id")),
+    request_body(content = Vec<CriterionDto>, example = json!([{"key": "motivation", "title": "Motivacija", "max_points": 10, "weight": 3}, {"key": "transfer", "title": "Prenos v delo knjižnice", "max_points": 10, "weight": 2}])),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The criteria", body = Vec<CriterionDto>),
+        (status = 403, description = "Not a coordinator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such call", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Scoring has started (`selection.criteria_locked`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid or duplicate criteria", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/calls/{id}/criteria")]
+async fn put_criteria(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    body: web::Json<Vec<CriterionDto>>,
+) -> ApiResult<HttpResponse> {
+    user.require(&[Role::Coordinator])?;
+    Ok(HttpResponse::Ok()
+        .json(service::set_criteria(&state.db, &Actor::from(&user), *id, body.into_inner()).await?))
+}
+
+/// How the call's selection treats fewer opportunities, and its quorum.
+#[utoipa::path(
+    tag = "selection", operation_id = "getSelectionSettings",
+    params(("id" = Uuid, Path, description = "Call id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Settings", body = SelectionSettingsDto),
+        (status = 403, description = "Not a coordinator or committee member", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such call", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/calls/{id}/selection-settings")]
+async fn get_settings(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    staff_or_committee(&user)?;
+    Ok(HttpResponse::Ok().json(service::settings(&state.db, *id).await?))
+}
+
+/// Set the selection settings, until the first score exists. Coordinators.
+///
+/// `fewer_opportunities_bonus` points are added to the weighted total of applicants with
+/// fewer opportunities; with `fewer_opportunities_first_in_ties` they come first among equal
+/// totals (then earlier submission). `quorum`: scores each application needs (null: every
+/// committee member without a conflict).
+#[utoipa::path(
+    tag = "selection", operation_id = "setSelectionSettings",
+    params(("id" = Uuid, Path, description = "Call id")),
+    request_body = SelectionSettingsDto,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Settings", body = SelectionSettingsDto),
+        (status = 403, description = "Not a coordinator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such call", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Scoring has started (`selection.criteria_locked`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/calls/{id}/selection-settings")]
+async fn put_settings(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    body: web::Json<SelectionSettingsDto>,
+) -> ApiResult<HttpResponse> {
+    user.require(&[Role::Coordinator])?;
+    body.validate()?;
+    Ok(HttpResponse::Ok()
+        .json(service::set_settings(&state.db, &Actor::from(&user), *id, body.into_inner()).await?))
+}
+
+/// Score an application (committee members of its call), or change one's score.
+///
+/// Only after the call's deadline, only submitted applications, every criterion within
+/// 0..max_points; editable until the selection is final. Members from the applicant's own
+/// library, or who declared a conflict, cannot score it.
+#[utoipa::path(
+    tag = "selection", operation_id = "putMyScore",
+    params(("id" = Uuid, Path, description = "Application id")),
+    request_body = ScoreRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Score changed", body = ScoreDto),
+        (status = 201, description = "Score recorded", body = ScoreDto),
+        (status = 403, description = "Not on the committee (`selection.not_committee_member`) or a conflict of interest (`selection.conflict_of_interest`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not visible", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`selection.scoring_not_open` (before the deadline), `selection.not_submitted`, `selection.final`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A criterion missing, unknown or out of range (one error per field `scores.<key>`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/applications/{id}/scores/me")]
+async fn put_my_score(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    body: web::Json<ScoreRequest>,
+) -> ApiResult<HttpResponse> {
+    body.validate()?;
+    let (score, created) = service::put_score(
+        &state.db,
+        state.clock.as_ref(),
+        &user,
+        *id,
+        body.into_inner(),
+    )
+    .await?;
+    Ok(HttpResponse::build(if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    })
+    .json(score))
+}
+
+/// The caller's own score of an application.
+#[utoipa::path(
+    tag = "selection", operation_id = "getMyScore",
+    params(("id" = Uuid, Path, description = "Application id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The score", body = ScoreDto),
+        (status = 403, description = "Not on the committee", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not scored yet (`score.not_found`) or not visible", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/applications/{id}/scores/me")]
+async fn get_my_score(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(service::my_score(&state.db, &user, *id).await?))
+}
+
+/// Declare a conflict of interest with an application: the member's score is removed and
+/// they leave its quorum.
+#[utoipa::path(
+    tag = "selection", operation_id = "declareConflictOfInterest",
+    params(("id" = Uuid, Path, description = "Application id")),
+    request_body(content = Option<ConflictRequest>),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Declared", body = ConflictDto),
+        (status = 200, description = "Already declared", body = ConflictDto),
+        (status = 403, description = "Not on the committee", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not visible", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The selection is final (`selection.final`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/applications/{id}/conflict-of-interest")]
+async fn declare_conflict(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    body: Option<web::Json<ConflictRequest>>,
+) -> ApiResult<HttpResponse> {
+    let reason = match body {
+        Some(b) => {
+            b.validate()?;
+            b.into_inner().reason
+        }
+        None => None,
+    };
+    let (c, created) = service::declare_conflict(&state.db, &user, *id, reason).await?;
+    Ok(HttpResponse::build(if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    })
+    .json(c))
+}
+
+/// The live ranking of a mobility's submitted applications.
+///
+/// Per application: per-criterion averages, the weighted total (with the fewer-opportunities
+/// bonus), the number of scores against the quorum, and the rank (ties: fewer opportunities,
+/// then earlier submission). Coordinators always; committee members once they have scored
+/// every application they can score.
+#[utoipa::path(
+    tag = "selection", operation_id = "getRanking",
+    params(("id" = Uuid, Path, description = "Mobility id"), CallParam),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The ranking", body = RankingDto),
+        (status = 403, description = "Not committee or coordinator; `selection.scoring_incomplete` for members who have not scored everything", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such mobility", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No published call covers the mobility (`selection.no_call`), or several do and `call_id` is missing", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/mobilities/{id}/ranking")]
+async fn get_ranking(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    q: web::Query<CallParam>,
+) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(service::ranking_for(&state.db, &user, *id, q.call_id).await?))
+}
+
+/// Finalise the selection of a mobility. Coordinators.
+///
+/// Selects the top `places`, keeps the next `reserve_places` on a ranked reserve list,
+/// rejects the rest, creates a participant for each selected application, queues a
+/// notification to each applicant and library, and records whether it came after the call's
+/// `selection_due`. All in one transaction.
+#[utoipa::path(
+    tag = "selection", operation_id = "finaliseSelection",
+    params(("id" = Uuid, Path, description = "Mobility id"), CallParam),
+    request_body = FinaliseRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The decision", body = DecisionDto),
+        (status = 403, description = "Not a coordinator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such mobility", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`selection.incomplete` (an application lacks its quorum), `selection.already_final`, `selection.no_committee`, `selection.scoring_not_open`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Justification missing or too short", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/mobilities/{id}/selection/finalise")]
+async fn finalise(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    q: web::Query<CallParam>,
+    body: web::Json<FinaliseRequest>,
+) -> ApiResult<HttpResponse> {
+    user.require(&[Role::Coordinator])?;
+    body.validate()?;
+    let d = service::finalise(
+        &state.db,
+        state.clock.as_ref(),
+        &user,
+        *id,
+        q.call_id,
+        body.into_inner().justification,
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(d))
+}
+
+/// The selection record of a mobility: committee, criteria, every score with its member,
+/// conflicts, the ranking, the decision and its justification, the dates. Coordinators.
+#[utoipa::path(
+    tag = "selection", operation_id = "getSelectionRecord",
+    params(("id" = Uuid, Path, description = "Mobility id"), CallParam),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The record", body = SelectionRecord),
+        (status = 403, description = "Not a coordinator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such mobility", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/mobilities/{id}/selection-record")]
+async fn selection_record(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    q: web::Query<CallParam>,
+) -> ApiResult<HttpResponse> {
+    user.require(&[Role::Coordinator])?;
+    Ok(HttpResponse::Ok().json(service::record(&state.db, *id, q.call_id).await?))
+}
+
+/// The selection record as CSV (UTF-8 with BOM, `;`): one row per score with rank and outcome.
+#[utoipa::path(
+    tag = "selection", operation_id = "getSelectionRecordCsv",
+    params(("id" = Uuid, Path, description = "Mobility id"), CallParam),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The CSV file", content_type = "text/csv", body = String),
+        (status = 403, description = "Not a coordinator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such mobility", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/mobilities/{id}/selection-record.csv")]
+async fn selection_record_csv(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    q: web::Query<CallParam>,
+) -> ApiResult<HttpResponse> {
+    user.require(&[Role::Coordinator])?;
+    let r = service::record(&state.db, *id, q.call_id).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"selection-{}.csv\"", r.mobility_code),
+        ))
+        .body(service::record_csv(&r)?))
+}
+
+/// A mobility's participants, as far as the caller may see them.
+#[utoipa::path(
+    tag = "selection", operation_id = "listParticipants",
+    params(("id" = Uuid, Path, description = "Mobility id"), PageParams),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Participants", body = Page<ParticipantDto>),
+        (status = 403, description = "A host of another mobility", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such mobility", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/mobilities/{id}/participants")]
+async fn list_participants(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    q: web::Query<PageParams>,
+) -> ApiResult<HttpResponse> {
+    let page = q.validate()?;
+    Ok(HttpResponse::Ok().json(service::participants(&state.db, &user, *id, page).await?))
+}
+
+/// Get a participant.
+#[utoipa::path(
+    tag = "selection", operation_id = "getParticipant",
+    params(("id" = Uuid, Path, description = "Participant id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The participant", body = ParticipantDto, headers(("ETag" = String))),
+        (status = 404, description = "No such participant, or not visible (`participant.not_found`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/participants/{id}")]
+async fn get_participant(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let p = service::participant_visible(&state.db, &user, *id).await?;
+    Ok(json_with_etag(
+        StatusCode::OK,
+        etag(p.id, p.updated_at),
+        &ParticipantDto::from(p),
+    ))
+}
+
+/// Change a participant (link their user account). Coordinators.
+#[utoipa::path(
+    tag = "selection", operation_id = "updateParticipant",
+    params(
+        ("id" = Uuid, Path, description = "Participant id"),
+        ("If-Match" = Option<String>, Header, description = "The ETag last read"),
+    ),
+    request_body = UpdateParticipantRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Changed", body = ParticipantDto),
+        (status = 403, description = "Not a coordinator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not visible", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Stale If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not a participant user", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/participants/{id}")]
+async fn update_participant(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    body: web::Json<UpdateParticipantRequest>,
+) -> ApiResult<HttpResponse> {
+    let p = service::update_participant(&state.db, &user, *id, body.into_inner(), |cur| {
+        if_match.check(&etag(cur.id, cur.updated_at))
+    })
+    .await?;
+    Ok(json_with_etag(
+        StatusCode::OK,
+        etag(p.id, p.updated_at),
+        &ParticipantDto::from(p),
+    ))
+}
+
+/// Withdraw a participant before the mobility starts; the first reserve is promoted into
+/// the free place in the same transaction. The participant, their library, or a coordinator.
+#[utoipa::path(
+    tag = "selection", operation_id = "withdrawParticipant",
+    params(("id" = Uuid, Path, description = "Participant id")),
+    request_body = ParticipantWithdrawRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Withdrawn, with the promoted reserve if any", body = WithdrawalOutcome),
+        (status = 403, description = "Not the participant, their library or a coordinator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not visible", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`participant.already_withdrawn`, `participant.mobility_started`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Reason missing", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/participants/{id}/withdraw")]
+async fn withdraw_participant(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    body: web::Json<ParticipantWithdrawRequest>,
+) -> ApiResult<HttpResponse> {
+    body.validate()?;
+    let out = service::withdraw_participant(
+        &state.db,
+        state.clock.as_ref(),
+        &user,
+        *id,
+        body.into_inner().reason,
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(out))
+}

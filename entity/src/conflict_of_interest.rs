@@ -1,0 +1,19 @@
+#[allow(unused_imports)]
+use crate::enums::*;
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "conflicts_of_interest")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub application_id: Uuid,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub member_id: Uuid,
+    pub reason: Option<String>,
+    pub declared_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
