@@ -4,14 +4,17 @@
 pub mod applications;
 pub mod audit;
 pub mod auth;
+pub mod budget;
 pub mod calls;
 pub mod clock;
 pub mod config;
+pub mod costs;
 pub mod db;
 pub mod fsutil;
 pub mod health;
 pub mod http;
 pub mod mobilities;
+pub mod money;
 pub mod notifications;
 pub mod openapi;
 pub mod organisations;

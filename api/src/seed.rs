@@ -348,11 +348,30 @@ pub async fn seed(db: &DatabaseConnection, demo: bool) -> anyhow::Result<SeedRep
         }
     }
 
+    seed_reference_data(&txn, &actor, &mut report).await?;
+
     if demo {
         seed_demo(&txn, &actor, project_id, dokk1, &mut report).await?;
     }
     txn.commit().await?;
     Ok(report)
+}
+
+/// Reference data every database needs, whatever its projects: the unit-cost travel bands
+/// of the calls 2024–2026. Idempotent; runs at every start.
+pub async fn seed_reference_data(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    report: &mut SeedReport,
+) -> anyhow::Result<()> {
+    for year in crate::budget::rates::SEEDED_YEARS {
+        if crate::budget::service::seed_year(db, actor, *year).await? {
+            report
+                .created
+                .push(format!("unit-cost rates {year} (travel bands)"));
+        }
+    }
+    Ok(())
 }
 
 async fn seed_demo(

@@ -28,6 +28,8 @@ pub fn api_v1(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(crate::applications::routes::configure)
         .configure(crate::selection::routes::configure)
         .configure(crate::notifications::routes::configure)
+        .configure(crate::costs::routes::configure)
+        .configure(crate::budget::routes::configure)
         .configure(crate::audit::routes::configure);
 }
 
@@ -80,6 +82,16 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<DatabaseConnection> 
         .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?;
     if seed::database_is_new(&conn).await? {
         seed::seed(&conn, false).await?;
+    } else {
+        let txn = db::begin_write(&conn).await?;
+        let mut report = seed::SeedReport::default();
+        seed::seed_reference_data(
+            &txn,
+            &crate::audit::Actor::system("system:start-up"),
+            &mut report,
+        )
+        .await?;
+        txn.commit().await?;
     }
     users::service::ensure_admin(&conn, settings).await?;
     Ok(conn)

@@ -196,3 +196,24 @@ text_enum!(
         Failed = "failed",
     }
 );
+
+text_enum!(
+    /// What a cost was for.
+    CostKind {
+        Flight = "flight",
+        Accommodation = "accommodation",
+        Insurance = "insurance",
+        DailyAllowance = "daily_allowance",
+        AirportTransfer = "airport_transfer",
+        LocalTransport = "local_transport",
+        Other = "other",
+    }
+);
+
+text_enum!(
+    /// Who paid a cost.
+    PaidBy {
+        Project = "project",
+        Employer = "employer",
+    }
+);

@@ -6,6 +6,7 @@ mod common;
 mod m20251001_000001_foundation;
 mod m20251020_000002_applications;
 mod m20251101_000003_selection;
+mod m20251201_000004_costs;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20251001_000001_foundation::Migration),
             Box::new(m20251020_000002_applications::Migration),
             Box::new(m20251101_000003_selection::Migration),
+            Box::new(m20251201_000004_costs::Migration),
         ]
     }
 }

@@ -5,6 +5,7 @@ mod applications;
 mod audit;
 mod auth;
 mod browser;
+mod budget;
 mod calls;
 mod conventions;
 mod openapi;

@@ -4,15 +4,15 @@ use super::applications::{Fixture, body, create, fixture, sign_both};
 use mobility_tests::*;
 use serde_json::{Value, json};
 
-struct Submitted {
-    id: String,
-    library_id: String,
-    library: TestUser,
+pub struct Submitted {
+    pub id: String,
+    pub library_id: String,
+    pub library: TestUser,
 }
 
 /// `n` submitted applications for the fixture's first mobility, each from a library of its
 /// own; `fewer[i]` marks fewer opportunities. Submitted one after another (earlier first).
-async fn submitted(app: &TestApp, f: &Fixture, fewer: &[bool]) -> Vec<Submitted> {
+pub async fn submitted(app: &TestApp, f: &Fixture, fewer: &[bool]) -> Vec<Submitted> {
     let mut out = Vec::new();
     for (i, fo) in fewer.iter().enumerate() {
         let library_id = app
@@ -56,7 +56,7 @@ async fn submitted(app: &TestApp, f: &Fixture, fewer: &[bool]) -> Vec<Submitted>
     out
 }
 
-async fn set_places(app: &TestApp, f: &Fixture, places: i32, reserve: i32) {
+pub async fn set_places(app: &TestApp, f: &Fixture, places: i32, reserve: i32) {
     let res = app
         .patch(
             &format!("/api/v1/mobilities/{}", f.mobility_ids[0]),
@@ -68,7 +68,7 @@ async fn set_places(app: &TestApp, f: &Fixture, places: i32, reserve: i32) {
     assert_eq!(res.status(), 200);
 }
 
-async fn set_committee(app: &TestApp, f: &Fixture, members: &[&TestUser]) {
+pub async fn set_committee(app: &TestApp, f: &Fixture, members: &[&TestUser]) {
     let ids: Vec<&str> = members.iter().map(|m| m.id.as_str()).collect();
     let res = app
         .req(
@@ -83,7 +83,7 @@ async fn set_committee(app: &TestApp, f: &Fixture, members: &[&TestUser]) {
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
 }
 
-async fn score(
+pub async fn score(
     app: &TestApp,
     member: &TestUser,
     app_id: &str,
@@ -103,7 +103,7 @@ fn ranking_path(f: &Fixture) -> String {
     format!("/api/v1/mobilities/{}/ranking", f.mobility_ids[0])
 }
 
-async fn finalise(app: &TestApp, f: &Fixture) -> reqwest::Response {
+pub async fn finalise(app: &TestApp, f: &Fixture) -> reqwest::Response {
     app.post(
         &format!(
             "/api/v1/mobilities/{}/selection/finalise",

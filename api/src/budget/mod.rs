@@ -1,0 +1,5 @@
+//! The Erasmus+ unit-cost grant of a project beside its real spending.
+
+pub mod rates;
+pub mod routes;
+pub mod service;

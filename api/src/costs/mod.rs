@@ -1,0 +1,4 @@
+//! What the project and the employers paid for each participant.
+
+pub mod routes;
+pub mod service;
