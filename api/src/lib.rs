@@ -19,6 +19,7 @@ pub mod notifications;
 pub mod openapi;
 pub mod organisations;
 pub mod pdf;
+pub mod preparation;
 pub mod projects;
 pub mod seed;
 pub mod selection;

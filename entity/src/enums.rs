@@ -217,3 +217,13 @@ text_enum!(
         Employer = "employer",
     }
 );
+
+text_enum!(
+    /// What a meeting is for.
+    MeetingKind {
+        CoordinatorPreparation = "coordinator_preparation",
+        HostPreparation = "host_preparation",
+        Evaluation = "evaluation",
+        Internal = "internal",
+    }
+);

@@ -7,6 +7,7 @@ mod m20251001_000001_foundation;
 mod m20251020_000002_applications;
 mod m20251101_000003_selection;
 mod m20251201_000004_costs;
+mod m20251210_000005_preparation;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20251020_000002_applications::Migration),
             Box::new(m20251101_000003_selection::Migration),
             Box::new(m20251201_000004_costs::Migration),
+            Box::new(m20251210_000005_preparation::Migration),
         ]
     }
 }

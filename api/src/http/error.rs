@@ -249,6 +249,8 @@ fn flatten_validation(errs: &validator::ValidationErrors, prefix: &str) -> Vec<F
         }
     }
     out.sort_by(|a, b| a.field.cmp(&b.field));
+    // One error per field: an empty value would otherwise be reported as both too short and blank.
+    out.dedup_by(|a, b| a.field == b.field);
     out
 }
 

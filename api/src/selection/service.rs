@@ -1006,7 +1006,12 @@ async fn create_participant(
         .await?
         .map(|u| u.id);
     let now = Utc::now();
-    Ok(participant::ActiveModel {
+    let track = mobility::Entity::find_by_id(app.mobility_id)
+        .one(db)
+        .await?
+        .map(|m| m.follow_up)
+        .unwrap_or(entity::enums::FollowUp::DtflWorkshop);
+    let p = participant::ActiveModel {
         id: Set(Uuid::now_v7()),
         mobility_id: Set(app.mobility_id),
         application_id: Set(app.id),
@@ -1022,7 +1027,9 @@ async fn create_participant(
         updated_at: Set(now),
     }
     .insert(db)
-    .await?)
+    .await?;
+    crate::preparation::tasks::create_for(db, p.id, track).await?;
+    Ok(p)
 }
 
 async fn set_outcome(

@@ -10,6 +10,7 @@ mod calls;
 mod conventions;
 mod openapi;
 mod organisations;
+mod preparation;
 mod projects;
 mod seed;
 mod selection;

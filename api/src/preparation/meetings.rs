@@ -1,0 +1,385 @@
+//! Meetings of a mobility (preparation with the coordinator or the host, evaluation,
+//! internal) and who attended.
+
+use super::tasks;
+use crate::audit::{self, Actor};
+use crate::db::begin_write;
+use crate::http::checks::not_blank;
+use crate::http::{ApiError, ApiResult, AuthUser};
+use crate::selection::service::can_see_participant;
+use chrono::{DateTime, Months, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use entity::enums::{MeetingKind, ParticipantStatus, Role};
+use entity::{meeting, meeting_attendance, mobility, participant};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, QueryFilter, QueryOrder,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+use validator::Validate;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttendanceDto {
+    pub participant_id: Uuid,
+    pub attended: bool,
+    pub recorded_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeetingDto {
+    pub id: Uuid,
+    pub mobility_id: Uuid,
+    pub kind: MeetingKind,
+    pub title: String,
+    pub starts_at: DateTime<Utc>,
+    pub duration_minutes: i32,
+    pub online_link: Option<String>,
+    pub notes: Option<String>,
+    pub attendance: Vec<AttendanceDto>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"kind": "host_preparation", "title": "Spoznavno srečanje z Dokk1", "duration_minutes": 60, "online_link": "https://zoom.us/j/123456789"}))]
+pub struct CreateMeetingRequest {
+    pub kind: MeetingKind,
+    #[validate(length(min = 1, max = 300), custom(function = not_blank))]
+    pub title: String,
+    /// Default for `host_preparation`: one month before the mobility starts, 10:00 Europe/Ljubljana.
+    pub starts_at: Option<DateTime<Utc>>,
+    #[validate(range(min = 5, max = 1440))]
+    pub duration_minutes: i32,
+    #[validate(url, length(max = 2000))]
+    pub online_link: Option<String>,
+    #[validate(length(max = 5000))]
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateMeetingRequest {
+    #[validate(length(min = 1, max = 300), custom(function = not_blank))]
+    pub title: Option<String>,
+    pub starts_at: Option<DateTime<Utc>>,
+    #[validate(range(min = 5, max = 1440))]
+    pub duration_minutes: Option<i32>,
+    #[serde(default, deserialize_with = "crate::http::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub online_link: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::http::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub notes: Option<Option<String>>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AttendanceRequest {
+    pub participant_id: Uuid,
+    pub attended: bool,
+}
+
+pub fn tz() -> Tz {
+    chrono_tz::Europe::Ljubljana
+}
+
+/// One month before the start date, 10:00 in Ljubljana.
+pub fn default_host_meeting(start: chrono::NaiveDate) -> Option<DateTime<Utc>> {
+    let day = start.checked_sub_months(Months::new(1))?;
+    tz().from_local_datetime(&day.and_time(NaiveTime::from_hms_opt(10, 0, 0)?))
+        .single()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// Who sees a mobility's meetings: staff, the committee and accountant, the host, and the
+/// libraries and participants taking part.
+pub async fn can_see_mobility(
+    db: &impl ConnectionTrait,
+    user: &AuthUser,
+    m: &mobility::Model,
+) -> ApiResult<bool> {
+    Ok(match user.role {
+        Role::Admin | Role::Coordinator | Role::Committee | Role::Accountant => true,
+        Role::Host => user.organisation_id == Some(m.host_organisation_id),
+        Role::Library | Role::Participant => participant::Entity::find()
+            .filter(participant::Column::MobilityId.eq(m.id))
+            .all(db)
+            .await?
+            .iter()
+            .any(|p| can_see_participant(user, p, Some(m.host_organisation_id))),
+    })
+}
+
+async fn mobility_for(
+    db: &impl ConnectionTrait,
+    user: &AuthUser,
+    id: Uuid,
+) -> ApiResult<mobility::Model> {
+    let m = mobility::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::not_found("mobility"))?;
+    if can_see_mobility(db, user, &m).await? {
+        Ok(m)
+    } else {
+        Err(ApiError::not_found("mobility"))
+    }
+}
+
+pub async fn dto(db: &impl ConnectionTrait, m: meeting::Model) -> ApiResult<MeetingDto> {
+    let attendance = meeting_attendance::Entity::find()
+        .filter(meeting_attendance::Column::MeetingId.eq(m.id))
+        .order_by_asc(meeting_attendance::Column::ParticipantId)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| AttendanceDto {
+            participant_id: a.participant_id,
+            attended: a.attended,
+            recorded_at: a.recorded_at,
+        })
+        .collect();
+    Ok(MeetingDto {
+        id: m.id,
+        mobility_id: m.mobility_id,
+        kind: m.kind,
+        title: m.title,
+        starts_at: m.starts_at,
+        duration_minutes: m.duration_minutes,
+        online_link: m.online_link,
+        notes: m.notes,
+        attendance,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    })
+}
+
+pub async fn list(
+    db: &DatabaseConnection,
+    user: &AuthUser,
+    mobility_id: Uuid,
+) -> ApiResult<Vec<MeetingDto>> {
+    mobility_for(db, user, mobility_id).await?;
+    let rows = meeting::Entity::find()
+        .filter(meeting::Column::MobilityId.eq(mobility_id))
+        .order_by_asc(meeting::Column::StartsAt)
+        .order_by_asc(meeting::Column::Id)
+        .all(db)
+        .await?;
+    let mut out = Vec::new();
+    for m in rows {
+        out.push(dto(db, m).await?);
+    }
+    Ok(out)
+}
+
+pub async fn create(
+    db: &DatabaseConnection,
+    user: &AuthUser,
+    mobility_id: Uuid,
+    r: CreateMeetingRequest,
+) -> ApiResult<meeting::Model> {
+    let txn = begin_write(db).await?;
+    let mob = mobility_for(&txn, user, mobility_id).await?;
+    if !user.is_staff() {
+        return Err(ApiError::forbidden("Only coordinators schedule meetings."));
+    }
+    let starts_at = match (r.starts_at, r.kind) {
+        (Some(t), _) => t,
+        (None, MeetingKind::HostPreparation) => mob
+            .start_date
+            .and_then(default_host_meeting)
+            .ok_or_else(|| {
+                ApiError::invalid_field(
+                    "starts_at",
+                    "required",
+                    "the mobility has no start date yet: give the meeting's time",
+                )
+            })?,
+        (None, _) => {
+            return Err(ApiError::invalid_field(
+                "starts_at",
+                "required",
+                "is required",
+            ));
+        }
+    };
+    let now = Utc::now();
+    let m = meeting::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        mobility_id: Set(mobility_id),
+        kind: Set(r.kind),
+        title: Set(r.title.trim().to_string()),
+        starts_at: Set(starts_at),
+        duration_minutes: Set(r.duration_minutes),
+        online_link: Set(r.online_link),
+        notes: Set(r.notes),
+        created_by: Set(user.id),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        &Actor::from(user),
+        "create",
+        "meeting",
+        m.id,
+        &[
+            "kind".into(),
+            "title".into(),
+            "starts_at".into(),
+            "duration_minutes".into(),
+            "online_link".into(),
+        ],
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(m)
+}
+
+pub async fn visible(
+    db: &impl ConnectionTrait,
+    user: &AuthUser,
+    id: Uuid,
+) -> ApiResult<meeting::Model> {
+    let m = meeting::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::not_found("meeting"))?;
+    mobility_for(db, user, m.mobility_id)
+        .await
+        .map_err(|_| ApiError::not_found("meeting"))?;
+    Ok(m)
+}
+
+pub async fn update(
+    db: &DatabaseConnection,
+    user: &AuthUser,
+    id: Uuid,
+    r: UpdateMeetingRequest,
+    check_etag: impl FnOnce(&meeting::Model) -> ApiResult<()>,
+) -> ApiResult<meeting::Model> {
+    let txn = begin_write(db).await?;
+    let cur = visible(&txn, user, id).await?;
+    if !user.is_staff() {
+        return Err(ApiError::forbidden("Only coordinators change meetings."));
+    }
+    check_etag(&cur)?;
+    let before = serde_json::json!({"title": cur.title, "starts_at": cur.starts_at, "duration_minutes": cur.duration_minutes, "online_link": cur.online_link, "notes": cur.notes});
+    let mut am: meeting::ActiveModel = cur.into();
+    if let Some(v) = r.title {
+        am.title = Set(v.trim().to_string());
+    }
+    if let Some(v) = r.starts_at {
+        am.starts_at = Set(v);
+    }
+    if let Some(v) = r.duration_minutes {
+        am.duration_minutes = Set(v);
+    }
+    if let Some(v) = r.online_link {
+        if let Some(link) = &v
+            && !(link.starts_with("https://") || link.starts_with("http://"))
+        {
+            return Err(ApiError::invalid_field(
+                "online_link",
+                "url",
+                "must be an http or https URL",
+            ));
+        }
+        am.online_link = Set(v);
+    }
+    if let Some(v) = r.notes {
+        am.notes = Set(v);
+    }
+    am.updated_at = Set(Utc::now());
+    let m = am.update(&txn).await?;
+    let after = serde_json::json!({"title": m.title, "starts_at": m.starts_at, "duration_minutes": m.duration_minutes, "online_link": m.online_link, "notes": m.notes});
+    audit::record(
+        &txn,
+        &Actor::from(user),
+        "update",
+        "meeting",
+        id,
+        &audit::service::changed_fields(&before, &after),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(m)
+}
+
+/// Record whether a participant attended. Preparation meetings close the matching task.
+pub async fn record_attendance(
+    db: &DatabaseConnection,
+    user: &AuthUser,
+    meeting_id: Uuid,
+    r: AttendanceRequest,
+) -> ApiResult<meeting::Model> {
+    let txn = begin_write(db).await?;
+    let m = visible(&txn, user, meeting_id).await?;
+    if !user.is_staff() {
+        return Err(ApiError::forbidden("Only coordinators record attendance."));
+    }
+    let p = participant::Entity::find_by_id(r.participant_id)
+        .one(&txn)
+        .await?
+        .filter(|p| p.mobility_id == m.mobility_id && p.status != ParticipantStatus::Withdrawn)
+        .ok_or_else(|| {
+            ApiError::invalid_field(
+                "participant_id",
+                "not_found",
+                "no active participant of this mobility",
+            )
+        })?;
+    meeting_attendance::Entity::delete_by_id((meeting_id, p.id))
+        .exec(&txn)
+        .await?;
+    meeting_attendance::ActiveModel {
+        meeting_id: Set(meeting_id),
+        participant_id: Set(p.id),
+        attended: Set(r.attended),
+        recorded_by: Set(user.id),
+        recorded_at: Set(Utc::now()),
+    }
+    .insert(&txn)
+    .await?;
+    let task = match m.kind {
+        MeetingKind::CoordinatorPreparation => Some(tasks::COORDINATOR_MEETING),
+        MeetingKind::HostPreparation => Some(tasks::HOST_MEETING),
+        _ => None,
+    };
+    if let Some(key) = task {
+        // Done if the participant attended any meeting of this kind.
+        let meetings_of_kind: Vec<Uuid> = meeting::Entity::find()
+            .filter(meeting::Column::MobilityId.eq(m.mobility_id))
+            .filter(meeting::Column::Kind.eq(m.kind))
+            .all(&txn)
+            .await?
+            .into_iter()
+            .map(|x| x.id)
+            .collect();
+        let attended_any = meeting_attendance::Entity::find()
+            .filter(meeting_attendance::Column::ParticipantId.eq(p.id))
+            .filter(meeting_attendance::Column::MeetingId.is_in(meetings_of_kind))
+            .filter(meeting_attendance::Column::Attended.eq(true))
+            .one(&txn)
+            .await?
+            .is_some();
+        tasks::set_automatic(&txn, p.id, key, attended_any, Some(user.id)).await?;
+    }
+    audit::record(
+        &txn,
+        &Actor::from(user),
+        "record_attendance",
+        "meeting",
+        meeting_id,
+        &[format!("attendance.{}", p.id)],
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(m)
+}

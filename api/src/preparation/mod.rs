@@ -1,0 +1,7 @@
+//! Before departure: preparation tasks, travel details, meetings and calendars.
+
+pub mod calendar;
+pub mod meetings;
+pub mod routes;
+pub mod tasks;
+pub mod travel;

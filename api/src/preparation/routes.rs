@@ -1,0 +1,354 @@
+use super::calendar::Calendar;
+use super::meetings::{
+    self, AttendanceRequest, CreateMeetingRequest, MeetingDto, UpdateMeetingRequest,
+};
+use super::tasks::{self, TaskDto, UpdateTaskRequest};
+use super::travel::{self, TravelDetailsDto, TravelDetailsRequest};
+use crate::http::etag::{etag, json_with_etag};
+use crate::http::{ApiError, ApiResult, AuthUser, IfMatch, Problem};
+use crate::selection::service::participant_visible;
+use crate::state::AppState;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, get, patch, post, put, web};
+use entity::enums::MeetingKind;
+use entity::{meeting, mobility};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use uuid::Uuid;
+use validator::Validate;
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list_tasks)
+        .service(update_task)
+        .service(get_travel)
+        .service(put_travel)
+        .service(list_meetings)
+        .service(create_meeting)
+        .service(get_meeting)
+        .service(update_meeting)
+        .service(record_attendance)
+        .service(mobility_calendar)
+        .service(participant_calendar);
+}
+
+/// A participant's preparation checklist.
+///
+/// Made from the mobility's track when the participant is selected. Tasks the system can
+/// see done (meeting attendance, both agreements signed, travel details given) close
+/// themselves; the participant or a coordinator closes the others. All done: `prepared`.
+#[utoipa::path(
+    tag = "preparation", operation_id = "listTasks",
+    params(("id" = Uuid, Path, description = "Participant id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Tasks in order", body = Vec<TaskDto>),
+        (status = 404, description = "No such participant, or not visible", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/participants/{id}/tasks")]
+async fn list_tasks(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let items: Vec<TaskDto> = tasks::list(&state.db, &user, *id)
+        .await?
+        .into_iter()
+        .map(TaskDto::from)
+        .collect();
+    Ok(HttpResponse::Ok().json(items))
+}
+
+/// Close or reopen a task that does not close itself (the participant or a coordinator).
+#[utoipa::path(
+    tag = "preparation", operation_id = "updateTask",
+    params(("id" = Uuid, Path, description = "Task id"), ("If-Match" = Option<String>, Header, description = "The ETag last read")),
+    request_body = UpdateTaskRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Changed", body = TaskDto),
+        (status = 403, description = "Not the participant or a coordinator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such task, or not visible (`task.not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The task closes itself (`task.automatic`)", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Stale If-Match", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/tasks/{id}")]
+async fn update_task(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    body: web::Json<UpdateTaskRequest>,
+) -> ApiResult<HttpResponse> {
+    let t = tasks::update(&state.db, &user, *id, body.done, |t| {
+        if_match.check(&etag(t.id, t.updated_at))
+    })
+    .await?;
+    Ok(json_with_etag(
+        StatusCode::OK,
+        etag(t.id, t.updated_at),
+        &TaskDto::from(t),
+    ))
+}
+
+/// A participant's travel details (the participant, coordinators and admins only).
+#[utoipa::path(
+    tag = "preparation", operation_id = "getTravelDetails",
+    params(("id" = Uuid, Path, description = "Participant id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Travel details", body = TravelDetailsDto),
+        (status = 404, description = "Not given yet, or not visible to the caller (`travel_details.not_found`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/participants/{id}/travel-details")]
+async fn get_travel(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(TravelDetailsDto::from(
+        travel::get(&state.db, &user, *id).await?,
+    )))
+}
+
+/// Give or change travel details (the participant or a coordinator); closes the task.
+#[utoipa::path(
+    tag = "preparation", operation_id = "putTravelDetails",
+    params(("id" = Uuid, Path, description = "Participant id")),
+    request_body = TravelDetailsRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Saved", body = TravelDetailsDto),
+        (status = 404, description = "Not visible", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/participants/{id}/travel-details")]
+async fn put_travel(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    body: web::Json<TravelDetailsRequest>,
+) -> ApiResult<HttpResponse> {
+    body.validate()?;
+    Ok(HttpResponse::Ok().json(TravelDetailsDto::from(
+        travel::put(&state.db, &user, *id, body.into_inner()).await?,
+    )))
+}
+
+/// A mobility's meetings, with attendance.
+#[utoipa::path(
+    tag = "preparation", operation_id = "listMeetings",
+    params(("id" = Uuid, Path, description = "Mobility id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Meetings by start time", body = Vec<MeetingDto>),
+        (status = 404, description = "No such mobility, or not visible", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/mobilities/{id}/meetings")]
+async fn list_meetings(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(meetings::list(&state.db, &user, *id).await?))
+}
+
+/// Schedule a meeting (coordinators). A `host_preparation` meeting without `starts_at` is
+/// set one month before the mobility starts, 10:00 Europe/Ljubljana.
+#[utoipa::path(
+    tag = "preparation", operation_id = "createMeeting",
+    params(("id" = Uuid, Path, description = "Mobility id")),
+    request_body = CreateMeetingRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Scheduled", body = MeetingDto),
+        (status = 403, description = "Not a coordinator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such mobility", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields; no time and no mobility start date", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/mobilities/{id}/meetings")]
+async fn create_meeting(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    body: web::Json<CreateMeetingRequest>,
+) -> ApiResult<HttpResponse> {
+    body.validate()?;
+    let m = meetings::create(&state.db, &user, *id, body.into_inner()).await?;
+    let tag = etag(m.id, m.updated_at);
+    Ok(json_with_etag(
+        StatusCode::CREATED,
+        tag,
+        &meetings::dto(&state.db, m).await?,
+    ))
+}
+
+/// Get a meeting.
+#[utoipa::path(
+    tag = "preparation", operation_id = "getMeeting",
+    params(("id" = Uuid, Path, description = "Meeting id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The meeting", body = MeetingDto, headers(("ETag" = String))),
+        (status = 404, description = "No such meeting, or not visible (`meeting.not_found`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/meetings/{id}")]
+async fn get_meeting(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let m = meetings::visible(&state.db, &user, *id).await?;
+    let tag = etag(m.id, m.updated_at);
+    Ok(json_with_etag(
+        StatusCode::OK,
+        tag,
+        &meetings::dto(&state.db, m).await?,
+    ))
+}
+
+/// Change a meeting (coordinators).
+#[utoipa::path(
+    tag = "preparation", operation_id = "updateMeeting",
+    params(("id" = Uuid, Path, description = "Meeting id"), ("If-Match" = Option<String>, Header, description = "The ETag last read")),
+    request_body = UpdateMeetingRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Changed", body = MeetingDto),
+        (status = 403, description = "Not a coordinator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not visible", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Stale If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/meetings/{id}")]
+async fn update_meeting(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    body: web::Json<UpdateMeetingRequest>,
+) -> ApiResult<HttpResponse> {
+    body.validate()?;
+    let m = meetings::update(&state.db, &user, *id, body.into_inner(), |m| {
+        if_match.check(&etag(m.id, m.updated_at))
+    })
+    .await?;
+    let tag = etag(m.id, m.updated_at);
+    Ok(json_with_etag(
+        StatusCode::OK,
+        tag,
+        &meetings::dto(&state.db, m).await?,
+    ))
+}
+
+/// Record a participant's attendance (coordinators). Attending a preparation meeting with
+/// the coordinator or the host closes that preparation task.
+#[utoipa::path(
+    tag = "preparation", operation_id = "recordAttendance",
+    params(("id" = Uuid, Path, description = "Meeting id")),
+    request_body = AttendanceRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The meeting with its attendance", body = MeetingDto),
+        (status = 403, description = "Not a coordinator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not visible", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not an active participant of this mobility", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/meetings/{id}/attendance")]
+async fn record_attendance(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    body: web::Json<AttendanceRequest>,
+) -> ApiResult<HttpResponse> {
+    let m = meetings::record_attendance(&state.db, &user, *id, body.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(meetings::dto(&state.db, m).await?))
+}
+
+fn ics(body: String, name: &str) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/calendar; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            format!("inline; filename=\"{name}.ics\""),
+        ))
+        .body(body)
+}
+
+/// The mobility's calendar (RFC 5545): the mobility as an all-day event and every meeting.
+#[utoipa::path(
+    tag = "preparation", operation_id = "getMobilityCalendar",
+    params(("id" = Uuid, Path, description = "Mobility id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "iCalendar", content_type = "text/calendar", body = String),
+        (status = 404, description = "Not visible", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/mobilities/{id}/calendar.ics")]
+async fn mobility_calendar(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    meetings::list(&state.db, &user, *id).await?;
+    let m = mobility::Entity::find_by_id(*id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| ApiError::not_found("mobility"))?;
+    let all = meeting::Entity::find()
+        .filter(meeting::Column::MobilityId.eq(m.id))
+        .order_by_asc(meeting::Column::StartsAt)
+        .all(&state.db)
+        .await?;
+    let mut cal = Calendar::new(&m.title);
+    cal.mobility(&m);
+    for x in all
+        .iter()
+        .filter(|x| user.is_staff() || x.kind != MeetingKind::Internal)
+    {
+        cal.meeting(x);
+    }
+    Ok(ics(cal.finish(), &m.code))
+}
+
+/// A participant's calendar: their mobility and its meetings (internal meetings aside).
+#[utoipa::path(
+    tag = "preparation", operation_id = "getParticipantCalendar",
+    params(("id" = Uuid, Path, description = "Participant id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "iCalendar", content_type = "text/calendar", body = String),
+        (status = 404, description = "Not visible", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/participants/{id}/calendar.ics")]
+async fn participant_calendar(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let p = participant_visible(&state.db, &user, *id).await?;
+    let m = mobility::Entity::find_by_id(p.mobility_id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| ApiError::not_found("mobility"))?;
+    let all = meeting::Entity::find()
+        .filter(meeting::Column::MobilityId.eq(m.id))
+        .order_by_asc(meeting::Column::StartsAt)
+        .all(&state.db)
+        .await?;
+    let mut cal = Calendar::new(&format!("{} – {}", m.title, p.full_name));
+    cal.mobility(&m);
+    for x in all.iter().filter(|x| x.kind != MeetingKind::Internal) {
+        cal.meeting(x);
+    }
+    Ok(ics(cal.finish(), &format!("{}-{}", m.code, p.id)))
+}

@@ -1,0 +1,24 @@
+use crate::enums::MeetingKind;
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "meetings")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub mobility_id: Uuid,
+    pub kind: MeetingKind,
+    pub title: String,
+    pub starts_at: DateTimeUtc,
+    pub duration_minutes: i32,
+    pub online_link: Option<String>,
+    pub notes: Option<String>,
+    pub created_by: Uuid,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
