@@ -1,6 +1,7 @@
 //! Erasmus+ staff-mobility project management for library networks: the service as a library,
 //! so that the binary and the black-box tests build the same application.
 
+pub mod agreements;
 pub mod applications;
 pub mod audit;
 pub mod auth;
@@ -21,6 +22,7 @@ pub mod organisations;
 pub mod pdf;
 pub mod preparation;
 pub mod projects;
+pub mod render;
 pub mod seed;
 pub mod selection;
 pub mod startup;

@@ -26,6 +26,7 @@ Errors are `application/problem+json` (RFC 9457) with a stable `code`. Lists tak
         (name = "applications", description = "Applications, their signed documents and signatures"),
         (name = "selection", description = "Committee, criteria, scores, ranking, the decision, reserves and participants"),
         (name = "notifications", description = "The outbox of queued messages"),
+        (name = "agreements", description = "Grant and learning agreements and the Europass Mobility record"),
         (name = "preparation", description = "Preparation tasks, travel details, meetings and calendars"),
         (name = "costs", description = "What the project and the employers paid"),
         (name = "budget", description = "Erasmus+ unit-cost rates and the project's grant beside its spending"),

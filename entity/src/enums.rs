@@ -227,3 +227,41 @@ text_enum!(
         Internal = "internal",
     }
 );
+
+text_enum!(
+    /// Which agreement.
+    AgreementKind {
+        Grant = "grant",
+        Learning = "learning",
+        Europass = "europass",
+    }
+);
+
+text_enum!(
+    /// Lifecycle of an agreement version.
+    AgreementStatus {
+        Draft = "draft",
+        AwaitingSignatures = "awaiting_signatures",
+        Signed = "signed",
+        Superseded = "superseded",
+    }
+);
+
+text_enum!(
+    /// A party to an agreement.
+    Party {
+        Zsk = "zsk",
+        Participant = "participant",
+        Library = "library",
+        Host = "host",
+    }
+);
+
+text_enum!(
+    /// How a party signed an agreement.
+    AgreementSignatureMethod {
+        QualifiedElectronic = "qualified_electronic",
+        ScannedHandwritten = "scanned_handwritten",
+        InApp = "in_app",
+    }
+);

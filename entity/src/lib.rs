@@ -1,5 +1,8 @@
 //! SeaORM entities, one module per table, and the enums stored in them.
 
+pub mod agreement;
+pub mod agreement_evidence;
+pub mod agreement_signature;
 pub mod application;
 pub mod application_document;
 pub mod application_score;

@@ -8,6 +8,7 @@ mod m20251020_000002_applications;
 mod m20251101_000003_selection;
 mod m20251201_000004_costs;
 mod m20251210_000005_preparation;
+mod m20251215_000006_agreements;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20251101_000003_selection::Migration),
             Box::new(m20251201_000004_costs::Migration),
             Box::new(m20251210_000005_preparation::Migration),
+            Box::new(m20251215_000006_agreements::Migration),
         ]
     }
 }

@@ -6,14 +6,12 @@ use super::{policy, service};
 use crate::http::etag::{etag, json_with_etag};
 use crate::http::{ApiError, ApiResult, AuthUser, IfMatch, Page, PageParams, Problem};
 use crate::state::AppState;
-use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{
     self, ContentDisposition, DispositionParam, DispositionType, ExtendedValue,
 };
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use entity::enums::Role;
-use futures_util::StreamExt;
 use uuid::Uuid;
 use validator::Validate;
 
@@ -368,67 +366,8 @@ async fn upload_document(
             "You may not add documents to this application.",
         ));
     }
-    let is_multipart = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
-    if !is_multipart {
-        return Err(ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "request.unsupported_media_type",
-            "Send the file as multipart/form-data in a part named `file`.",
-        ));
-    }
-    let limit = state.settings.upload_max_bytes;
-    let too_large = || {
-        ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "document.too_large",
-            format!("The file is larger than {limit} bytes."),
-        )
-    };
-    let mut multipart = Multipart::new(req.headers(), payload);
-    let mut file: Option<(String, Vec<u8>)> = None;
-    while let Some(field) = multipart.next().await {
-        let mut field = field.map_err(|e| {
-            ApiError::bad_request(
-                "request.invalid_multipart",
-                format!("The multipart body is invalid: {e}"),
-            )
-        })?;
-        let is_file = field
-            .content_disposition()
-            .and_then(|d| d.get_name())
-            .is_some_and(|n| n == "file");
-        let filename = field
-            .content_disposition()
-            .and_then(|d| d.get_filename())
-            .unwrap_or("document.pdf")
-            .to_string();
-        let mut bytes = Vec::new();
-        while let Some(chunk) = field.next().await {
-            let chunk = chunk.map_err(|e| {
-                ApiError::bad_request(
-                    "request.invalid_multipart",
-                    format!("The multipart body is invalid: {e}"),
-                )
-            })?;
-            if bytes.len() + chunk.len() > limit {
-                return Err(too_large());
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        if is_file && file.is_none() {
-            file = Some((filename, bytes));
-        }
-    }
-    let Some((filename, bytes)) = file else {
-        return Err(ApiError::unprocessable(
-            "document.file_missing",
-            "The body has no part named `file`.",
-        ));
-    };
+    let (filename, bytes) =
+        crate::http::upload::read_file(&req, payload, state.settings.upload_max_bytes).await?;
     let (doc, created) = service::add_document(
         &state.db,
         state.blobs.as_ref(),

@@ -5,6 +5,7 @@ pub mod error;
 pub mod etag;
 pub mod fallback;
 pub mod pagination;
+pub mod upload;
 
 pub use auth::{AuthUser, MaybeAuthUser};
 pub use error::{ApiError, ApiResult, FieldError, Problem};

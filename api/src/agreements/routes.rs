@@ -1,0 +1,345 @@
+use super::service::{
+    self, AgreementDto, CreateAgreementRequest, EvidenceDto, SignAgreementRequest,
+    UpdateAgreementRequest,
+};
+use crate::http::etag::{etag, json_with_etag};
+use crate::http::{ApiResult, AuthUser, IfMatch, Problem};
+use crate::state::AppState;
+use actix_web::http::StatusCode;
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, put, web};
+use uuid::Uuid;
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list_agreements)
+        .service(create_agreement)
+        .service(get_agreement)
+        .service(update_agreement)
+        .service(amend_agreement)
+        .service(agreement_document)
+        .service(upload_evidence)
+        .service(sign_agreement)
+        .service(get_europass)
+        .service(put_europass)
+        .service(europass_document);
+}
+
+async fn respond(
+    state: &AppState,
+    status: StatusCode,
+    a: entity::agreement::Model,
+) -> ApiResult<HttpResponse> {
+    let tag = etag(a.id, a.updated_at);
+    Ok(json_with_etag(
+        status,
+        tag,
+        &service::dto(&state.db, a).await?,
+    ))
+}
+
+fn pdf(bytes: Vec<u8>, name: String, sha: &str) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}.pdf\""),
+        ))
+        .insert_header((header::ETAG, format!("\"{sha}\"")))
+        .body(bytes)
+}
+
+/// A participant's agreements, every version.
+#[utoipa::path(
+    tag = "agreements", operation_id = "listAgreements",
+    params(("id" = Uuid, Path, description = "Participant id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Agreements by kind and version", body = Vec<AgreementDto>),
+        (status = 404, description = "No such participant, or not visible", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/participants/{id}/agreements")]
+async fn list_agreements(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let mut out = Vec::new();
+    for a in service::list(&state.db, &user, *id).await? {
+        out.push(service::dto(&state.db, a).await?);
+    }
+    Ok(HttpResponse::Ok().json(out))
+}
+
+/// Issue an agreement (coordinators), filled from the mobility and participant.
+///
+/// `grant`: ZSK, the participant and the library; `learning`: ZSK, the host and the
+/// participant. Content: dates, host, programme, goals, learning outcomes, what the project
+/// pays and what the employer pays, recognition by Europass, the obligations afterwards.
+#[utoipa::path(
+    tag = "agreements", operation_id = "createAgreement",
+    params(("id" = Uuid, Path, description = "Participant id")),
+    request_body = CreateAgreementRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Issued as a draft, version 1", body = AgreementDto),
+        (status = 403, description = "Not a coordinator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such participant", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already issued (`agreement.exists`): amend it", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/participants/{id}/agreements")]
+async fn create_agreement(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    body: web::Json<CreateAgreementRequest>,
+) -> ApiResult<HttpResponse> {
+    let a = service::create(&state.db, &user, *id, body.kind).await?;
+    respond(&state, StatusCode::CREATED, a).await
+}
+
+/// Get an agreement version, with who has signed it.
+#[utoipa::path(
+    tag = "agreements", operation_id = "getAgreement",
+    params(("id" = Uuid, Path, description = "Agreement id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The agreement", body = AgreementDto, headers(("ETag" = String))),
+        (status = 404, description = "No such agreement, or not visible (`agreement.not_found`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/agreements/{id}")]
+async fn get_agreement(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let a = service::visible(&state.db, &user, *id).await?;
+    respond(&state, StatusCode::OK, a).await
+}
+
+/// Change an agreement (coordinators). A draft nobody has signed changes in place; after any
+/// signature the change makes version n+1 and the old version is superseded (read-only).
+#[utoipa::path(
+    tag = "agreements", operation_id = "updateAgreement",
+    params(("id" = Uuid, Path, description = "Agreement id"), ("If-Match" = Option<String>, Header, description = "The ETag last read")),
+    request_body = UpdateAgreementRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The changed (or new) version", body = AgreementDto),
+        (status = 403, description = "Not a coordinator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not visible", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A superseded version (`agreement.superseded`)", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Stale If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/agreements/{id}")]
+async fn update_agreement(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    body: web::Json<UpdateAgreementRequest>,
+) -> ApiResult<HttpResponse> {
+    let a = service::update(&state.db, &user, *id, body.into_inner(), |a| {
+        if_match.check(&etag(a.id, a.updated_at))
+    })
+    .await?;
+    respond(&state, StatusCode::OK, a).await
+}
+
+/// Amend an agreement (coordinators): version n+1 with the same content, to be signed again.
+#[utoipa::path(
+    tag = "agreements", operation_id = "amendAgreement",
+    params(("id" = Uuid, Path, description = "Agreement id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "The new version", body = AgreementDto),
+        (status = 403, description = "Not a coordinator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not visible", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already superseded (`agreement.superseded`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/agreements/{id}/amend")]
+async fn amend_agreement(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let a = service::amend(&state.db, &user, *id).await?;
+    respond(&state, StatusCode::CREATED, a).await
+}
+
+/// The agreement as PDF; the same version always gives the same bytes (`document_sha256`).
+#[utoipa::path(
+    tag = "agreements", operation_id = "getAgreementDocument",
+    params(("id" = Uuid, Path, description = "Agreement id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The PDF", content_type = "application/pdf", body = Vec<u8>),
+        (status = 404, description = "Not visible", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/agreements/{id}/document")]
+async fn agreement_document(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let (a, bytes) = service::document(&state.db, &user, *id).await?;
+    Ok(pdf(
+        bytes,
+        format!("{}-{}-v{}", a.kind, a.participant_id, a.version),
+        &a.document_sha256,
+    ))
+}
+
+/// Upload a signed copy (a scan, or a digitally signed PDF) for a signature. Parties only.
+#[utoipa::path(
+    tag = "agreements", operation_id = "uploadAgreementEvidence",
+    params(("id" = Uuid, Path, description = "Agreement id")),
+    request_body(content_type = "multipart/form-data", description = "A part named `file` with the PDF"),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Stored", body = EvidenceDto),
+        (status = 403, description = "Not a party", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not visible", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Over the size limit (`document.too_large`)", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not a PDF (`document.not_pdf`) or not multipart", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No part named `file`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/agreements/{id}/evidence")]
+async fn upload_evidence(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    service::visible(&state.db, &user, *id).await?;
+    let (filename, bytes) =
+        crate::http::upload::read_file(&req, payload, state.settings.upload_max_bytes).await?;
+    let e = service::add_evidence(
+        &state.db,
+        state.blobs.as_ref(),
+        &user,
+        *id,
+        &filename,
+        bytes,
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(EvidenceDto::from(e)))
+}
+
+/// Sign for one's own party.
+///
+/// The participant's user for `participant`; a `library` user of that library; a `host`
+/// user of the host; for `zsk` a coordinator or the project's responsible person. Methods:
+/// `in_app` (with `confirm: true`), `scanned_handwritten` (an uploaded scan),
+/// `qualified_electronic` (an uploaded PDF with a real digital signature). The signature
+/// names the version and document hash; when every party has signed the agreement is
+/// `signed`, and with both agreements signed the participant is `contracted`.
+#[utoipa::path(
+    tag = "agreements", operation_id = "signAgreement",
+    params(("id" = Uuid, Path, description = "Agreement id")),
+    request_body = SignAgreementRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The agreement with its signatures", body = AgreementDto),
+        (status = 403, description = "Not allowed to sign for that party", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not visible", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`agreement.stale_version` (a superseded version, or another version or hash), `agreement.already_signed`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`agreement.unknown_party`, `agreement.confirmation_required`, `signature.document_required`, `signature.not_digitally_signed`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/agreements/{id}/signatures")]
+async fn sign_agreement(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    body: web::Json<SignAgreementRequest>,
+) -> ApiResult<HttpResponse> {
+    let a = service::sign(
+        &state.db,
+        state.clock.as_ref(),
+        &user,
+        *id,
+        body.into_inner(),
+    )
+    .await?;
+    respond(&state, StatusCode::OK, a).await
+}
+
+/// The participant's Europass Mobility record (JSON): holder, sending and host organisation,
+/// mentor, objectives, activities, dates, skills acquired, language, signatures.
+#[utoipa::path(
+    tag = "agreements", operation_id = "getEuropass",
+    params(("id" = Uuid, Path, description = "Participant id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The record", body = AgreementDto),
+        (status = 404, description = "None yet (`europass.not_found`), or not visible", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/participants/{id}/europass")]
+async fn get_europass(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let a = service::europass(&state.db, &user, *id).await?;
+    respond(&state, StatusCode::OK, a).await
+}
+
+/// Create or change the Europass record. Coordinators write it; the host writes
+/// `skills_acquired`. ZSK (sending) and the host sign it like an agreement
+/// (`POST /agreements/{id}/signatures`); a change after a signature makes a new version.
+#[utoipa::path(
+    tag = "agreements", operation_id = "putEuropass",
+    params(("id" = Uuid, Path, description = "Participant id")),
+    request_body = UpdateAgreementRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The record", body = AgreementDto),
+        (status = 403, description = "Neither a coordinator nor (for the skills) the host", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not visible", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/participants/{id}/europass")]
+async fn put_europass(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    body: web::Json<UpdateAgreementRequest>,
+) -> ApiResult<HttpResponse> {
+    let a = service::put_europass(&state.db, &user, *id, body.into_inner()).await?;
+    respond(&state, StatusCode::OK, a).await
+}
+
+/// The Europass Mobility record as PDF.
+#[utoipa::path(
+    tag = "agreements", operation_id = "getEuropassDocument",
+    params(("id" = Uuid, Path, description = "Participant id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The PDF", content_type = "application/pdf", body = Vec<u8>),
+        (status = 404, description = "None yet, or not visible", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/participants/{id}/europass/document")]
+async fn europass_document(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let a = service::europass(&state.db, &user, *id).await?;
+    let (a, bytes) = service::document(&state.db, &user, a.id).await?;
+    Ok(pdf(
+        bytes,
+        format!("europass-{}-v{}", a.participant_id, a.version),
+        &a.document_sha256,
+    ))
+}

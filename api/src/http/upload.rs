@@ -1,0 +1,69 @@
+//! Reading one uploaded file from a `multipart/form-data` body, within a size limit.
+
+use crate::http::ApiError;
+use actix_multipart::Multipart;
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, web};
+use futures_util::StreamExt;
+
+/// The part named `file`: its file name and bytes. 415 when the body is not multipart,
+/// 413 (`document.too_large`) past `limit` bytes, 422 (`document.file_missing`) without it.
+pub async fn read_file(
+    req: &HttpRequest,
+    payload: web::Payload,
+    limit: usize,
+) -> Result<(String, Vec<u8>), ApiError> {
+    let is_multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
+    if !is_multipart {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "request.unsupported_media_type",
+            "Send the file as multipart/form-data in a part named `file`.",
+        ));
+    }
+    let invalid = |e: actix_multipart::MultipartError| {
+        ApiError::bad_request(
+            "request.invalid_multipart",
+            format!("The multipart body is invalid: {e}"),
+        )
+    };
+    let mut multipart = Multipart::new(req.headers(), payload);
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Some(field) = multipart.next().await {
+        let mut field = field.map_err(invalid)?;
+        let is_file = field
+            .content_disposition()
+            .and_then(|d| d.get_name())
+            .is_some_and(|n| n == "file");
+        let filename = field
+            .content_disposition()
+            .and_then(|d| d.get_filename())
+            .unwrap_or("document.pdf")
+            .to_string();
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk.map_err(invalid)?;
+            if bytes.len() + chunk.len() > limit {
+                return Err(ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "document.too_large",
+                    format!("The file is larger than {limit} bytes."),
+                ));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        if is_file && file.is_none() {
+            file = Some((filename, bytes));
+        }
+    }
+    file.ok_or_else(|| {
+        ApiError::unprocessable(
+            "document.file_missing",
+            "The body has no part named `file`.",
+        )
+    })
+}

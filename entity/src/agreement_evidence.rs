@@ -1,0 +1,22 @@
+use sea_orm::entity::prelude::*;
+
+/// An uploaded PDF carrying a party's signature (a scan or a digitally signed PDF).
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "agreement_evidence")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub agreement_id: Uuid,
+    pub filename: String,
+    pub size: i64,
+    pub sha256: String,
+    pub has_pdf_signature: bool,
+    pub pdf_signer_name: Option<String>,
+    pub uploaded_by: Uuid,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,752 @@
+//! Grant and learning agreements, their versions and signatures, and the Europass record.
+
+use super::applications::{fixture, scan_pdf, signed_pdf};
+use super::preparation::{participant_user, selected};
+use mobility_tests::*;
+use reqwest::Method;
+use reqwest::multipart::{Form, Part};
+use serde_json::{Value, json};
+
+async fn issue(app: &TestApp, token: &str, pid: &str, kind: &str) -> Value {
+    let res = app
+        .post(
+            &format!("/api/v1/participants/{pid}/agreements"),
+            Some(token),
+            &json!({"kind": kind}),
+        )
+        .await;
+    assert_eq!(res.status(), 201, "issue {kind}");
+    res.json().await.unwrap()
+}
+
+async fn sign(
+    app: &TestApp,
+    token: &str,
+    a: &Value,
+    party: &str,
+    extra: Value,
+) -> reqwest::Response {
+    let mut body = json!({"party": party, "method": "in_app", "version": a["version"], "document_sha256": a["document_sha256"], "confirm": true});
+    for (k, v) in extra.as_object().unwrap() {
+        body[k] = v.clone();
+    }
+    app.post(
+        &format!(
+            "/api/v1/agreements/{}/signatures",
+            a["id"].as_str().unwrap()
+        ),
+        Some(token),
+        &body,
+    )
+    .await
+}
+
+async fn evidence(app: &TestApp, token: &str, a: &Value, bytes: Vec<u8>) -> reqwest::Response {
+    let form = Form::new().part(
+        "file",
+        Part::bytes(bytes)
+            .file_name("podpisano.pdf")
+            .mime_str("application/pdf")
+            .unwrap(),
+    );
+    app.req(
+        Method::POST,
+        &format!("/api/v1/agreements/{}/evidence", a["id"].as_str().unwrap()),
+        Some(token),
+    )
+    .multipart(form)
+    .send()
+    .await
+    .unwrap()
+}
+
+/// Text of a PDF by poppler's pdftotext, when it is installed (CI installs it).
+fn pdftotext(bytes: &[u8]) -> Option<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.pdf");
+    std::fs::write(&path, bytes).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .ok()?;
+    assert!(out.status.success(), "pdftotext could not read the PDF");
+    Some(String::from_utf8(out.stdout).unwrap())
+}
+
+#[tokio::test]
+async fn agreements_are_filled_from_the_mobility_and_render_the_same_pdf_every_time() {
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let (pids, apps) = selected(&app, &f, 1).await;
+    app.patch(
+        &format!("/api/v1/mobilities/{}", f.mobility_ids[0]),
+        Some(&f.coordinator.token),
+        &json!({"start_date": "2026-03-25", "end_date": "2026-03-29"}),
+        None,
+    )
+    .await;
+    let grant = issue(&app, &f.coordinator.token, &pids[0], "grant").await;
+    assert_eq!(grant["version"], 1);
+    assert_eq!(grant["status"], "draft");
+    let parties: Vec<&str> = grant["parties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["party"].as_str().unwrap())
+        .collect();
+    assert_eq!(parties, vec!["zsk", "participant", "library"]);
+    let c = &grant["content"];
+    assert_eq!(
+        c["host_name"],
+        "Dokk1 (Main Library), Aarhus Public Libraries"
+    );
+    assert_eq!(c["coordinator_name"], "Združenje splošnih knjižnic");
+    assert_eq!(c["start_date"], "2026-03-25");
+    assert!(
+        c["paid_by_project"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("zavarovanje"))
+    );
+    assert!(
+        c["paid_by_employer"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("potni nalog (dnevnice)"))
+    );
+    assert!(c["recognition"].as_str().unwrap().contains("Europass"));
+    assert!(
+        c["obligations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o.as_str().unwrap().contains("DTFL"))
+    );
+    assert!(
+        !c["goals"].as_array().unwrap().is_empty()
+            && !c["learning_outcomes"].as_array().unwrap().is_empty()
+    );
+    let learning = issue(&app, &f.coordinator.token, &pids[0], "learning").await;
+    let parties: Vec<&str> = learning["parties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["party"].as_str().unwrap())
+        .collect();
+    assert_eq!(parties, vec!["zsk", "host", "participant"]);
+    assert_problem(
+        app.post(
+            &format!("/api/v1/participants/{}/agreements", pids[0]),
+            Some(&f.coordinator.token),
+            &json!({"kind": "grant"}),
+        )
+        .await,
+        409,
+        "agreement.exists",
+    )
+    .await;
+    assert_problem(
+        app.post(
+            &format!("/api/v1/participants/{}/agreements", pids[0]),
+            Some(&apps[0].library.token),
+            &json!({"kind": "grant"}),
+        )
+        .await,
+        403,
+        "auth.forbidden",
+    )
+    .await;
+
+    let path = format!(
+        "/api/v1/agreements/{}/document",
+        grant["id"].as_str().unwrap()
+    );
+    let first = app.get(&path, Some(&apps[0].library.token)).await;
+    assert_eq!(first.status(), 200);
+    assert_eq!(
+        first.headers().get("content-type").unwrap(),
+        "application/pdf"
+    );
+    let first = first.bytes().await.unwrap().to_vec();
+    let second = app
+        .get(&path, Some(&f.coordinator.token))
+        .await
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec();
+    assert_eq!(first, second, "byte-identical for the same version");
+    use sha2::Digest;
+    assert_eq!(
+        hex::encode(sha2::Sha256::digest(&first)),
+        grant["document_sha256"].as_str().unwrap()
+    );
+    if let Some(text) = pdftotext(&first) {
+        assert!(text.contains("Sporazum o nepovratnih sredstvih"), "{text}");
+        assert!(text.contains("Združenje splošnih knjižnic"));
+        assert!(text.contains("Stroški delodajalca (niso refundirani)"));
+        assert!(text.contains("povratna letalska karta"));
+    } else {
+        eprintln!("pdftotext is not installed: the PDF text check did not run");
+    }
+}
+
+#[tokio::test]
+async fn a_change_after_a_signature_makes_a_new_version_and_old_ones_cannot_be_signed() {
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let (pids, _) = selected(&app, &f, 1).await;
+    let me = participant_user(&app, &f, &pids[0]).await;
+    let v1 = issue(&app, &f.coordinator.token, &pids[0], "grant").await;
+    let path = format!("/api/v1/agreements/{}", v1["id"].as_str().unwrap());
+
+    // A draft nobody signed changes in place.
+    let res = app
+        .patch(
+            &path,
+            Some(&f.coordinator.token),
+            &json!({"special_conditions": "Udeleženka potuje dan prej."}),
+            None,
+        )
+        .await;
+    let edited: Value = res.json().await.unwrap();
+    assert_eq!(edited["version"], 1);
+    assert_ne!(edited["document_sha256"], v1["document_sha256"]);
+    assert_problem(
+        sign(&app, &me, &v1, "participant", json!({})).await,
+        409,
+        "agreement.stale_version",
+    )
+    .await;
+    let res = sign(&app, &me, &edited, "participant", json!({})).await;
+    assert_eq!(res.status(), 200);
+    let signed1: Value = res.json().await.unwrap();
+    assert_eq!(signed1["status"], "awaiting_signatures");
+    let me_sig = signed1["parties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["party"] == "participant")
+        .unwrap();
+    assert_eq!(me_sig["method"], "in_app");
+    assert!(me_sig["signed_at"].is_string());
+    assert_problem(
+        sign(&app, &me, &edited, "participant", json!({})).await,
+        409,
+        "agreement.already_signed",
+    )
+    .await;
+
+    // A change after a signature: version 2; version 1 is superseded and read-only.
+    let res = app
+        .patch(
+            &path,
+            Some(&f.coordinator.token),
+            &json!({"mentor": "Anne Hansen"}),
+            None,
+        )
+        .await;
+    let v2: Value = res.json().await.unwrap();
+    assert_eq!(v2["version"], 2);
+    assert_ne!(v2["id"], v1["id"]);
+    assert!(
+        v2["parties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["signed"] == false)
+    );
+    let old: Value = app
+        .get(&path, Some(&f.coordinator.token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(old["status"], "superseded");
+    assert_problem(
+        sign(&app, &f.coordinator.token, &edited, "zsk", json!({})).await,
+        409,
+        "agreement.stale_version",
+    )
+    .await;
+    assert_problem(
+        app.patch(
+            &path,
+            Some(&f.coordinator.token),
+            &json!({"mentor": "X"}),
+            None,
+        )
+        .await,
+        409,
+        "agreement.superseded",
+    )
+    .await;
+    let mut wrong_hash = v2.clone();
+    wrong_hash["document_sha256"] = edited["document_sha256"].clone();
+    assert_problem(
+        sign(&app, &me, &wrong_hash, "participant", json!({})).await,
+        409,
+        "agreement.stale_version",
+    )
+    .await;
+
+    let res = app
+        .post(
+            &format!("/api/v1/agreements/{}/amend", v2["id"].as_str().unwrap()),
+            Some(&f.coordinator.token),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let v3: Value = res.json().await.unwrap();
+    assert_eq!(v3["version"], 3);
+    let all: Value = app
+        .get(
+            &format!("/api/v1/participants/{}/agreements", pids[0]),
+            Some(&me),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let versions: Vec<(i64, &str)> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["version"].as_i64().unwrap(),
+                a["status"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        versions,
+        vec![(1, "superseded"), (2, "superseded"), (3, "draft")]
+    );
+}
+
+#[tokio::test]
+async fn each_party_signs_for_itself_and_both_agreements_make_the_participant_contracted() {
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let (pids, apps) = selected(&app, &f, 2).await;
+    let me = participant_user(&app, &f, &pids[0]).await;
+    let grant = issue(&app, &f.coordinator.token, &pids[0], "grant").await;
+    let learning = issue(&app, &f.coordinator.token, &pids[0], "learning").await;
+    let zsk = app.zsk_project().await;
+    let mobs: Value = app
+        .get(
+            &format!(
+                "/api/v1/projects/{}/mobilities",
+                zsk["id"].as_str().unwrap()
+            ),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let dokk1 = mobs["items"][0]["host_organisation_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let host = app.user("host", Some(&dokk1)).await;
+    let other_host_org = app.create_org("Drug gostitelj", "host").await;
+    let other_host = app.user("host", Some(&other_host_org)).await;
+    let committee = app.user("committee", None).await;
+
+    // Not one's own party.
+    assert_problem(
+        sign(&app, &apps[1].library.token, &grant, "library", json!({})).await,
+        404,
+        "agreement.not_found",
+    )
+    .await;
+    assert_problem(
+        sign(&app, &committee.token, &grant, "library", json!({})).await,
+        403,
+        "auth.forbidden",
+    )
+    .await;
+    assert_problem(
+        sign(&app, &me, &grant, "library", json!({})).await,
+        403,
+        "auth.forbidden",
+    )
+    .await;
+    assert_problem(
+        sign(&app, &other_host.token, &learning, "host", json!({})).await,
+        404,
+        "agreement.not_found",
+    )
+    .await;
+    assert_problem(
+        sign(&app, &host.token, &grant, "host", json!({})).await,
+        422,
+        "agreement.unknown_party",
+    )
+    .await;
+    // Methods.
+    assert_problem(
+        sign(&app, &me, &grant, "participant", json!({"confirm": false})).await,
+        422,
+        "agreement.confirmation_required",
+    )
+    .await;
+    assert_problem(
+        sign(
+            &app,
+            &apps[0].library.token,
+            &grant,
+            "library",
+            json!({"method": "scanned_handwritten"}),
+        )
+        .await,
+        422,
+        "signature.document_required",
+    )
+    .await;
+    let scan: Value = evidence(&app, &apps[0].library.token, &grant, scan_pdf("lib"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_problem(
+        sign(
+            &app,
+            &apps[0].library.token,
+            &grant,
+            "library",
+            json!({"method": "qualified_electronic", "evidence_id": scan["id"]}),
+        )
+        .await,
+        422,
+        "signature.not_digitally_signed",
+    )
+    .await;
+    assert_problem(
+        evidence(&app, &committee.token, &grant, scan_pdf("x")).await,
+        403,
+        "auth.forbidden",
+    )
+    .await;
+    assert_problem(
+        evidence(&app, &me, &grant, b"not a pdf".to_vec()).await,
+        415,
+        "document.not_pdf",
+    )
+    .await;
+    let signed_copy: Value = evidence(
+        &app,
+        &apps[0].library.token,
+        &grant,
+        signed_pdf("dr. Ana Novak"),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(signed_copy["has_pdf_signature"], true);
+
+    let res = sign(
+        &app,
+        &apps[0].library.token,
+        &grant,
+        "library",
+        json!({"method": "qualified_electronic", "evidence_id": signed_copy["id"]}),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let g: Value = res.json().await.unwrap();
+    let lib = g["parties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["party"] == "library")
+        .unwrap();
+    assert_eq!(lib["pdf_signer_name"], "dr. Ana Novak");
+    assert_eq!(
+        sign(&app, &me, &grant, "participant", json!({}))
+            .await
+            .status(),
+        200
+    );
+    let g: Value = sign(
+        &app,
+        &f.coordinator.token,
+        &grant,
+        "zsk",
+        json!({"method": "scanned_handwritten", "evidence_id": scan["id"]}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(g["status"], "signed");
+    let p: Value = app
+        .get(&format!("/api/v1/participants/{}", pids[0]), Some(&me))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(p["status"], "selected", "one agreement is not enough");
+
+    assert_eq!(
+        sign(&app, &host.token, &learning, "host", json!({}))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        sign(&app, &me, &learning, "participant", json!({}))
+            .await
+            .status(),
+        200
+    );
+    // The project's responsible person signs for ZSK too.
+    let responsible = app.user("committee", None).await;
+    let admin = app.admin_token().await;
+    app.post(
+        &format!("/api/v1/projects/{}/team", zsk["id"].as_str().unwrap()),
+        Some(&admin),
+        &json!({"user_id": responsible.id, "function": "responsible_person"}),
+    )
+    .await;
+    let l: Value = sign(&app, &responsible.token, &learning, "zsk", json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(l["status"], "signed");
+    let p: Value = app
+        .get(&format!("/api/v1/participants/{}", pids[0]), Some(&me))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(p["status"], "contracted");
+    let tasks: Value = app
+        .get(
+            &format!("/api/v1/participants/{}/tasks", pids[0]),
+            Some(&me),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        tasks
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["key"] == "sign_agreements")
+            .unwrap()["done"],
+        true
+    );
+
+    // Amending reopens it: the new version needs signing again.
+    app.post(
+        &format!(
+            "/api/v1/agreements/{}/amend",
+            learning["id"].as_str().unwrap()
+        ),
+        Some(&f.coordinator.token),
+        &json!({}),
+    )
+    .await;
+    let p: Value = app
+        .get(&format!("/api/v1/participants/{}", pids[0]), Some(&me))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(p["status"], "selected");
+}
+
+#[tokio::test]
+async fn all_preparation_done_makes_the_participant_prepared() {
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let (pids, apps) = selected(&app, &f, 1).await;
+    let me = participant_user(&app, &f, &pids[0]).await;
+    let zsk = app.zsk_project().await;
+    let mobs: Value = app
+        .get(
+            &format!(
+                "/api/v1/projects/{}/mobilities",
+                zsk["id"].as_str().unwrap()
+            ),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let host = app
+        .user(
+            "host",
+            Some(mobs["items"][0]["host_organisation_id"].as_str().unwrap()),
+        )
+        .await;
+    let grant = issue(&app, &f.coordinator.token, &pids[0], "grant").await;
+    let learning = issue(&app, &f.coordinator.token, &pids[0], "learning").await;
+    for (a, party, token) in [
+        (&grant, "zsk", &f.coordinator.token),
+        (&grant, "participant", &me),
+        (&grant, "library", &apps[0].library.token),
+        (&learning, "zsk", &f.coordinator.token),
+        (&learning, "host", &host.token),
+        (&learning, "participant", &me),
+    ] {
+        assert_eq!(sign(&app, token, a, party, json!({})).await.status(), 200);
+    }
+    let mpath = format!("/api/v1/mobilities/{}/meetings", f.mobility_ids[0]);
+    for kind in ["coordinator_preparation", "host_preparation"] {
+        let m: Value = app.post(&mpath, Some(&f.coordinator.token), &json!({"kind": kind, "title": kind, "starts_at": "2026-02-20T10:00:00Z", "duration_minutes": 60})).await.json().await.unwrap();
+        let res = app
+            .req(
+                Method::PUT,
+                &format!("/api/v1/meetings/{}/attendance", m["id"].as_str().unwrap()),
+                Some(&f.coordinator.token),
+            )
+            .json(&json!({"participant_id": pids[0], "attended": true}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+    }
+    app.req(Method::PUT, &format!("/api/v1/participants/{}/travel-details", pids[0]), Some(&me)).json(&json!({"name_as_in_passport": "MAJA", "date_of_birth": "1980-01-01", "phone": "+38641000000"})).send().await.unwrap();
+    let tasks: Value = app
+        .get(
+            &format!("/api/v1/participants/{}/tasks", pids[0]),
+            Some(&me),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    for t in tasks
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["automatic"] == false)
+    {
+        let p: Value = app
+            .get(&format!("/api/v1/participants/{}", pids[0]), Some(&me))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_ne!(p["status"], "prepared");
+        app.patch(
+            &format!("/api/v1/tasks/{}", t["id"].as_str().unwrap()),
+            Some(&me),
+            &json!({"done": true}),
+            None,
+        )
+        .await;
+    }
+    let p: Value = app
+        .get(&format!("/api/v1/participants/{}", pids[0]), Some(&me))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(p["status"], "prepared");
+}
+
+#[tokio::test]
+async fn the_europass_record_is_written_by_the_coordinator_and_the_host_and_signed_by_both_organisations()
+ {
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let (pids, _) = selected(&app, &f, 1).await;
+    let zsk = app.zsk_project().await;
+    let mobs: Value = app
+        .get(
+            &format!(
+                "/api/v1/projects/{}/mobilities",
+                zsk["id"].as_str().unwrap()
+            ),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let host = app
+        .user(
+            "host",
+            Some(mobs["items"][0]["host_organisation_id"].as_str().unwrap()),
+        )
+        .await;
+    let path = format!("/api/v1/participants/{}/europass", pids[0]);
+    assert_problem(
+        app.get(&path, Some(&f.coordinator.token)).await,
+        404,
+        "europass.not_found",
+    )
+    .await;
+    let res = app.req(Method::PUT, &path, Some(&f.coordinator.token)).json(&json!({"mentor": "Anne Hansen, Dokk1", "objectives": "Spoznati metodo DTFL.", "activities": "Delavnica DTFL; ogled IRIS MediaLab.", "language": "sl"})).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_problem(
+        app.req(Method::PUT, &path, Some(&host.token))
+            .json(&json!({"objectives": "x"}))
+            .send()
+            .await
+            .unwrap(),
+        403,
+        "auth.forbidden",
+    )
+    .await;
+    let res = app.req(Method::PUT, &path, Some(&host.token)).json(&json!({"skills_acquired": "Načrtovanje delavnic po metodi DTFL; sodelovanje s skupnostjo."})).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let e: Value = res.json().await.unwrap();
+    assert_eq!(e["kind"], "europass");
+    assert_eq!(
+        e["content"]["skills_acquired"],
+        "Načrtovanje delavnic po metodi DTFL; sodelovanje s skupnostjo."
+    );
+    assert!(
+        e["content"]["participant_name"]
+            .as_str()
+            .unwrap()
+            .starts_with("Kandidat")
+    );
+    let parties: Vec<&str> = e["parties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["party"].as_str().unwrap())
+        .collect();
+    assert_eq!(parties, vec!["zsk", "host"]);
+    assert_eq!(
+        sign(&app, &host.token, &e, "host", json!({}))
+            .await
+            .status(),
+        200
+    );
+    let signed: Value = sign(&app, &f.coordinator.token, &e, "zsk", json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(signed["status"], "signed");
+    let pdf = app
+        .get(&format!("{path}/document"), Some(&f.coordinator.token))
+        .await;
+    assert_eq!(
+        pdf.headers().get("content-type").unwrap(),
+        "application/pdf"
+    );
+    let bytes = pdf.bytes().await.unwrap().to_vec();
+    if let Some(text) = pdftotext(&bytes) {
+        assert!(
+            text.contains("Europass Mobility")
+                && text.contains("Načrtovanje delavnic po metodi DTFL"),
+            "{text}"
+        );
+    }
+}
