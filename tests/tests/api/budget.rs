@@ -1,50 +1,10 @@
 //! Costs and the Erasmus+ unit-cost budget.
 
-use super::applications::{Fixture, fixture};
-use super::selection::{Submitted, finalise, score, set_committee, set_places, submitted};
+use super::applications::fixture;
+use super::selection::selected_with as participants;
 use mobility_tests::*;
 use reqwest::Method;
 use serde_json::{Value, json};
-
-/// A final selection of `fewer.len()` places on the first mobility; returns the participants'
-/// ids (in rank order) and the applications.
-async fn participants(app: &TestApp, f: &Fixture, fewer: &[bool]) -> (Vec<String>, Vec<Submitted>) {
-    set_places(app, f, fewer.len() as i32, 0).await;
-    let apps = submitted(app, f, fewer).await;
-    let member = app.user("committee", None).await;
-    set_committee(app, f, &[&member]).await;
-    app.set_time("2025-11-10T08:00:00Z");
-    for (i, s) in apps.iter().enumerate() {
-        assert_eq!(
-            score(app, &member, &s.id, 10 - i as i32, 5, 5, 3)
-                .await
-                .status(),
-            201
-        );
-    }
-    assert_eq!(finalise(app, f).await.status(), 200);
-    let list: Value = app
-        .get(
-            &format!("/api/v1/mobilities/{}/participants", f.mobility_ids[0]),
-            Some(&f.coordinator.token),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let mut items: Vec<Value> = list["items"].as_array().unwrap().clone();
-    items.sort_by_key(|p| {
-        apps.iter()
-            .position(|a| a.id == p["application_id"].as_str().unwrap())
-    });
-    (
-        items
-            .iter()
-            .map(|p| p["id"].as_str().unwrap().to_string())
-            .collect(),
-        apps,
-    )
-}
 
 #[tokio::test]
 async fn the_accountant_records_costs_in_exact_money() {

@@ -1,48 +1,14 @@
 //! Preparation: tasks, travel details, meetings and calendars.
 
 use super::applications::{Fixture, fixture};
-use super::selection::{Submitted, finalise, score, set_committee, set_places, submitted};
+use super::selection::{Submitted, selected_with};
 use mobility_tests::*;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-/// Participants on the fixture's first mobility (DTFL track), one per entry of `fewer`.
+/// Participants on the fixture's first mobility (DTFL track), `n` of them.
 pub async fn selected(app: &TestApp, f: &Fixture, n: usize) -> (Vec<String>, Vec<Submitted>) {
-    set_places(app, f, n as i32, 0).await;
-    let apps = submitted(app, f, &vec![false; n]).await;
-    let member = app.user("committee", None).await;
-    set_committee(app, f, &[&member]).await;
-    app.set_time("2025-11-10T08:00:00Z");
-    for (i, s) in apps.iter().enumerate() {
-        assert_eq!(
-            score(app, &member, &s.id, 10 - i as i32, 5, 5, 3)
-                .await
-                .status(),
-            201
-        );
-    }
-    assert_eq!(finalise(app, f).await.status(), 200);
-    let list: Value = app
-        .get(
-            &format!("/api/v1/mobilities/{}/participants", f.mobility_ids[0]),
-            Some(&f.coordinator.token),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let mut items: Vec<Value> = list["items"].as_array().unwrap().clone();
-    items.sort_by_key(|p| {
-        apps.iter()
-            .position(|a| a.id == p["application_id"].as_str().unwrap())
-    });
-    (
-        items
-            .iter()
-            .map(|p| p["id"].as_str().unwrap().to_string())
-            .collect(),
-        apps,
-    )
+    selected_with(app, f, &vec![false; n]).await
 }
 
 /// A participant user for the participant (same e-mail as the application's applicant), linked.

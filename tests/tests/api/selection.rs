@@ -56,6 +56,50 @@ pub async fn submitted(app: &TestApp, f: &Fixture, fewer: &[bool]) -> Vec<Submit
     out
 }
 
+/// A final selection on the fixture's first mobility with one place per entry of `fewer`
+/// (no reserves); returns the participants' ids in rank order and the applications.
+pub async fn selected_with(
+    app: &TestApp,
+    f: &Fixture,
+    fewer: &[bool],
+) -> (Vec<String>, Vec<Submitted>) {
+    set_places(app, f, fewer.len() as i32, 0).await;
+    let apps = submitted(app, f, fewer).await;
+    let member = app.user("committee", None).await;
+    set_committee(app, f, &[&member]).await;
+    app.set_time("2025-11-10T08:00:00Z");
+    for (i, s) in apps.iter().enumerate() {
+        assert_eq!(
+            score(app, &member, &s.id, 10 - i as i32, 5, 5, 3)
+                .await
+                .status(),
+            201
+        );
+    }
+    assert_eq!(finalise(app, f).await.status(), 200);
+    let list: Value = app
+        .get(
+            &format!("/api/v1/mobilities/{}/participants", f.mobility_ids[0]),
+            Some(&f.coordinator.token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut items: Vec<Value> = list["items"].as_array().unwrap().clone();
+    items.sort_by_key(|p| {
+        apps.iter()
+            .position(|a| a.id == p["application_id"].as_str().unwrap())
+    });
+    (
+        items
+            .iter()
+            .map(|p| p["id"].as_str().unwrap().to_string())
+            .collect(),
+        apps,
+    )
+}
+
 pub async fn set_places(app: &TestApp, f: &Fixture, places: i32, reserve: i32) {
     let res = app
         .patch(
