@@ -1,6 +1,7 @@
 //! Erasmus+ staff-mobility project management for library networks: the service as a library,
 //! so that the binary and the black-box tests build the same application.
 
+pub mod after;
 pub mod agreements;
 pub mod applications;
 pub mod audit;

@@ -30,6 +30,7 @@ Errors are `application/problem+json` (RFC 9457) with a stable `code`. Lists tak
         (name = "preparation", description = "Preparation tasks, travel details, meetings and calendars"),
         (name = "costs", description = "What the project and the employers paid"),
         (name = "budget", description = "Erasmus+ unit-cost rates and the project's grant beside its spending"),
+        (name = "after", description = "After the mobility: evaluation, knowledge sharing, workshops, digital stories, new practice, obligations, indicators, exports"),
         (name = "audit", description = "Who changed what, when"),
         (name = "health", description = "Probes for orchestrators"),
     ),

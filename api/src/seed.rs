@@ -272,6 +272,7 @@ pub async fn seed(db: &DatabaseConnection, demo: bool) -> anyhow::Result<SeedRep
                     travel_days: Set(2),
                     places: Set(10),
                     reserve_places: Set(3),
+                    obligation_deadlines: Set(None),
                     distance_km: Set(None),
                     green_travel: Set(false),
                     follow_up: Set(mob.follow_up),

@@ -32,6 +32,7 @@ pub fn api_v1(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(crate::budget::routes::configure)
         .configure(crate::preparation::routes::configure)
         .configure(crate::agreements::routes::configure)
+        .configure(crate::after::routes::configure)
         .configure(crate::audit::routes::configure);
 }
 

@@ -265,3 +265,58 @@ text_enum!(
         InApp = "in_app",
     }
 );
+
+text_enum!(
+    /// Kinds of knowledge sharing.
+    DisseminationKind {
+        ColleaguesPresentation = "colleagues_presentation",
+        ProfessionalEvent = "professional_event",
+        PortalPublication = "portal_publication",
+        KnjiznicarskeNovice = "knjiznicarske_novice",
+        LibraryWebsite = "library_website",
+        SocialMediaPost = "social_media_post",
+    }
+);
+
+text_enum!(
+    /// Kind of local workshop, from the mobility's track.
+    WorkshopKind {
+        DtflNeeds = "dtfl_needs",
+        CulturalHeritage = "cultural_heritage",
+    }
+);
+
+text_enum!(
+    /// Lifecycle of a workshop.
+    WorkshopStatus {
+        Planned = "planned",
+        Held = "held",
+        Reported = "reported",
+    }
+);
+
+text_enum!(
+    /// Lifecycle of a digital story.
+    StoryStatus {
+        Draft = "draft",
+        Submitted = "submitted",
+        Published = "published",
+    }
+);
+
+text_enum!(
+    /// Lifecycle of a new practice in a library.
+    AdoptionStatus {
+        Planned = "planned",
+        Piloted = "piloted",
+        Adopted = "adopted",
+    }
+);
+
+text_enum!(
+    /// Lifecycle of a participant's report.
+    ReportStatus {
+        Draft = "draft",
+        Submitted = "submitted",
+    }
+);

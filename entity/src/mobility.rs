@@ -32,6 +32,8 @@ pub struct Model {
     pub goals: Json,
     /// JSON array of strings.
     pub programme: Json,
+    /// Obligation deadlines that differ from the defaults (JSON object).
+    pub obligation_deadlines: Option<Json>,
     pub status: MobilityStatus,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -17,6 +17,8 @@ pub struct Model {
     pub status: ParticipantStatus,
     /// The place on the reserve list this participant was promoted from.
     pub reserve_rank: Option<i32>,
+    /// When the participant came back from the mobility (status `travelled`).
+    pub returned_at: Option<DateTimeUtc>,
     pub withdrawn_at: Option<DateTimeUtc>,
     pub withdrawal_reason: Option<String>,
     pub created_at: DateTimeUtc,

@@ -9,6 +9,7 @@ mod m20251101_000003_selection;
 mod m20251201_000004_costs;
 mod m20251210_000005_preparation;
 mod m20251215_000006_agreements;
+mod m20260101_000007_after_mobility;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20251201_000004_costs::Migration),
             Box::new(m20251210_000005_preparation::Migration),
             Box::new(m20251215_000006_agreements::Migration),
+            Box::new(m20260101_000007_after_mobility::Migration),
         ]
     }
 }

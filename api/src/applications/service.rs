@@ -770,6 +770,11 @@ pub async fn withdraw(
 /// Keep a file name safe to store and to send back: no path, no control or quoting
 /// characters, at most 150 characters, ending in `.pdf`.
 pub fn sanitise_filename(name: &str) -> String {
+    sanitise_filename_with(name, "pdf")
+}
+
+/// As [`sanitise_filename`], ending in `.{ext}`.
+pub fn sanitise_filename_with(name: &str, ext: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("");
     let cleaned: String = base
         .chars()
@@ -791,8 +796,9 @@ pub fn sanitise_filename(name: &str) -> String {
     if out.is_empty() {
         out = "document".into();
     }
-    if !out.to_lowercase().ends_with(".pdf") {
-        out.push_str(".pdf");
+    if !out.to_lowercase().ends_with(&format!(".{ext}")) {
+        out.push('.');
+        out.push_str(ext);
     }
     out
 }

@@ -13,6 +13,27 @@ pub async fn read_file(
     payload: web::Payload,
     limit: usize,
 ) -> Result<(String, Vec<u8>), ApiError> {
+    let (file, _) = read_form(req, payload, limit).await?;
+    file.ok_or_else(|| {
+        ApiError::unprocessable(
+            "document.file_missing",
+            "The body has no part named `file`.",
+        )
+    })
+}
+
+/// The part named `file` (if any) and the text fields of a multipart form.
+pub async fn read_form(
+    req: &HttpRequest,
+    payload: web::Payload,
+    limit: usize,
+) -> Result<
+    (
+        Option<(String, Vec<u8>)>,
+        std::collections::HashMap<String, String>,
+    ),
+    ApiError,
+> {
     let is_multipart = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -32,18 +53,19 @@ pub async fn read_file(
         )
     };
     let mut multipart = Multipart::new(req.headers(), payload);
-    let mut file: Option<(String, Vec<u8>)> = None;
+    let mut file = None;
+    let mut fields = std::collections::HashMap::new();
     while let Some(field) = multipart.next().await {
         let mut field = field.map_err(invalid)?;
-        let is_file = field
+        let name = field
             .content_disposition()
             .and_then(|d| d.get_name())
-            .is_some_and(|n| n == "file");
+            .unwrap_or("")
+            .to_string();
         let filename = field
             .content_disposition()
             .and_then(|d| d.get_filename())
-            .unwrap_or("document.pdf")
-            .to_string();
+            .map(str::to_string);
         let mut bytes = Vec::new();
         while let Some(chunk) = field.next().await {
             let chunk = chunk.map_err(invalid)?;
@@ -56,14 +78,13 @@ pub async fn read_file(
             }
             bytes.extend_from_slice(&chunk);
         }
-        if is_file && file.is_none() {
-            file = Some((filename, bytes));
+        if name == "file" {
+            if file.is_none() {
+                file = Some((filename.unwrap_or_else(|| "file".into()), bytes));
+            }
+        } else if !name.is_empty() {
+            fields.insert(name, String::from_utf8_lossy(&bytes).into_owned());
         }
     }
-    file.ok_or_else(|| {
-        ApiError::unprocessable(
-            "document.file_missing",
-            "The body has no part named `file`.",
-        )
-    })
+    Ok((file, fields))
 }

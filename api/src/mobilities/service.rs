@@ -240,6 +240,7 @@ pub async fn create(
         travel_days: Set(r.travel_days),
         places: Set(r.places),
         reserve_places: Set(r.reserve_places.unwrap_or(3)),
+        obligation_deadlines: Set(None),
         distance_km: Set(r.distance_km),
         green_travel: Set(r.green_travel),
         follow_up: Set(r.follow_up),

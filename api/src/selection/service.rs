@@ -1021,6 +1021,7 @@ async fn create_participant(
         email: Set(app.applicant_email.clone()),
         status: Set(ParticipantStatus::Selected),
         reserve_rank: Set(reserve_rank),
+        returned_at: Set(None),
         withdrawn_at: Set(None),
         withdrawal_reason: Set(None),
         created_at: Set(now),

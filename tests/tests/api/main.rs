@@ -1,6 +1,7 @@
 //! Black-box tests of the HTTP API. Each test spawns the real application on port 0 with a
 //! fresh database (SQLite, or PostgreSQL with MOBILITY_TEST_DATABASE_URL).
 
+mod after;
 mod agreements;
 mod applications;
 mod audit;

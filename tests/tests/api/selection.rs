@@ -8,6 +8,7 @@ pub struct Submitted {
     pub id: String,
     pub library_id: String,
     pub library: TestUser,
+    pub library_name: String,
 }
 
 /// `n` submitted applications for the fixture's first mobility, each from a library of its
@@ -15,12 +16,8 @@ pub struct Submitted {
 pub async fn submitted(app: &TestApp, f: &Fixture, fewer: &[bool]) -> Vec<Submitted> {
     let mut out = Vec::new();
     for (i, fo) in fewer.iter().enumerate() {
-        let library_id = app
-            .create_org(
-                &format!("Knjižnica Izbor {i:02} {}", uuid::Uuid::now_v7().simple()),
-                "member_library",
-            )
-            .await;
+        let library_name = format!("Knjižnica Izbor {i:02} {}", uuid::Uuid::now_v7().simple());
+        let library_id = app.create_org(&library_name, "member_library").await;
         let library = app.user("library", Some(&library_id)).await;
         let mut b = body(
             &f.mobility_ids[0],
@@ -51,6 +48,7 @@ pub async fn submitted(app: &TestApp, f: &Fixture, fewer: &[bool]) -> Vec<Submit
             id,
             library_id,
             library,
+            library_name,
         });
     }
     out

@@ -1,0 +1,328 @@
+//! New practice: the method a library brings into its regular work (DTFL, or a good
+//! practice from Lithuania), its plan, and its adoption.
+
+use super::access::staff_or_library;
+use crate::audit::{self, Actor};
+use crate::clock::Clock;
+use crate::db::begin_write;
+use crate::http::{ApiError, ApiResult, AuthUser, FieldError};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::enums::{AdoptionStatus, ParticipantStatus, Role};
+use entity::{participant, practice_adoption};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// Design Thinking for Libraries.
+    Dtfl,
+    /// A good practice taken from the Lithuanian libraries.
+    GoodPractice,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PlanStep {
+    pub step: String,
+    pub due: NaiveDate,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"mobility_id": "0190f1c2-0000-7000-8000-000000000001", "method": "dtfl", "description": "Delavnice DTFL za starejše enkrat na mesec.", "plan": [{"step": "Usposabljanje sodelavcev", "due": "2026-09-30"}]}))]
+pub struct CreateAdoptionRequest {
+    pub mobility_id: Uuid,
+    /// A `library` user's own library by default; coordinators name it.
+    pub library_id: Option<Uuid>,
+    pub method: Method,
+    pub description: String,
+    #[serde(default)]
+    pub plan: Vec<PlanStep>,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateAdoptionRequest {
+    pub description: Option<String>,
+    pub plan: Option<Vec<PlanStep>>,
+    /// Forward only: planned -> piloted -> adopted.
+    pub status: Option<AdoptionStatus>,
+    /// Needed for `adopted`.
+    pub adopted_on: Option<NaiveDate>,
+    /// Needed for `adopted`: the first regular activity.
+    pub first_regular_activity: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AdoptionDto {
+    pub id: Uuid,
+    pub library_id: Uuid,
+    pub mobility_id: Uuid,
+    pub method: Method,
+    pub description: String,
+    pub plan: Vec<PlanStep>,
+    pub status: AdoptionStatus,
+    pub adopted_on: Option<NaiveDate>,
+    pub first_regular_activity: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<practice_adoption::Model> for AdoptionDto {
+    fn from(m: practice_adoption::Model) -> Self {
+        Self {
+            id: m.id,
+            library_id: m.library_id,
+            mobility_id: m.mobility_id,
+            method: serde_json::from_value(serde_json::Value::String(m.method))
+                .unwrap_or(Method::Dtfl),
+            description: m.description,
+            plan: serde_json::from_value(m.plan).unwrap_or_default(),
+            status: m.status,
+            adopted_on: m.adopted_on,
+            first_regular_activity: m.first_regular_activity,
+            created_at: m.created_at,
+            updated_at: m.updated_at,
+        }
+    }
+}
+
+fn method_str(m: Method) -> &'static str {
+    match m {
+        Method::Dtfl => "dtfl",
+        Method::GoodPractice => "good_practice",
+    }
+}
+
+fn rank(s: AdoptionStatus) -> u8 {
+    match s {
+        AdoptionStatus::Planned => 0,
+        AdoptionStatus::Piloted => 1,
+        AdoptionStatus::Adopted => 2,
+    }
+}
+
+pub async fn create(
+    db: &DatabaseConnection,
+    user: &AuthUser,
+    r: CreateAdoptionRequest,
+) -> ApiResult<practice_adoption::Model> {
+    let library_id = match (user.role, r.library_id) {
+        (Role::Library, _) => user
+            .organisation_id
+            .ok_or_else(|| ApiError::forbidden("Your account has no library."))?,
+        (_, Some(l)) if user.is_staff() => l,
+        (_, None) if user.is_staff() => {
+            return Err(ApiError::invalid_field(
+                "library_id",
+                "required",
+                "is required",
+            ));
+        }
+        _ => {
+            return Err(ApiError::forbidden(
+                "Libraries and coordinators record new practice.",
+            ));
+        }
+    };
+    if r.description.trim().is_empty() {
+        return Err(ApiError::invalid_field(
+            "description",
+            "required",
+            "is required",
+        ));
+    }
+    let txn = begin_write(db).await?;
+    let takes_part = participant::Entity::find()
+        .filter(participant::Column::MobilityId.eq(r.mobility_id))
+        .filter(participant::Column::LibraryId.eq(library_id))
+        .filter(participant::Column::Status.ne(ParticipantStatus::Withdrawn))
+        .count(&txn)
+        .await?
+        > 0;
+    if !takes_part {
+        return Err(ApiError::unprocessable(
+            "practice.library_not_participating",
+            "The library has no participant in this mobility.",
+        ));
+    }
+    if practice_adoption::Entity::find()
+        .filter(practice_adoption::Column::LibraryId.eq(library_id))
+        .filter(practice_adoption::Column::MobilityId.eq(r.mobility_id))
+        .one(&txn)
+        .await?
+        .is_some()
+    {
+        return Err(ApiError::conflict(
+            "practice.duplicate",
+            "The library already records its new practice for this mobility.",
+        ));
+    }
+    let now = Utc::now();
+    let m = practice_adoption::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        library_id: Set(library_id),
+        mobility_id: Set(r.mobility_id),
+        method: Set(method_str(r.method).into()),
+        description: Set(r.description.trim().to_string()),
+        plan: Set(serde_json::to_value(&r.plan).map_err(ApiError::internal)?),
+        status: Set(AdoptionStatus::Planned),
+        adopted_on: Set(None),
+        first_regular_activity: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        &Actor::from(user),
+        "create",
+        "practice_adoption",
+        m.id,
+        &["method".into(), "description".into(), "plan".into()],
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(m)
+}
+
+fn can_see(user: &AuthUser, m: &practice_adoption::Model) -> bool {
+    match user.role {
+        Role::Admin | Role::Coordinator | Role::Committee | Role::Accountant => true,
+        Role::Library | Role::Participant => user.organisation_id == Some(m.library_id),
+        Role::Host => false,
+    }
+}
+
+pub async fn visible(
+    db: &impl ConnectionTrait,
+    user: &AuthUser,
+    id: Uuid,
+) -> ApiResult<practice_adoption::Model> {
+    let m = practice_adoption::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::not_found("practice_adoption"))?;
+    if can_see(user, &m) {
+        Ok(m)
+    } else {
+        Err(ApiError::not_found("practice_adoption"))
+    }
+}
+
+pub async fn list(
+    db: &DatabaseConnection,
+    user: &AuthUser,
+    mobility_id: Option<Uuid>,
+) -> ApiResult<Vec<practice_adoption::Model>> {
+    let mut q = practice_adoption::Entity::find();
+    if let Some(m) = mobility_id {
+        q = q.filter(practice_adoption::Column::MobilityId.eq(m));
+    }
+    Ok(q.order_by_asc(practice_adoption::Column::CreatedAt)
+        .order_by_asc(practice_adoption::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|m| can_see(user, m))
+        .collect())
+}
+
+pub async fn update(
+    db: &DatabaseConnection,
+    clock: &dyn Clock,
+    user: &AuthUser,
+    id: Uuid,
+    r: UpdateAdoptionRequest,
+    check_etag: impl FnOnce(&practice_adoption::Model) -> ApiResult<()>,
+) -> ApiResult<practice_adoption::Model> {
+    let txn = begin_write(db).await?;
+    let cur = visible(&txn, user, id).await?;
+    if !staff_or_library(user, cur.library_id) {
+        return Err(ApiError::forbidden(
+            "The library and coordinators record new practice.",
+        ));
+    }
+    check_etag(&cur)?;
+    let status = r.status.unwrap_or(cur.status);
+    if rank(status) < rank(cur.status) {
+        return Err(ApiError::conflict(
+            "practice.invalid_transition",
+            format!("From {} the status only moves forward.", cur.status),
+        ));
+    }
+    let adopted_on = r.adopted_on.or(cur.adopted_on);
+    let first = r
+        .first_regular_activity
+        .clone()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .or(cur.first_regular_activity.clone());
+    if status == AdoptionStatus::Adopted {
+        let mut errors = Vec::new();
+        if adopted_on.is_none() {
+            errors.push(FieldError::new(
+                "adopted_on",
+                "required",
+                "the date the practice was adopted",
+            ));
+        }
+        if first.is_none() {
+            errors.push(FieldError::new(
+                "first_regular_activity",
+                "required",
+                "a description of the first regular activity",
+            ));
+        }
+        let today = clock
+            .now()
+            .with_timezone(&chrono_tz::Europe::Ljubljana)
+            .date_naive();
+        if adopted_on.is_some_and(|d| d > today) {
+            errors.push(FieldError::new(
+                "adopted_on",
+                "in_future",
+                "must not be in the future",
+            ));
+        }
+        if !errors.is_empty() {
+            return Err(ApiError::validation(errors));
+        }
+    }
+    let before = serde_json::to_value(AdoptionDto::from(cur.clone())).unwrap_or_default();
+    let mut am: practice_adoption::ActiveModel = cur.into();
+    if let Some(v) = r.description {
+        am.description = Set(v.trim().to_string());
+    }
+    if let Some(v) = r.plan {
+        am.plan = Set(serde_json::to_value(v).map_err(ApiError::internal)?);
+    }
+    am.status = Set(status);
+    am.adopted_on = Set(adopted_on);
+    am.first_regular_activity = Set(first);
+    am.updated_at = Set(Utc::now());
+    let m = am.update(&txn).await?;
+    let fields = audit::service::changed_fields(
+        &before,
+        &serde_json::to_value(AdoptionDto::from(m.clone())).unwrap_or_default(),
+    );
+    audit::record(
+        &txn,
+        &Actor::from(user),
+        "update",
+        "practice_adoption",
+        id,
+        &fields,
+    )
+    .await?;
+    super::workshops::refresh_library(&txn, clock, m.library_id, m.mobility_id).await?;
+    txn.commit().await?;
+    Ok(m)
+}

@@ -1,0 +1,823 @@
+use super::dissemination::{
+    self, DisseminationDto, DisseminationRequest, UpdateDisseminationRequest,
+};
+use super::evaluation::{
+    self, EvaluationDto, Question, QuestionnaireResults, ReportDto, ReportRequest, ResponseRequest,
+};
+use super::exports::{self, IndicatorsDto};
+use super::obligations::{self, DeadlineRule, ObligationDto, ProgressDto};
+use super::practice::{self, AdoptionDto, CreateAdoptionRequest, UpdateAdoptionRequest};
+use super::stories::{
+    self, CreateStoryRequest, MediaDto, PublishRequest, StoryDto, UpdateMediaRequest,
+    UpdateStoryRequest,
+};
+use super::workshops::{
+    self, CreateWorkshopRequest, UpdateWorkshopRequest, WorkshopDto, WorkshopQuery, WorkshopReport,
+};
+use crate::http::etag::{etag, json_with_etag};
+use crate::http::{ApiError, ApiResult, AuthUser, IfMatch, Page, PageParams, Problem};
+use crate::selection::dto::ParticipantDto;
+use crate::state::AppState;
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
+use entity::enums::{Role, StoryStatus};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use utoipa::IntoParams;
+use uuid::Uuid;
+use validator::Validate;
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(mark_returned)
+        .service(get_questionnaire)
+        .service(put_questionnaire)
+        .service(questionnaire_results)
+        .service(put_response)
+        .service(get_report)
+        .service(put_report)
+        .service(submit_report)
+        .service(get_evaluation)
+        .service(list_dissemination)
+        .service(create_dissemination)
+        .service(get_dissemination)
+        .service(update_dissemination)
+        .service(delete_dissemination)
+        .service(dissemination_evidence)
+        .service(list_workshops)
+        .service(create_workshop)
+        .service(get_workshop)
+        .service(update_workshop)
+        .service(put_workshop_report)
+        .service(list_stories)
+        .service(create_story)
+        .service(get_story)
+        .service(update_story)
+        .service(add_story_media)
+        .service(update_story_media)
+        .service(submit_story)
+        .service(publish_story)
+        .service(kamra_package)
+        .service(list_adoptions)
+        .service(create_adoption)
+        .service(get_adoption)
+        .service(update_adoption)
+        .service(get_obligations)
+        .service(get_deadlines)
+        .service(put_deadlines)
+        .service(get_progress)
+        .service(get_indicators)
+        .service(get_public_indicators)
+        .service(export_csv);
+}
+
+const P: &str = "application/problem+json";
+
+async fn staff_mobility(state: &AppState, user: &AuthUser, id: Uuid) -> ApiResult<()> {
+    user.require(&[Role::Coordinator])?;
+    entity::mobility::Entity::find_by_id(id)
+        .one(&state.db)
+        .await
+        .map_err(ApiError::from)?
+        .ok_or_else(|| ApiError::not_found("mobility"))?;
+    Ok(())
+}
+use sea_orm::EntityTrait;
+
+/// Record that a participant came back from the mobility (`travelled`). Coordinators.
+#[utoipa::path(tag = "after", operation_id = "markReturned", params(("id" = Uuid, Path, description = "Participant id")), security(("bearer" = [])),
+    responses((status = 200, description = "Travelled", body = ParticipantDto), (status = 403, description = "Not a coordinator", body = Problem, content_type = P), (status = 404, description = "Not visible", body = Problem, content_type = P), (status = 409, description = "Withdrawn or already back (`participant.invalid_transition`)", body = Problem, content_type = P)))]
+#[post("/participants/{id}/return")]
+async fn mark_returned(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(ParticipantDto::from(
+        evaluation::mark_returned(&state.db, state.clock.as_ref(), &user, *id).await?,
+    )))
+}
+
+/// The mobility's satisfaction questionnaire (a default set until a coordinator sets one).
+#[utoipa::path(tag = "after", operation_id = "getQuestionnaire", params(("id" = Uuid, Path, description = "Mobility id")), security(("bearer" = [])),
+    responses((status = 200, description = "Questions", body = Vec<Question>), (status = 404, description = "Not visible", body = Problem, content_type = P)))]
+#[get("/mobilities/{id}/questionnaire")]
+async fn get_questionnaire(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let m = entity::mobility::Entity::find_by_id(*id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| ApiError::not_found("mobility"))?;
+    if !crate::preparation::meetings::can_see_mobility(&state.db, &user, &m).await? {
+        return Err(ApiError::not_found("mobility"));
+    }
+    Ok(HttpResponse::Ok().json(evaluation::questions(&state.db, *id).await?))
+}
+
+/// Set the questionnaire's questions (coordinators), until the first response.
+#[utoipa::path(tag = "after", operation_id = "putQuestionnaire", params(("id" = Uuid, Path, description = "Mobility id")), request_body = Vec<Question>, security(("bearer" = [])),
+    responses((status = 200, description = "Questions", body = Vec<Question>), (status = 403, description = "Not a coordinator", body = Problem, content_type = P), (status = 404, description = "No such mobility", body = Problem, content_type = P), (status = 409, description = "Responses exist (`questionnaire.locked`)", body = Problem, content_type = P), (status = 422, description = "Invalid questions", body = Problem, content_type = P)))]
+#[put("/mobilities/{id}/questionnaire")]
+async fn put_questionnaire(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    body: web::Json<Vec<Question>>,
+) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Ok()
+        .json(evaluation::set_questions(&state.db, &user, *id, body.into_inner()).await?))
+}
+
+/// Questionnaire aggregates without names: means, distributions, free texts, completion.
+#[utoipa::path(tag = "after", operation_id = "getQuestionnaireResults", params(("id" = Uuid, Path, description = "Mobility id")), security(("bearer" = [])),
+    responses((status = 200, description = "Aggregates", body = QuestionnaireResults), (status = 403, description = "Not a coordinator", body = Problem, content_type = P), (status = 404, description = "No such mobility", body = Problem, content_type = P)))]
+#[get("/mobilities/{id}/questionnaire/results")]
+async fn questionnaire_results(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    staff_mobility(&state, &user, *id).await?;
+    Ok(HttpResponse::Ok().json(evaluation::results(&state.db, *id).await?))
+}
+
+/// Answer the questionnaire (the participant, once, after the mobility).
+#[utoipa::path(tag = "after", operation_id = "putQuestionnaireResponse", params(("id" = Uuid, Path, description = "Participant id")), request_body = ResponseRequest, security(("bearer" = [])),
+    responses((status = 204, description = "Recorded"), (status = 403, description = "Not the participant", body = Problem, content_type = P), (status = 404, description = "Not visible", body = Problem, content_type = P), (status = 409, description = "`questionnaire.not_open` (before the end), `questionnaire.already_answered`", body = Problem, content_type = P), (status = 422, description = "Missing, out-of-range or unknown answers", body = Problem, content_type = P)))]
+#[put("/participants/{id}/questionnaire-response")]
+async fn put_response(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    body: web::Json<ResponseRequest>,
+) -> ApiResult<HttpResponse> {
+    evaluation::respond(
+        &state.db,
+        state.clock.as_ref(),
+        &user,
+        *id,
+        body.into_inner(),
+    )
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// A participant's report and summary of findings (the participant and coordinators).
+#[utoipa::path(tag = "after", operation_id = "getReport", params(("id" = Uuid, Path, description = "Participant id")), security(("bearer" = [])),
+    responses((status = 200, description = "The report", body = ReportDto), (status = 404, description = "None yet, or not visible (`report.not_found`)", body = Problem, content_type = P)))]
+#[get("/participants/{id}/report")]
+async fn get_report(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(ReportDto::from(
+        evaluation::report(&state.db, &user, *id).await?,
+    )))
+}
+
+/// Write the report (the participant, after the mobility); editable until submitted.
+#[utoipa::path(tag = "after", operation_id = "putReport", params(("id" = Uuid, Path, description = "Participant id")), request_body = ReportRequest, security(("bearer" = [])),
+    responses((status = 200, description = "Saved as a draft", body = ReportDto), (status = 403, description = "Not the participant", body = Problem, content_type = P), (status = 404, description = "Not visible", body = Problem, content_type = P), (status = 409, description = "`report.not_open`, `report.submitted`", body = Problem, content_type = P), (status = 422, description = "Empty fields", body = Problem, content_type = P)))]
+#[put("/participants/{id}/report")]
+async fn put_report(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    body: web::Json<ReportRequest>,
+) -> ApiResult<HttpResponse> {
+    body.validate()?;
+    Ok(HttpResponse::Ok().json(ReportDto::from(
+        evaluation::put_report(
+            &state.db,
+            state.clock.as_ref(),
+            &user,
+            *id,
+            body.into_inner(),
+        )
+        .await?,
+    )))
+}
+
+/// Submit the report: it can no longer change.
+#[utoipa::path(tag = "after", operation_id = "submitReport", params(("id" = Uuid, Path, description = "Participant id")), security(("bearer" = [])),
+    responses((status = 200, description = "Submitted", body = ReportDto), (status = 403, description = "Not the participant", body = Problem, content_type = P), (status = 404, description = "No report yet", body = Problem, content_type = P), (status = 409, description = "Already submitted (`report.submitted`)", body = Problem, content_type = P)))]
+#[post("/participants/{id}/report/submit")]
+async fn submit_report(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(ReportDto::from(
+        evaluation::submit_report(&state.db, state.clock.as_ref(), &user, *id).await?,
+    )))
+}
+
+/// The mobility report for coordinators: questionnaire aggregates, oral evaluations, all findings.
+#[utoipa::path(tag = "after", operation_id = "getEvaluation", params(("id" = Uuid, Path, description = "Mobility id")), security(("bearer" = [])),
+    responses((status = 200, description = "The evaluation", body = EvaluationDto), (status = 403, description = "Not a coordinator", body = Problem, content_type = P), (status = 404, description = "No such mobility", body = Problem, content_type = P)))]
+#[get("/mobilities/{id}/evaluation")]
+async fn get_evaluation(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    staff_mobility(&state, &user, *id).await?;
+    Ok(HttpResponse::Ok().json(evaluation::evaluation(&state.db, *id).await?))
+}
+
+/// A participant's knowledge sharing.
+#[utoipa::path(tag = "after", operation_id = "listDissemination", params(("id" = Uuid, Path, description = "Participant id")), security(("bearer" = [])),
+    responses((status = 200, description = "Items by date", body = Vec<DisseminationDto>), (status = 404, description = "Not visible", body = Problem, content_type = P)))]
+#[get("/participants/{id}/dissemination")]
+async fn list_dissemination(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let mut out = Vec::new();
+    for i in dissemination::list(&state.db, &user, *id).await? {
+        out.push(dissemination::dto(&state.db, i).await?);
+    }
+    Ok(HttpResponse::Ok().json(out))
+}
+
+/// Record knowledge sharing (the participant, their library, coordinators). Social-media
+/// posts count as during the mobility when dated within its dates.
+#[utoipa::path(tag = "after", operation_id = "createDissemination", params(("id" = Uuid, Path, description = "Participant id")), request_body = DisseminationRequest, security(("bearer" = [])),
+    responses((status = 201, description = "Recorded", body = DisseminationDto), (status = 403, description = "May not record for this participant", body = Problem, content_type = P), (status = 404, description = "Not visible", body = Problem, content_type = P), (status = 422, description = "Invalid fields; a URL that is not http(s)", body = Problem, content_type = P)))]
+#[post("/participants/{id}/dissemination")]
+async fn create_dissemination(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    body: web::Json<DisseminationRequest>,
+) -> ApiResult<HttpResponse> {
+    let m = dissemination::create(
+        &state.db,
+        state.clock.as_ref(),
+        &user,
+        *id,
+        body.into_inner(),
+    )
+    .await?;
+    let tag = etag(m.id, m.updated_at);
+    Ok(json_with_etag(
+        StatusCode::CREATED,
+        tag,
+        &dissemination::dto(&state.db, m).await?,
+    ))
+}
+
+/// Get a knowledge-sharing item.
+#[utoipa::path(tag = "after", operation_id = "getDissemination", params(("id" = Uuid, Path, description = "Item id")), security(("bearer" = [])),
+    responses((status = 200, description = "The item", body = DisseminationDto), (status = 404, description = "Not visible (`dissemination.not_found`)", body = Problem, content_type = P)))]
+#[get("/dissemination/{id}")]
+async fn get_dissemination(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let (m, _) = dissemination::visible(&state.db, &user, *id).await?;
+    let tag = etag(m.id, m.updated_at);
+    Ok(json_with_etag(
+        StatusCode::OK,
+        tag,
+        &dissemination::dto(&state.db, m).await?,
+    ))
+}
+
+/// Change a knowledge-sharing item.
+#[utoipa::path(tag = "after", operation_id = "updateDissemination", params(("id" = Uuid, Path, description = "Item id"), ("If-Match" = Option<String>, Header, description = "The ETag last read")), request_body = UpdateDisseminationRequest, security(("bearer" = [])),
+    responses((status = 200, description = "Changed", body = DisseminationDto), (status = 403, description = "May not change it", body = Problem, content_type = P), (status = 404, description = "Not visible", body = Problem, content_type = P), (status = 412, description = "Stale If-Match", body = Problem, content_type = P), (status = 422, description = "Invalid fields", body = Problem, content_type = P)))]
+#[patch("/dissemination/{id}")]
+async fn update_dissemination(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    body: web::Json<UpdateDisseminationRequest>,
+) -> ApiResult<HttpResponse> {
+    let m = dissemination::update(
+        &state.db,
+        state.clock.as_ref(),
+        &user,
+        *id,
+        body.into_inner(),
+        |m| if_match.check(&etag(m.id, m.updated_at)),
+    )
+    .await?;
+    let tag = etag(m.id, m.updated_at);
+    Ok(json_with_etag(
+        StatusCode::OK,
+        tag,
+        &dissemination::dto(&state.db, m).await?,
+    ))
+}
+
+/// Delete a knowledge-sharing item.
+#[utoipa::path(tag = "after", operation_id = "deleteDissemination", params(("id" = Uuid, Path, description = "Item id")), security(("bearer" = [])),
+    responses((status = 204, description = "Deleted"), (status = 403, description = "May not delete it", body = Problem, content_type = P), (status = 404, description = "Not visible", body = Problem, content_type = P)))]
+#[delete("/dissemination/{id}")]
+async fn delete_dissemination(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    dissemination::delete(&state.db, state.clock.as_ref(), &user, *id).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Attach evidence (PDF, JPEG or PNG; a part named `file`) to a knowledge-sharing item.
+#[utoipa::path(tag = "after", operation_id = "uploadDisseminationEvidence", params(("id" = Uuid, Path, description = "Item id")), request_body(content_type = "multipart/form-data", description = "A part named `file`"), security(("bearer" = [])),
+    responses((status = 200, description = "Attached", body = DisseminationDto), (status = 403, description = "May not change it", body = Problem, content_type = P), (status = 404, description = "Not visible", body = Problem, content_type = P), (status = 413, description = "Too large", body = Problem, content_type = P), (status = 415, description = "Not a PDF, JPEG or PNG (`document.unsupported_type`)", body = Problem, content_type = P)))]
+#[post("/dissemination/{id}/evidence")]
+async fn dissemination_evidence(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    dissemination::visible(&state.db, &user, *id).await?;
+    let (name, bytes) =
+        crate::http::upload::read_file(&req, payload, state.settings.upload_max_bytes).await?;
+    let m = dissemination::add_evidence(&state.db, state.blobs.as_ref(), &user, *id, &name, bytes)
+        .await?;
+    Ok(HttpResponse::Ok().json(dissemination::dto(&state.db, m).await?))
+}
+
+/// Local workshops, as far as the caller may see them.
+#[utoipa::path(tag = "after", operation_id = "listWorkshops", params(WorkshopQuery), security(("bearer" = [])),
+    responses((status = 200, description = "Workshops", body = Page<WorkshopDto>), (status = 403, description = "Hosts see none", body = Problem, content_type = P)))]
+#[get("/workshops")]
+async fn list_workshops(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    q: web::Query<WorkshopQuery>,
+) -> ApiResult<HttpResponse> {
+    let q = q.into_inner();
+    let page = PageParams {
+        page: q.page,
+        per_page: q.per_page,
+    }
+    .validate()?;
+    Ok(HttpResponse::Ok().json(workshops::list(&state.db, &user, q, page).await?))
+}
+
+/// Plan the library's workshop for a mobility (one per library per mobility; its kind
+/// follows the mobility's track).
+#[utoipa::path(tag = "after", operation_id = "createWorkshop", request_body = CreateWorkshopRequest, security(("bearer" = [])),
+    responses((status = 201, description = "Planned", body = WorkshopDto), (status = 403, description = "Not a library or coordinator", body = Problem, content_type = P), (status = 409, description = "The library already has one (`workshop.duplicate`)", body = Problem, content_type = P), (status = 422, description = "`workshop.library_not_participating`, facilitators who are not its participants", body = Problem, content_type = P)))]
+#[post("/workshops")]
+async fn create_workshop(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: web::Json<CreateWorkshopRequest>,
+) -> ApiResult<HttpResponse> {
+    let w = workshops::create(&state.db, &user, body.into_inner()).await?;
+    Ok(json_with_etag(
+        StatusCode::CREATED,
+        etag(w.id, w.updated_at),
+        &WorkshopDto::from(w),
+    ))
+}
+
+/// Get a workshop.
+#[utoipa::path(tag = "after", operation_id = "getWorkshop", params(("id" = Uuid, Path, description = "Workshop id")), security(("bearer" = [])),
+    responses((status = 200, description = "The workshop", body = WorkshopDto), (status = 404, description = "Not visible (`workshop.not_found`)", body = Problem, content_type = P)))]
+#[get("/workshops/{id}")]
+async fn get_workshop(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let w = workshops::visible(&state.db, &user, *id).await?;
+    Ok(json_with_etag(
+        StatusCode::OK,
+        etag(w.id, w.updated_at),
+        &WorkshopDto::from(w),
+    ))
+}
+
+/// Change a workshop. With `held_on` (not in the future) and `attendees_count` it is `held`.
+/// Attendees are anonymous figures only.
+#[utoipa::path(tag = "after", operation_id = "updateWorkshop", params(("id" = Uuid, Path, description = "Workshop id"), ("If-Match" = Option<String>, Header, description = "The ETag last read")), request_body = UpdateWorkshopRequest, security(("bearer" = [])),
+    responses((status = 200, description = "Changed", body = WorkshopDto), (status = 403, description = "Not the library or a coordinator", body = Problem, content_type = P), (status = 404, description = "Not visible", body = Problem, content_type = P), (status = 412, description = "Stale If-Match", body = Problem, content_type = P), (status = 422, description = "A future date, no count, figures above the count", body = Problem, content_type = P)))]
+#[patch("/workshops/{id}")]
+async fn update_workshop(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    body: web::Json<UpdateWorkshopRequest>,
+) -> ApiResult<HttpResponse> {
+    let w = workshops::update(
+        &state.db,
+        state.clock.as_ref(),
+        &user,
+        *id,
+        body.into_inner(),
+        |w| if_match.check(&etag(w.id, w.updated_at)),
+    )
+    .await?;
+    Ok(json_with_etag(
+        StatusCode::OK,
+        etag(w.id, w.updated_at),
+        &WorkshopDto::from(w),
+    ))
+}
+
+/// Report a held workshop: the learning needs found (DTFL), or the topics and materials
+/// collected (heritage).
+#[utoipa::path(tag = "after", operation_id = "putWorkshopReport", params(("id" = Uuid, Path, description = "Workshop id")), request_body = WorkshopReport, security(("bearer" = [])),
+    responses((status = 200, description = "Reported", body = WorkshopDto), (status = 403, description = "Not the library or a coordinator", body = Problem, content_type = P), (status = 404, description = "Not visible", body = Problem, content_type = P), (status = 409, description = "Not held yet (`workshop.not_held`)", body = Problem, content_type = P), (status = 422, description = "No learning needs (DTFL) or topics (heritage)", body = Problem, content_type = P)))]
+#[put("/workshops/{id}/report")]
+async fn put_workshop_report(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    body: web::Json<WorkshopReport>,
+) -> ApiResult<HttpResponse> {
+    let w = workshops::put_report(
+        &state.db,
+        state.clock.as_ref(),
+        &user,
+        *id,
+        body.into_inner(),
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(WorkshopDto::from(w)))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct StoryQuery {
+    status: Option<StoryStatus>,
+}
+
+/// Digital stories, as far as the caller may see them.
+#[utoipa::path(tag = "after", operation_id = "listDigitalStories", params(StoryQuery), security(("bearer" = [])), responses((status = 200, description = "Stories", body = Vec<StoryDto>)))]
+#[get("/digital-stories")]
+async fn list_stories(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    q: web::Query<StoryQuery>,
+) -> ApiResult<HttpResponse> {
+    let mut out = Vec::new();
+    for s in stories::list(&state.db, &user, q.status).await? {
+        out.push(stories::dto(&state.db, s).await?);
+    }
+    Ok(HttpResponse::Ok().json(out))
+}
+
+/// Start a digital story from a cultural-heritage workshop.
+#[utoipa::path(tag = "after", operation_id = "createDigitalStory", request_body = CreateStoryRequest, security(("bearer" = [])),
+    responses((status = 201, description = "Created as a draft", body = StoryDto), (status = 403, description = "Not the library, its participants or a coordinator", body = Problem, content_type = P), (status = 404, description = "No such workshop", body = Problem, content_type = P), (status = 422, description = "Not a heritage workshop (`story.not_heritage_workshop`); invalid fields", body = Problem, content_type = P)))]
+#[post("/digital-stories")]
+async fn create_story(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: web::Json<CreateStoryRequest>,
+) -> ApiResult<HttpResponse> {
+    let s = stories::create(&state.db, &user, body.into_inner()).await?;
+    let tag = etag(s.id, s.updated_at);
+    Ok(json_with_etag(
+        StatusCode::CREATED,
+        tag,
+        &stories::dto(&state.db, s).await?,
+    ))
+}
+
+/// Get a digital story.
+#[utoipa::path(tag = "after", operation_id = "getDigitalStory", params(("id" = Uuid, Path, description = "Story id")), security(("bearer" = [])),
+    responses((status = 200, description = "The story", body = StoryDto), (status = 404, description = "Not visible (`digital_story.not_found`)", body = Problem, content_type = P)))]
+#[get("/digital-stories/{id}")]
+async fn get_story(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let (s, _) = stories::visible(&state.db, &user, *id).await?;
+    let tag = etag(s.id, s.updated_at);
+    Ok(json_with_etag(
+        StatusCode::OK,
+        tag,
+        &stories::dto(&state.db, s).await?,
+    ))
+}
+
+/// Change a digital story (a submitted one goes back to draft).
+#[utoipa::path(tag = "after", operation_id = "updateDigitalStory", params(("id" = Uuid, Path, description = "Story id"), ("If-Match" = Option<String>, Header, description = "The ETag last read")), request_body = UpdateStoryRequest, security(("bearer" = [])),
+    responses((status = 200, description = "Changed", body = StoryDto), (status = 403, description = "May not change it", body = Problem, content_type = P), (status = 404, description = "Not visible", body = Problem, content_type = P), (status = 409, description = "Published (`story.published`)", body = Problem, content_type = P), (status = 412, description = "Stale If-Match", body = Problem, content_type = P), (status = 422, description = "Invalid fields", body = Problem, content_type = P)))]
+#[patch("/digital-stories/{id}")]
+async fn update_story(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    body: web::Json<UpdateStoryRequest>,
+) -> ApiResult<HttpResponse> {
+    let s = stories::update(&state.db, &user, *id, body.into_inner(), |s| {
+        if_match.check(&etag(s.id, s.updated_at))
+    })
+    .await?;
+    let tag = etag(s.id, s.updated_at);
+    Ok(json_with_etag(
+        StatusCode::OK,
+        tag,
+        &stories::dto(&state.db, s).await?,
+    ))
+}
+
+/// Add a media item: a part named `file` (image, audio or PDF, checked by content) and text
+/// parts `caption`, `creator`, `licence`.
+#[utoipa::path(tag = "after", operation_id = "addDigitalStoryMedia", params(("id" = Uuid, Path, description = "Story id")), request_body(content_type = "multipart/form-data", description = "`file`, `caption`, `creator`, `licence`"), security(("bearer" = [])),
+    responses((status = 201, description = "Added", body = MediaDto), (status = 403, description = "May not change it", body = Problem, content_type = P), (status = 404, description = "Not visible", body = Problem, content_type = P), (status = 409, description = "Published", body = Problem, content_type = P), (status = 413, description = "Too large", body = Problem, content_type = P), (status = 415, description = "Not an image, audio or PDF (`document.unsupported_type`)", body = Problem, content_type = P), (status = 422, description = "No part named `file`", body = Problem, content_type = P)))]
+#[post("/digital-stories/{id}/media")]
+async fn add_story_media(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    stories::visible(&state.db, &user, *id).await?;
+    let (file, mut fields) =
+        crate::http::upload::read_form(&req, payload, state.settings.upload_max_bytes).await?;
+    let (filename, bytes) = file.ok_or_else(|| {
+        ApiError::unprocessable(
+            "document.file_missing",
+            "The body has no part named `file`.",
+        )
+    })?;
+    let u = stories::MediaUpload {
+        filename,
+        bytes,
+        caption: fields.remove("caption"),
+        creator: fields.remove("creator"),
+        licence: fields.remove("licence"),
+    };
+    let m = stories::add_media(&state.db, state.blobs.as_ref(), &user, *id, u).await?;
+    Ok(HttpResponse::Created().json(MediaDto::from(m)))
+}
+
+/// Change a media item's caption, creator or licence.
+#[utoipa::path(tag = "after", operation_id = "updateDigitalStoryMedia", params(("id" = Uuid, Path, description = "Story id"), ("media_id" = Uuid, Path, description = "Media id")), request_body = UpdateMediaRequest, security(("bearer" = [])),
+    responses((status = 200, description = "Changed", body = MediaDto), (status = 403, description = "May not change it", body = Problem, content_type = P), (status = 404, description = "Not visible (`media.not_found`)", body = Problem, content_type = P), (status = 409, description = "Published", body = Problem, content_type = P)))]
+#[patch("/digital-stories/{id}/media/{media_id}")]
+async fn update_story_media(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<(Uuid, Uuid)>,
+    body: web::Json<UpdateMediaRequest>,
+) -> ApiResult<HttpResponse> {
+    let (id, media_id) = path.into_inner();
+    Ok(HttpResponse::Ok().json(MediaDto::from(
+        stories::update_media(&state.db, &user, id, media_id, body.into_inner()).await?,
+    )))
+}
+
+/// Submit a story for publication: every named contributor needs consent (date, scope) and
+/// a licence, every media item a licence.
+#[utoipa::path(tag = "after", operation_id = "submitDigitalStory", params(("id" = Uuid, Path, description = "Story id")), security(("bearer" = [])),
+    responses((status = 200, description = "Submitted", body = StoryDto), (status = 403, description = "May not submit it", body = Problem, content_type = P), (status = 404, description = "Not visible", body = Problem, content_type = P), (status = 409, description = "Not a draft (`story.invalid_transition`)", body = Problem, content_type = P), (status = 422, description = "`story.consent_missing`, `story.media_licence_missing`", body = Problem, content_type = P)))]
+#[post("/digital-stories/{id}/submit")]
+async fn submit_story(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let s = stories::submit(&state.db, &user, *id).await?;
+    Ok(HttpResponse::Ok().json(stories::dto(&state.db, s).await?))
+}
+
+/// Mark a submitted story published, with its https address on kamra.si.
+#[utoipa::path(tag = "after", operation_id = "publishDigitalStory", params(("id" = Uuid, Path, description = "Story id")), request_body = PublishRequest, security(("bearer" = [])),
+    responses((status = 200, description = "Published", body = StoryDto), (status = 403, description = "May not publish it", body = Problem, content_type = P), (status = 404, description = "Not visible", body = Problem, content_type = P), (status = 409, description = "Not submitted (`story.invalid_transition`)", body = Problem, content_type = P), (status = 422, description = "Not an https URL on kamra.si", body = Problem, content_type = P)))]
+#[post("/digital-stories/{id}/publish")]
+async fn publish_story(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    body: web::Json<PublishRequest>,
+) -> ApiResult<HttpResponse> {
+    let s = stories::publish(
+        &state.db,
+        state.clock.as_ref(),
+        &user,
+        *id,
+        body.into_inner().kamra_url,
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(stories::dto(&state.db, s).await?))
+}
+
+/// The hand-over package for Kamra: a ZIP with the media, `story.json` and `dublin-core.xml`.
+#[utoipa::path(tag = "after", operation_id = "getKamraPackage", params(("id" = Uuid, Path, description = "Story id")), security(("bearer" = [])),
+    responses((status = 200, description = "The ZIP", content_type = "application/zip", body = Vec<u8>), (status = 404, description = "Not visible", body = Problem, content_type = P)))]
+#[get("/digital-stories/{id}/kamra-package")]
+async fn kamra_package(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let (d, bytes) = stories::kamra_package(&state.db, state.blobs.as_ref(), &user, *id).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/zip")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"kamra-{}.zip\"", d.id),
+        ))
+        .body(bytes))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct AdoptionQuery {
+    mobility_id: Option<Uuid>,
+}
+
+/// New practice in the libraries, as far as the caller may see it.
+#[utoipa::path(tag = "after", operation_id = "listPracticeAdoptions", params(AdoptionQuery), security(("bearer" = [])), responses((status = 200, description = "Adoptions", body = Vec<AdoptionDto>)))]
+#[get("/practice-adoptions")]
+async fn list_adoptions(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    q: web::Query<AdoptionQuery>,
+) -> ApiResult<HttpResponse> {
+    let items: Vec<AdoptionDto> = practice::list(&state.db, &user, q.mobility_id)
+        .await?
+        .into_iter()
+        .map(AdoptionDto::from)
+        .collect();
+    Ok(HttpResponse::Ok().json(items))
+}
+
+/// Record the library's new practice and its plan (one per library per mobility).
+#[utoipa::path(tag = "after", operation_id = "createPracticeAdoption", request_body = CreateAdoptionRequest, security(("bearer" = [])),
+    responses((status = 201, description = "Planned", body = AdoptionDto), (status = 403, description = "Not a library or coordinator", body = Problem, content_type = P), (status = 409, description = "`practice.duplicate`", body = Problem, content_type = P), (status = 422, description = "`practice.library_not_participating`, invalid fields", body = Problem, content_type = P)))]
+#[post("/practice-adoptions")]
+async fn create_adoption(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: web::Json<CreateAdoptionRequest>,
+) -> ApiResult<HttpResponse> {
+    let m = practice::create(&state.db, &user, body.into_inner()).await?;
+    Ok(json_with_etag(
+        StatusCode::CREATED,
+        etag(m.id, m.updated_at),
+        &AdoptionDto::from(m),
+    ))
+}
+
+/// Get a practice adoption.
+#[utoipa::path(tag = "after", operation_id = "getPracticeAdoption", params(("id" = Uuid, Path, description = "Adoption id")), security(("bearer" = [])),
+    responses((status = 200, description = "The adoption", body = AdoptionDto), (status = 404, description = "Not visible (`practice_adoption.not_found`)", body = Problem, content_type = P)))]
+#[get("/practice-adoptions/{id}")]
+async fn get_adoption(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let m = practice::visible(&state.db, &user, *id).await?;
+    Ok(json_with_etag(
+        StatusCode::OK,
+        etag(m.id, m.updated_at),
+        &AdoptionDto::from(m),
+    ))
+}
+
+/// Move a practice forward: planned -> piloted -> adopted (with `adopted_on` and the first
+/// regular activity).
+#[utoipa::path(tag = "after", operation_id = "updatePracticeAdoption", params(("id" = Uuid, Path, description = "Adoption id"), ("If-Match" = Option<String>, Header, description = "The ETag last read")), request_body = UpdateAdoptionRequest, security(("bearer" = [])),
+    responses((status = 200, description = "Changed", body = AdoptionDto), (status = 403, description = "Not the library or a coordinator", body = Problem, content_type = P), (status = 404, description = "Not visible", body = Problem, content_type = P), (status = 409, description = "Backwards (`practice.invalid_transition`)", body = Problem, content_type = P), (status = 412, description = "Stale If-Match", body = Problem, content_type = P), (status = 422, description = "`adopted` without its date or first activity", body = Problem, content_type = P)))]
+#[patch("/practice-adoptions/{id}")]
+async fn update_adoption(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    body: web::Json<UpdateAdoptionRequest>,
+) -> ApiResult<HttpResponse> {
+    let m = practice::update(
+        &state.db,
+        state.clock.as_ref(),
+        &user,
+        *id,
+        body.into_inner(),
+        |m| if_match.check(&etag(m.id, m.updated_at)),
+    )
+    .await?;
+    Ok(json_with_etag(
+        StatusCode::OK,
+        etag(m.id, m.updated_at),
+        &AdoptionDto::from(m),
+    ))
+}
+
+/// A participant's obligations after the mobility, derived from what is recorded:
+/// `met`, `pending` or `overdue`, with the due date and the records that meet each.
+#[utoipa::path(tag = "after", operation_id = "getObligations", params(("id" = Uuid, Path, description = "Participant id")), security(("bearer" = [])),
+    responses((status = 200, description = "Obligations", body = Vec<ObligationDto>), (status = 404, description = "Not visible", body = Problem, content_type = P)))]
+#[get("/participants/{id}/obligations")]
+async fn get_obligations(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Ok()
+        .json(obligations::for_participant(&state.db, state.clock.as_ref(), &user, *id).await?))
+}
+
+/// The obligation deadlines in force for a mobility (its own, and the defaults).
+#[utoipa::path(tag = "after", operation_id = "getObligationDeadlines", params(("id" = Uuid, Path, description = "Mobility id")), security(("bearer" = [])),
+    responses((status = 200, description = "Deadlines by obligation", body = BTreeMap<String, DeadlineRule>), (status = 403, description = "Not a coordinator", body = Problem, content_type = P), (status = 404, description = "No such mobility", body = Problem, content_type = P)))]
+#[get("/mobilities/{id}/obligation-deadlines")]
+async fn get_deadlines(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    user.require(&[Role::Coordinator])?;
+    let m = entity::mobility::Entity::find_by_id(*id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| ApiError::not_found("mobility"))?;
+    Ok(HttpResponse::Ok().json(obligations::deadlines(&m)))
+}
+
+/// Set a mobility's own deadlines: per obligation `days_after_return` or a `date`.
+#[utoipa::path(tag = "after", operation_id = "putObligationDeadlines", params(("id" = Uuid, Path, description = "Mobility id")), request_body = BTreeMap<String, DeadlineRule>, security(("bearer" = [])),
+    responses((status = 200, description = "Deadlines in force", body = BTreeMap<String, DeadlineRule>), (status = 403, description = "Not a coordinator", body = Problem, content_type = P), (status = 404, description = "No such mobility", body = Problem, content_type = P), (status = 422, description = "Unknown obligations or rules", body = Problem, content_type = P)))]
+#[put("/mobilities/{id}/obligation-deadlines")]
+async fn put_deadlines(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    body: web::Json<BTreeMap<String, DeadlineRule>>,
+) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Ok()
+        .json(obligations::set_deadlines(&state.db, &user, *id, body.into_inner()).await?))
+}
+
+/// Progress of a mobility: each participant's obligations. Coordinators.
+#[utoipa::path(tag = "after", operation_id = "getProgress", params(("id" = Uuid, Path, description = "Mobility id")), security(("bearer" = [])),
+    responses((status = 200, description = "Progress", body = ProgressDto), (status = 403, description = "Not a coordinator", body = Problem, content_type = P), (status = 404, description = "No such mobility", body = Problem, content_type = P)))]
+#[get("/mobilities/{id}/progress")]
+async fn get_progress(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    staff_mobility(&state, &user, *id).await?;
+    Ok(HttpResponse::Ok().json(obligations::progress(&state.db, state.clock.as_ref(), *id).await?))
+}
+
+/// The project's indicators against its targets (coordinators, the accountant).
+#[utoipa::path(tag = "after", operation_id = "getIndicators", params(("id" = Uuid, Path, description = "Project id")), security(("bearer" = [])),
+    responses((status = 200, description = "Indicators", body = IndicatorsDto), (status = 403, description = "Not a coordinator or accountant", body = Problem, content_type = P), (status = 404, description = "No such project", body = Problem, content_type = P)))]
+#[get("/projects/{id}/indicators")]
+async fn get_indicators(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    user.require(&[Role::Coordinator, Role::Accountant])?;
+    Ok(HttpResponse::Ok().json(exports::indicators(&state.db, *id, false).await?))
+}
+
+/// The project's public indicators: aggregates only. Anyone.
+#[utoipa::path(tag = "after", operation_id = "getPublicIndicators", params(("id" = Uuid, Path, description = "Project id")),
+    responses((status = 200, description = "Indicators", body = IndicatorsDto), (status = 404, description = "No such project", body = Problem, content_type = P)))]
+#[get("/projects/{id}/indicators/public")]
+async fn get_public_indicators(
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(exports::indicators(&state.db, *id, true).await?))
+}
+
+/// CSV exports for the final report (UTF-8 with BOM, `;`): `participants`, `activities` (the
+/// Beneficiary Module's activity columns as far as known), `dissemination`, `workshops`.
+#[utoipa::path(tag = "after", operation_id = "exportCsv", params(("id" = Uuid, Path, description = "Project id"), ("name" = String, Path, description = "participants, activities, dissemination or workshops")), security(("bearer" = [])),
+    responses((status = 200, description = "The CSV file", content_type = "text/csv", body = String), (status = 403, description = "Not a coordinator", body = Problem, content_type = P), (status = 404, description = "No such project or export (`export.not_found`)", body = Problem, content_type = P)))]
+#[get("/projects/{id}/exports/{name}.csv")]
+async fn export_csv(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<(Uuid, String)>,
+) -> ApiResult<HttpResponse> {
+    user.require(&[Role::Coordinator])?;
+    let (id, name) = path.into_inner();
+    let bytes = exports::export(&state.db, id, &name).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}.csv\""),
+        ))
+        .body(bytes))
+}

@@ -1,0 +1,545 @@
+//! Local workshops for older adults: one per participating library per mobility. Attendees
+//! are counted, never named.
+
+use super::access::staff_or_library;
+use crate::audit::{self, Actor};
+use crate::clock::Clock;
+use crate::db::begin_write;
+use crate::http::pagination::PageRequest;
+use crate::http::{ApiError, ApiResult, AuthUser, FieldError, Page};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::enums::{FollowUp, ParticipantStatus, Role, WorkshopKind, WorkshopStatus};
+use entity::{mobility, participant, workshop};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+/// Anonymous figures about the attendees. Each count is at most the number of attendees.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AttendeesProfile {
+    pub age_60_69: Option<i32>,
+    pub age_70_79: Option<i32>,
+    pub age_80_plus: Option<i32>,
+    pub retired: Option<i32>,
+    /// In the library for the first time.
+    pub first_time_in_library: Option<i32>,
+}
+
+/// A learning need found in a DTFL workshop.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LearningNeed {
+    pub need: String,
+    pub description: Option<String>,
+    /// How many attendees raised it.
+    pub raised_by: i32,
+}
+
+/// The workshop's report: learning needs (DTFL), or topics and materials (heritage).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct WorkshopReport {
+    #[serde(default)]
+    pub learning_needs: Vec<LearningNeed>,
+    #[serde(default)]
+    pub topics: Vec<String>,
+    #[serde(default)]
+    pub materials_collected: Vec<String>,
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WorkshopDto {
+    pub id: Uuid,
+    pub library_id: Uuid,
+    pub mobility_id: Uuid,
+    pub kind: WorkshopKind,
+    pub title: String,
+    pub planned_content: Option<String>,
+    pub planned_on: Option<NaiveDate>,
+    pub held_on: Option<NaiveDate>,
+    /// Participants who led it.
+    pub facilitators: Vec<Uuid>,
+    pub attendees_count: Option<i32>,
+    pub attendees_profile: Option<AttendeesProfile>,
+    pub report: Option<WorkshopReport>,
+    pub status: WorkshopStatus,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<workshop::Model> for WorkshopDto {
+    fn from(m: workshop::Model) -> Self {
+        Self {
+            id: m.id,
+            library_id: m.library_id,
+            mobility_id: m.mobility_id,
+            kind: m.kind,
+            title: m.title,
+            planned_content: m.planned_content,
+            planned_on: m.planned_on,
+            held_on: m.held_on,
+            facilitators: serde_json::from_value(m.facilitators).unwrap_or_default(),
+            attendees_count: m.attendees_count,
+            attendees_profile: m
+                .attendees_profile
+                .and_then(|v| serde_json::from_value(v).ok()),
+            report: m.report.and_then(|v| serde_json::from_value(v).ok()),
+            status: m.status,
+            created_at: m.created_at,
+            updated_at: m.updated_at,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"mobility_id": "0190f1c2-0000-7000-8000-000000000001", "title": "Kaj bi se radi naučili?", "planned_on": "2026-05-20", "planned_content": "Delavnica po metodi DTFL za starejše odrasle."}))]
+pub struct CreateWorkshopRequest {
+    pub mobility_id: Uuid,
+    /// A `library` user's own library by default; coordinators name it.
+    pub library_id: Option<Uuid>,
+    pub title: String,
+    pub planned_content: Option<String>,
+    pub planned_on: Option<NaiveDate>,
+    /// Participant ids of this library and mobility.
+    #[serde(default)]
+    pub facilitators: Vec<Uuid>,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateWorkshopRequest {
+    pub title: Option<String>,
+    pub planned_content: Option<String>,
+    pub planned_on: Option<NaiveDate>,
+    pub facilitators: Option<Vec<Uuid>>,
+    /// With a date not in the future and an attendees count, the workshop is `held`.
+    pub held_on: Option<NaiveDate>,
+    pub attendees_count: Option<i32>,
+    pub attendees_profile: Option<AttendeesProfile>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct WorkshopQuery {
+    pub mobility_id: Option<Uuid>,
+    pub library_id: Option<Uuid>,
+    pub status: Option<WorkshopStatus>,
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+}
+
+pub fn kind_for(track: FollowUp) -> WorkshopKind {
+    match track {
+        FollowUp::DtflWorkshop => WorkshopKind::DtflNeeds,
+        FollowUp::HeritageWorkshop => WorkshopKind::CulturalHeritage,
+    }
+}
+
+async fn check_facilitators(
+    db: &impl ConnectionTrait,
+    library_id: Uuid,
+    mobility_id: Uuid,
+    ids: &[Uuid],
+) -> ApiResult<()> {
+    for (i, id) in ids.iter().enumerate() {
+        let ok = participant::Entity::find_by_id(*id)
+            .one(db)
+            .await?
+            .is_some_and(|p| {
+                p.library_id == library_id
+                    && p.mobility_id == mobility_id
+                    && p.status != ParticipantStatus::Withdrawn
+            });
+        if !ok {
+            return Err(ApiError::invalid_field(
+                &format!("facilitators[{i}]"),
+                "not_participant",
+                "must be a participant of this library and mobility",
+            ));
+        }
+    }
+    Ok(())
+}
+
+pub async fn create(
+    db: &DatabaseConnection,
+    user: &AuthUser,
+    r: CreateWorkshopRequest,
+) -> ApiResult<workshop::Model> {
+    let library_id = match (user.role, r.library_id) {
+        (Role::Library, _) => user
+            .organisation_id
+            .ok_or_else(|| ApiError::forbidden("Your account has no library."))?,
+        (_, Some(l)) if user.is_staff() => l,
+        (_, None) if user.is_staff() => {
+            return Err(ApiError::invalid_field(
+                "library_id",
+                "required",
+                "is required",
+            ));
+        }
+        _ => {
+            return Err(ApiError::forbidden(
+                "Libraries and coordinators plan workshops.",
+            ));
+        }
+    };
+    if r.title.trim().is_empty() {
+        return Err(ApiError::invalid_field("title", "required", "is required"));
+    }
+    let txn = begin_write(db).await?;
+    let m = mobility::Entity::find_by_id(r.mobility_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ApiError::invalid_field("mobility_id", "not_found", "no such mobility"))?;
+    let takes_part = participant::Entity::find()
+        .filter(participant::Column::MobilityId.eq(m.id))
+        .filter(participant::Column::LibraryId.eq(library_id))
+        .filter(participant::Column::Status.ne(ParticipantStatus::Withdrawn))
+        .count(&txn)
+        .await?
+        > 0;
+    if !takes_part {
+        return Err(ApiError::unprocessable(
+            "workshop.library_not_participating",
+            "The library has no participant in this mobility.",
+        ));
+    }
+    check_facilitators(&txn, library_id, m.id, &r.facilitators).await?;
+    if workshop::Entity::find()
+        .filter(workshop::Column::LibraryId.eq(library_id))
+        .filter(workshop::Column::MobilityId.eq(m.id))
+        .one(&txn)
+        .await?
+        .is_some()
+    {
+        return Err(ApiError::conflict(
+            "workshop.duplicate",
+            "This library already has its workshop for this mobility.",
+        ));
+    }
+    let now = Utc::now();
+    let w = workshop::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        library_id: Set(library_id),
+        mobility_id: Set(m.id),
+        kind: Set(kind_for(m.follow_up)),
+        title: Set(r.title.trim().to_string()),
+        planned_content: Set(r.planned_content),
+        planned_content_sha256: Set(None),
+        planned_on: Set(r.planned_on),
+        held_on: Set(None),
+        facilitators: Set(serde_json::json!(r.facilitators)),
+        attendees_count: Set(None),
+        attendees_profile: Set(None),
+        report: Set(None),
+        status: Set(WorkshopStatus::Planned),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| match ApiError::from(e) {
+        err if err.code == "resource.duplicate" => ApiError::conflict(
+            "workshop.duplicate",
+            "This library already has its workshop for this mobility.",
+        ),
+        err => err,
+    })?;
+    audit::record(
+        &txn,
+        &Actor::from(user),
+        "create",
+        "workshop",
+        w.id,
+        &["title".into(), "planned_on".into(), "facilitators".into()],
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(w)
+}
+
+fn can_see(user: &AuthUser, w: &workshop::Model) -> bool {
+    match user.role {
+        Role::Admin | Role::Coordinator | Role::Committee | Role::Accountant => true,
+        Role::Library | Role::Participant => user.organisation_id == Some(w.library_id),
+        Role::Host => false,
+    }
+}
+
+pub async fn visible(
+    db: &impl ConnectionTrait,
+    user: &AuthUser,
+    id: Uuid,
+) -> ApiResult<workshop::Model> {
+    let w = workshop::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::not_found("workshop"))?;
+    if can_see(user, &w) {
+        Ok(w)
+    } else {
+        Err(ApiError::not_found("workshop"))
+    }
+}
+
+pub async fn list(
+    db: &DatabaseConnection,
+    user: &AuthUser,
+    q: WorkshopQuery,
+    page: PageRequest,
+) -> ApiResult<Page<WorkshopDto>> {
+    let mut query = workshop::Entity::find();
+    query = match user.role {
+        Role::Admin | Role::Coordinator | Role::Committee | Role::Accountant => query,
+        Role::Library | Role::Participant => {
+            query.filter(workshop::Column::LibraryId.eq(user.organisation_id.unwrap_or_default()))
+        }
+        Role::Host => return Err(ApiError::forbidden("Workshops are the libraries' own.")),
+    };
+    if let Some(v) = q.mobility_id {
+        query = query.filter(workshop::Column::MobilityId.eq(v));
+    }
+    if let Some(v) = q.library_id {
+        query = query.filter(workshop::Column::LibraryId.eq(v));
+    }
+    if let Some(v) = q.status {
+        query = query.filter(workshop::Column::Status.eq(v));
+    }
+    let total = query.clone().count(db).await?;
+    let items = query
+        .order_by_asc(workshop::Column::CreatedAt)
+        .order_by_asc(workshop::Column::Id)
+        .offset(page.offset())
+        .limit(page.per_page)
+        .all(db)
+        .await?;
+    Ok(Page::new(
+        items.into_iter().map(WorkshopDto::from).collect(),
+        page,
+        total,
+    ))
+}
+
+fn check_attendance(count: Option<i32>, profile: &Option<AttendeesProfile>) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    if count.is_some_and(|c| !(0..=10000).contains(&c)) {
+        errors.push(FieldError::new(
+            "attendees_count",
+            "range",
+            "between 0 and 10000",
+        ));
+    }
+    if let Some(p) = profile {
+        let n = count.unwrap_or(0);
+        let fields = [
+            ("age_60_69", p.age_60_69),
+            ("age_70_79", p.age_70_79),
+            ("age_80_plus", p.age_80_plus),
+            ("retired", p.retired),
+            ("first_time_in_library", p.first_time_in_library),
+        ];
+        for (name, v) in fields {
+            if v.is_some_and(|v| v < 0 || v > n) {
+                errors.push(FieldError::new(
+                    format!("attendees_profile.{name}"),
+                    "range",
+                    "between 0 and the number of attendees",
+                ));
+            }
+        }
+        let ages = p.age_60_69.unwrap_or(0) + p.age_70_79.unwrap_or(0) + p.age_80_plus.unwrap_or(0);
+        if ages > n {
+            errors.push(FieldError::new(
+                "attendees_profile",
+                "age_bands",
+                "the age bands add up to more than the attendees",
+            ));
+        }
+    }
+    errors
+}
+
+pub async fn update(
+    db: &DatabaseConnection,
+    clock: &dyn Clock,
+    user: &AuthUser,
+    id: Uuid,
+    r: UpdateWorkshopRequest,
+    check_etag: impl FnOnce(&workshop::Model) -> ApiResult<()>,
+) -> ApiResult<workshop::Model> {
+    let txn = begin_write(db).await?;
+    let cur = visible(&txn, user, id).await?;
+    if !staff_or_library(user, cur.library_id) {
+        return Err(ApiError::forbidden(
+            "The library and coordinators change workshops.",
+        ));
+    }
+    check_etag(&cur)?;
+    if let Some(f) = &r.facilitators {
+        check_facilitators(&txn, cur.library_id, cur.mobility_id, f).await?;
+    }
+    let held_on = r.held_on.or(cur.held_on);
+    let count = r.attendees_count.or(cur.attendees_count);
+    let profile = r.attendees_profile.clone().or_else(|| {
+        cur.attendees_profile
+            .clone()
+            .and_then(|v| serde_json::from_value(v).ok())
+    });
+    let mut errors = check_attendance(count, &profile);
+    let today = clock
+        .now()
+        .with_timezone(&chrono_tz::Europe::Ljubljana)
+        .date_naive();
+    if r.held_on.is_some_and(|d| d > today) {
+        errors.push(FieldError::new(
+            "held_on",
+            "in_future",
+            "a workshop is held on a day not in the future",
+        ));
+    }
+    if r.held_on.is_some() && count.is_none() {
+        errors.push(FieldError::new(
+            "attendees_count",
+            "required",
+            "a held workshop needs the number of attendees",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    let before = serde_json::to_value(WorkshopDto::from(cur.clone())).unwrap_or_default();
+    let mut am: workshop::ActiveModel = cur.clone().into();
+    if let Some(v) = r.title {
+        am.title = Set(v.trim().to_string());
+    }
+    if let Some(v) = r.planned_content {
+        am.planned_content = Set(Some(v));
+    }
+    if let Some(v) = r.planned_on {
+        am.planned_on = Set(Some(v));
+    }
+    if let Some(v) = r.facilitators {
+        am.facilitators = Set(serde_json::json!(v));
+    }
+    am.held_on = Set(held_on);
+    am.attendees_count = Set(count);
+    am.attendees_profile = Set(profile.map(|p| serde_json::to_value(p).unwrap_or_default()));
+    if cur.status == WorkshopStatus::Planned && held_on.is_some() && count.is_some() {
+        am.status = Set(WorkshopStatus::Held);
+    }
+    am.updated_at = Set(Utc::now());
+    let m = am.update(&txn).await?;
+    let fields = audit::service::changed_fields(
+        &before,
+        &serde_json::to_value(WorkshopDto::from(m.clone())).unwrap_or_default(),
+    );
+    audit::record(&txn, &Actor::from(user), "update", "workshop", id, &fields).await?;
+    refresh_library(&txn, clock, m.library_id, m.mobility_id).await?;
+    txn.commit().await?;
+    Ok(m)
+}
+
+pub async fn put_report(
+    db: &DatabaseConnection,
+    clock: &dyn Clock,
+    user: &AuthUser,
+    id: Uuid,
+    r: WorkshopReport,
+) -> ApiResult<workshop::Model> {
+    let txn = begin_write(db).await?;
+    let cur = visible(&txn, user, id).await?;
+    if !staff_or_library(user, cur.library_id) {
+        return Err(ApiError::forbidden(
+            "The library and coordinators report workshops.",
+        ));
+    }
+    if cur.status == WorkshopStatus::Planned {
+        return Err(ApiError::conflict(
+            "workshop.not_held",
+            "Report a workshop once it is held (held_on and attendees_count).",
+        ));
+    }
+    let mut errors = Vec::new();
+    match cur.kind {
+        WorkshopKind::DtflNeeds => {
+            if r.learning_needs.is_empty() {
+                errors.push(FieldError::new(
+                    "learning_needs",
+                    "required",
+                    "a DTFL workshop reports the learning needs found",
+                ));
+            }
+            for (i, n) in r.learning_needs.iter().enumerate() {
+                if n.need.trim().is_empty() {
+                    errors.push(FieldError::new(
+                        format!("learning_needs[{i}].need"),
+                        "required",
+                        "is required",
+                    ));
+                }
+                if n.raised_by < 1 || cur.attendees_count.is_some_and(|c| n.raised_by > c) {
+                    errors.push(FieldError::new(
+                        format!("learning_needs[{i}].raised_by"),
+                        "range",
+                        "between 1 and the number of attendees",
+                    ));
+                }
+            }
+        }
+        WorkshopKind::CulturalHeritage => {
+            if r.topics.is_empty() {
+                errors.push(FieldError::new(
+                    "topics",
+                    "required",
+                    "a heritage workshop reports its topics",
+                ));
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    let mut am: workshop::ActiveModel = cur.clone().into();
+    am.report = Set(Some(serde_json::to_value(&r).map_err(ApiError::internal)?));
+    am.status = Set(WorkshopStatus::Reported);
+    am.updated_at = Set(Utc::now());
+    let m = am.update(&txn).await?;
+    audit::record(
+        &txn,
+        &Actor::from(user),
+        "report",
+        "workshop",
+        id,
+        &["report".into(), "status".into()],
+    )
+    .await?;
+    refresh_library(&txn, clock, m.library_id, m.mobility_id).await?;
+    txn.commit().await?;
+    Ok(m)
+}
+
+/// Obligations of every participant of a library in a mobility may have changed.
+pub async fn refresh_library(
+    db: &impl ConnectionTrait,
+    clock: &dyn Clock,
+    library_id: Uuid,
+    mobility_id: Uuid,
+) -> ApiResult<()> {
+    for p in participant::Entity::find()
+        .filter(participant::Column::LibraryId.eq(library_id))
+        .filter(participant::Column::MobilityId.eq(mobility_id))
+        .all(db)
+        .await?
+    {
+        super::obligations::refresh(db, clock, p.id).await?;
+    }
+    Ok(())
+}
