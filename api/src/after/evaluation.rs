@@ -294,7 +294,6 @@ pub async fn respond(
         }
     }
     if !errors.is_empty() {
-        errors.sort_by(|a, b| a.field.cmp(&b.field));
         return Err(ApiError::validation(errors));
     }
     let m = questionnaire_response::ActiveModel {

@@ -120,7 +120,9 @@ impl ApiError {
     pub fn invalid_field(field: &str, code: &str, message: impl Into<String>) -> Self {
         Self::validation(vec![FieldError::new(field, code, message)])
     }
-    pub fn validation(errors: Vec<FieldError>) -> Self {
+    /// 422 with the invalid fields, in field order.
+    pub fn validation(mut errors: Vec<FieldError>) -> Self {
+        errors.sort_by(|a, b| a.field.cmp(&b.field));
         let mut e = Self::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "validation.failed",

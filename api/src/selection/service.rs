@@ -488,7 +488,6 @@ pub async fn put_score(
         }
     }
     if !errors.is_empty() {
-        errors.sort_by(|a, b| a.field.cmp(&b.field));
         return Err(ApiError::validation(errors));
     }
     let now = Utc::now();

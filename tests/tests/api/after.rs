@@ -558,3 +558,760 @@ async fn a_heritage_participant_walks_to_completed_through_a_published_story() {
     );
     assert_eq!(participant_status(&app, &t).await, "completed");
 }
+
+#[tokio::test]
+async fn the_questionnaire_opens_after_the_mobility_takes_one_response_and_aggregates_without_names()
+ {
+    let app = spawn_app().await;
+    let mut f = fixture(&app).await;
+    let (pids, _) = selected_with(&app, &f, &[false, false]).await;
+    app.patch(
+        &format!("/api/v1/mobilities/{}", f.mobility_ids[0]),
+        Some(&f.coordinator.token),
+        &json!({"start_date": "2026-03-25", "end_date": "2026-03-29"}),
+        None,
+    )
+    .await;
+    let me = participant_user(&app, &f, &pids[0]).await;
+    let other = participant_user(&app, &f, &pids[1]).await;
+    let path = |pid: &str| format!("/api/v1/participants/{pid}/questionnaire-response");
+    let answers = json!({"answers": {"overall": 4, "programme": 5, "preparation": 3, "goals": 4, "recommend": "da", "best": "Delavnica.", "improve": "Več časa."}});
+    app.set_time("2026-03-28T10:00:00Z");
+    assert_problem(
+        app.req(Method::PUT, &path(&pids[0]), Some(&me))
+            .json(&answers)
+            .send()
+            .await
+            .unwrap(),
+        409,
+        "questionnaire.not_open",
+    )
+    .await;
+    app.set_time("2026-03-30T10:00:00Z");
+    let bad = json!({"answers": {"overall": 6, "programme": 5, "preparation": 3, "goals": 4, "recommend": "mogoče", "extra": 1}});
+    let p = assert_problem(
+        app.req(Method::PUT, &path(&pids[0]), Some(&me))
+            .json(&bad)
+            .send()
+            .await
+            .unwrap(),
+        422,
+        "validation.failed",
+    )
+    .await;
+    assert_eq!(
+        problem_fields(&p),
+        vec![
+            "answers.best",
+            "answers.extra",
+            "answers.improve",
+            "answers.overall",
+            "answers.recommend"
+        ]
+    );
+    // Another participant cannot even see this one: 404.
+    assert_problem(
+        app.req(Method::PUT, &path(&pids[0]), Some(&other))
+            .json(&answers)
+            .send()
+            .await
+            .unwrap(),
+        404,
+        "participant.not_found",
+    )
+    .await;
+    assert_eq!(
+        app.req(Method::PUT, &path(&pids[0]), Some(&me))
+            .json(&answers)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        204
+    );
+    assert_problem(
+        app.req(Method::PUT, &path(&pids[0]), Some(&me))
+            .json(&answers)
+            .send()
+            .await
+            .unwrap(),
+        409,
+        "questionnaire.already_answered",
+    )
+    .await;
+    let second = json!({"answers": {"overall": 5, "programme": 5, "preparation": 5, "goals": 5, "recommend": "da", "best": "Ljudje.", "improve": ""}});
+    assert_eq!(
+        app.req(Method::PUT, &path(&pids[1]), Some(&other))
+            .json(&second)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        204
+    );
+
+    let res = app
+        .get(
+            &format!(
+                "/api/v1/mobilities/{}/questionnaire/results",
+                f.mobility_ids[0]
+            ),
+            Some(&f.coordinator.token),
+        )
+        .await;
+    let text = res.text().await.unwrap();
+    assert!(
+        !text.contains("Kandidat") && !text.contains("@"),
+        "no names or e-mails: {text}"
+    );
+    let r: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(r["responses"], 2);
+    let overall = r["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["key"] == "overall")
+        .unwrap();
+    assert_eq!(overall["mean"], 4.5);
+    assert_eq!(overall["distribution"], json!({"4": 1, "5": 1}));
+    let recommend = r["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["key"] == "recommend")
+        .unwrap();
+    assert_eq!(recommend["distribution"], json!({"da": 2}));
+    let improve = r["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["key"] == "improve")
+        .unwrap();
+    assert_eq!(improve["texts"], json!(["Več časa."]));
+    assert!(
+        r["completion"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["answered"] == true)
+    );
+    assert_problem(
+        app.get(
+            &format!(
+                "/api/v1/mobilities/{}/questionnaire/results",
+                f.mobility_ids[0]
+            ),
+            Some(&me),
+        )
+        .await,
+        403,
+        "auth.forbidden",
+    )
+    .await;
+    // The questions are fixed once answers exist.
+    let q: Value = app
+        .get(
+            &format!("/api/v1/mobilities/{}/questionnaire", f.mobility_ids[0]),
+            Some(&me),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let res = app
+        .req(
+            Method::PUT,
+            &format!("/api/v1/mobilities/{}/questionnaire", f.mobility_ids[0]),
+            Some(&f.coordinator.token),
+        )
+        .json(&q)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 409, "questionnaire.locked").await;
+    f.mobility_ids.swap(0, 1);
+    let res = app
+        .req(
+            Method::PUT,
+            &format!("/api/v1/mobilities/{}/questionnaire", f.mobility_ids[0]),
+            Some(&f.coordinator.token),
+        )
+        .json(&json!([{"key": "x", "text": "Izbira", "kind": "single_choice", "options": ["a"]}]))
+        .send()
+        .await
+        .unwrap();
+    let p = assert_problem(res, 422, "validation.failed").await;
+    assert_eq!(problem_fields(&p), vec!["[0].options"]);
+}
+
+#[tokio::test]
+async fn reports_are_editable_until_submitted_and_the_evaluation_compiles_them() {
+    let app = spawn_app().await;
+    let t = trip(&app, false).await;
+    let path = format!("/api/v1/participants/{}/report", t.pid);
+    let body = json!({"goals_achieved": "Delno.", "results": "R", "impacts": "I", "new_ideas": "N", "transfer_possibilities": "T"});
+    assert_eq!(
+        app.req(Method::PUT, &path, Some(&t.me))
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let mut changed = body.clone();
+    changed["goals_achieved"] = json!("V celoti.");
+    assert_eq!(
+        app.req(Method::PUT, &path, Some(&t.me))
+            .json(&changed)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    assert_problem(
+        app.req(Method::PUT, &path, Some(&t.f.coordinator.token))
+            .json(&body)
+            .send()
+            .await
+            .unwrap(),
+        403,
+        "auth.forbidden",
+    )
+    .await;
+    let p = assert_problem(app.req(Method::PUT, &path, Some(&t.me)).json(&json!({"goals_achieved": "", "results": "R", "impacts": "I", "new_ideas": "N", "transfer_possibilities": "T"})).send().await.unwrap(), 422, "validation.failed").await;
+    assert_eq!(problem_fields(&p), vec!["goals_achieved"]);
+    assert_eq!(
+        app.post(&format!("{path}/submit"), Some(&t.me), &json!({}))
+            .await
+            .status(),
+        200
+    );
+    assert_problem(
+        app.req(Method::PUT, &path, Some(&t.me))
+            .json(&body)
+            .send()
+            .await
+            .unwrap(),
+        409,
+        "report.submitted",
+    )
+    .await;
+    assert_problem(
+        app.post(&format!("{path}/submit"), Some(&t.me), &json!({}))
+            .await,
+        409,
+        "report.submitted",
+    )
+    .await;
+    let r: Value = app
+        .get(&path, Some(&t.f.coordinator.token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(r["goals_achieved"], "V celoti.");
+    assert_problem(
+        app.get(&path, Some(&t.app.library.token)).await,
+        404,
+        "report.not_found",
+    )
+    .await;
+    oral_evaluation(&app, &t).await;
+    let e: Value = app
+        .get(
+            &format!("/api/v1/mobilities/{}/evaluation", t.f.mobility_ids[0]),
+            Some(&t.f.coordinator.token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(e["reports_submitted"], 1);
+    assert_eq!(e["findings"][0]["goals_achieved"], "V celoti.");
+    assert_eq!(e["oral_evaluations"][0]["attended"], 1);
+}
+
+#[tokio::test]
+async fn knowledge_sharing_checks_urls_counts_joint_items_and_posts_during_the_mobility() {
+    let app = spawn_app().await;
+    let mut f = fixture(&app).await;
+    f.mobility_ids.truncate(1);
+    let (pids, _) = selected_with(&app, &f, &[false, false]).await;
+    app.patch(
+        &format!("/api/v1/mobilities/{}", f.mobility_ids[0]),
+        Some(&f.coordinator.token),
+        &json!({"start_date": "2026-03-25", "end_date": "2026-03-29"}),
+        None,
+    )
+    .await;
+    let me = participant_user(&app, &f, &pids[0]).await;
+    let path = format!("/api/v1/participants/{}/dissemination", pids[0]);
+    let p = assert_problem(app.post(&path, Some(&me), &json!({"kind": "portal_publication", "date": "2026-04-10", "title": "Članek", "url": "ftp://knjiznice.si/x"})).await, 422, "validation.failed").await;
+    assert_eq!(problem_fields(&p), vec!["url"]);
+    assert_problem(app.post(&path, Some(&me), &json!({"kind": "portal_publication", "date": "2026-04-10", "title": "Članek", "url": "javascript:alert(1)"})).await, 422, "validation.failed").await;
+    // A joint article counts for both participants.
+    let res = app.post(&path, Some(&me), &json!({"kind": "knjiznicarske_novice", "date": "2026-04-10", "title": "Skupni članek", "url": "https://www.knjiznice.si/novice/1", "also_participant_ids": [pids[1]]})).await;
+    assert_eq!(res.status(), 201);
+    let item: Value = res.json().await.unwrap();
+    let mut both = vec![pids[0].clone(), pids[1].clone()];
+    both.sort();
+    assert_eq!(item["participant_ids"], json!(both));
+    app.set_time("2026-05-01T10:00:00Z");
+    for pid in &pids {
+        let o: Value = app
+            .get(
+                &format!("/api/v1/participants/{pid}/obligations"),
+                Some(&f.coordinator.token),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(status_of(&o, "knjiznicarske_novice"), "met");
+    }
+    // Posts outside the mobility's dates do not count towards the three during it.
+    for d in ["2026-03-24", "2026-03-26", "2026-03-28", "2026-03-30"] {
+        assert_eq!(
+            app.post(
+                &path,
+                Some(&me),
+                &json!({"kind": "social_media_post", "date": d, "title": "Objava"})
+            )
+            .await
+            .status(),
+            201
+        );
+    }
+    let o: Value = app
+        .get(
+            &format!("/api/v1/participants/{}/obligations", pids[0]),
+            Some(&me),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(status_of(&o, "social_media_posts"), "overdue");
+    assert_eq!(
+        app.post(
+            &path,
+            Some(&me),
+            &json!({"kind": "social_media_post", "date": "2026-03-29", "title": "Zadnji dan"})
+        )
+        .await
+        .status(),
+        201
+    );
+    let o: Value = app
+        .get(
+            &format!("/api/v1/participants/{}/obligations", pids[0]),
+            Some(&me),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(status_of(&o, "social_media_posts"), "met");
+    let stranger = app.user("participant", None).await;
+    assert_problem(
+        app.get(
+            &format!("/api/v1/dissemination/{}", item["id"].as_str().unwrap()),
+            Some(&stranger.token),
+        )
+        .await,
+        404,
+        "dissemination.not_found",
+    )
+    .await;
+    let form = Form::new().part("file", Part::bytes(PNG.to_vec()).file_name("posnetek.png"));
+    let res = app
+        .req(
+            Method::POST,
+            &format!(
+                "/api/v1/dissemination/{}/evidence",
+                item["id"].as_str().unwrap()
+            ),
+            Some(&me),
+        )
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.json::<Value>().await.unwrap()["evidence_sha256"].is_string());
+}
+
+#[tokio::test]
+async fn workshops_are_one_per_library_held_with_a_count_and_never_name_attendees() {
+    let app = spawn_app().await;
+    let t = trip(&app, false).await;
+    let body =
+        json!({"mobility_id": t.f.mobility_ids[0], "title": "Delavnica", "facilitators": [t.pid]});
+    let w: Value = app
+        .post("/api/v1/workshops", Some(&t.app.library.token), &body)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(w["kind"], "dtfl_needs");
+    assert_problem(
+        app.post("/api/v1/workshops", Some(&t.app.library.token), &body)
+            .await,
+        409,
+        "workshop.duplicate",
+    )
+    .await;
+    let other_org = app
+        .create_org("Knjižnica Brez Udeleženca", "member_library")
+        .await;
+    let other = app.user("library", Some(&other_org)).await;
+    assert_problem(
+        app.post("/api/v1/workshops", Some(&other.token), &body)
+            .await,
+        422,
+        "workshop.library_not_participating",
+    )
+    .await;
+    let path = format!("/api/v1/workshops/{}", w["id"].as_str().unwrap());
+    // Held only on a day not in the future, and with a count.
+    let p = assert_problem(
+        app.patch(
+            &path,
+            Some(&t.app.library.token),
+            &json!({"held_on": "2026-05-01", "attendees_count": 10}),
+            None,
+        )
+        .await,
+        422,
+        "validation.failed",
+    )
+    .await;
+    assert_eq!(problem_fields(&p), vec!["held_on"]);
+    let p = assert_problem(
+        app.patch(
+            &path,
+            Some(&t.app.library.token),
+            &json!({"held_on": "2026-04-01"}),
+            None,
+        )
+        .await,
+        422,
+        "validation.failed",
+    )
+    .await;
+    assert_eq!(problem_fields(&p), vec!["attendees_count"]);
+    let p = assert_problem(app.patch(&path, Some(&t.app.library.token), &json!({"held_on": "2026-04-01", "attendees_count": 5, "attendees_profile": {"age_60_69": 4, "age_70_79": 3, "retired": 6}}), None).await, 422, "validation.failed").await;
+    assert_eq!(
+        problem_fields(&p),
+        vec!["attendees_profile", "attendees_profile.retired"]
+    );
+    // No place for names.
+    let res = app
+        .patch(
+            &path,
+            Some(&t.app.library.token),
+            &json!({"attendees_profile": {"names": ["Marija"]}}),
+            None,
+        )
+        .await;
+    assert_problem(res, 400, "request.invalid_json").await;
+    assert_problem(
+        app.req(
+            Method::PUT,
+            &format!("{path}/report"),
+            Some(&t.app.library.token),
+        )
+        .json(&json!({"learning_needs": [{"need": "x", "raised_by": 1}]}))
+        .send()
+        .await
+        .unwrap(),
+        409,
+        "workshop.not_held",
+    )
+    .await;
+    let held: Value = app
+        .patch(
+            &path,
+            Some(&t.app.library.token),
+            &json!({"held_on": "2026-04-01", "attendees_count": 10}),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(held["status"], "held");
+    let p = assert_problem(
+        app.req(
+            Method::PUT,
+            &format!("{path}/report"),
+            Some(&t.app.library.token),
+        )
+        .json(&json!({"topics": ["x"]}))
+        .send()
+        .await
+        .unwrap(),
+        422,
+        "validation.failed",
+    )
+    .await;
+    assert_eq!(problem_fields(&p), vec!["learning_needs"]);
+    let p = assert_problem(
+        app.req(
+            Method::PUT,
+            &format!("{path}/report"),
+            Some(&t.app.library.token),
+        )
+        .json(&json!({"learning_needs": [{"need": "Telefoni", "raised_by": 12}]}))
+        .send()
+        .await
+        .unwrap(),
+        422,
+        "validation.failed",
+    )
+    .await;
+    assert_eq!(problem_fields(&p), vec!["learning_needs[0].raised_by"]);
+    assert_problem(
+        app.get(&path, Some(&other.token)).await,
+        404,
+        "workshop.not_found",
+    )
+    .await;
+    // Stories come from heritage workshops only.
+    let res = app.post("/api/v1/digital-stories", Some(&t.app.library.token), &json!({"workshop_id": w["id"], "title": "X", "summary": "Y", "text": "Z", "language": "sl"})).await;
+    assert_problem(res, 422, "story.not_heritage_workshop").await;
+}
+
+#[tokio::test]
+async fn a_practice_moves_forward_and_adoption_needs_its_date_and_first_activity() {
+    let app = spawn_app().await;
+    let t = trip(&app, false).await;
+    let a: Value = app.post("/api/v1/practice-adoptions", Some(&t.app.library.token), &json!({"mobility_id": t.f.mobility_ids[0], "method": "dtfl", "description": "DTFL v redno delo"})).await.json().await.unwrap();
+    assert_eq!(a["status"], "planned");
+    assert_problem(app.post("/api/v1/practice-adoptions", Some(&t.app.library.token), &json!({"mobility_id": t.f.mobility_ids[0], "method": "dtfl", "description": "Še enkrat"})).await, 409, "practice.duplicate").await;
+    let path = format!("/api/v1/practice-adoptions/{}", a["id"].as_str().unwrap());
+    let p = assert_problem(
+        app.patch(
+            &path,
+            Some(&t.app.library.token),
+            &json!({"status": "adopted"}),
+            None,
+        )
+        .await,
+        422,
+        "validation.failed",
+    )
+    .await;
+    assert_eq!(
+        problem_fields(&p),
+        vec!["adopted_on", "first_regular_activity"]
+    );
+    assert_eq!(
+        app.patch(
+            &path,
+            Some(&t.app.library.token),
+            &json!({"status": "piloted"}),
+            None
+        )
+        .await
+        .status(),
+        200
+    );
+    assert_problem(
+        app.patch(
+            &path,
+            Some(&t.app.library.token),
+            &json!({"status": "planned"}),
+            None,
+        )
+        .await,
+        409,
+        "practice.invalid_transition",
+    )
+    .await;
+    let done: Value = app.patch(&path, Some(&t.app.library.token), &json!({"status": "adopted", "adopted_on": "2026-04-01", "first_regular_activity": "Prva redna delavnica."}), None).await.json().await.unwrap();
+    assert_eq!(done["status"], "adopted");
+    assert_problem(
+        app.patch(&path, Some(&t.me), &json!({"description": "x"}), None)
+            .await,
+        403,
+        "auth.forbidden",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn deadlines_are_configurable_per_mobility_and_make_obligations_overdue() {
+    let app = spawn_app().await;
+    let t = trip(&app, false).await;
+    let dpath = format!(
+        "/api/v1/mobilities/{}/obligation-deadlines",
+        t.f.mobility_ids[0]
+    );
+    let defaults: Value = app
+        .get(&dpath, Some(&t.f.coordinator.token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        defaults["report"],
+        json!({"days_after_return": 30, "date": null})
+    );
+    let p = assert_problem(app.req(Method::PUT, &dpath, Some(&t.f.coordinator.token)).json(&json!({"report": {"days_after_return": 2, "date": "2026-04-01"}, "dance": {"days_after_return": 1}})).send().await.unwrap(), 422, "validation.failed").await;
+    assert_eq!(problem_fields(&p), vec!["dance", "report"]);
+    let res = app
+        .req(Method::PUT, &dpath, Some(&t.f.coordinator.token))
+        .json(&json!({"report": {"days_after_return": 2}, "workshop_held": {"date": "2026-04-01"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let o = obligations(&app, &t).await;
+    let report = o
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["key"] == "report")
+        .unwrap();
+    assert_eq!(report["due"], "2026-03-31");
+    assert_eq!(report["status"], "overdue");
+    assert_eq!(status_of(&o, "workshop_held"), "overdue");
+    assert_eq!(status_of(&o, "questionnaire"), "pending");
+    assert_problem(
+        app.req(Method::PUT, &dpath, Some(&t.me))
+            .json(&json!({}))
+            .send()
+            .await
+            .unwrap(),
+        403,
+        "auth.forbidden",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn indicators_and_exports_for_the_final_report() {
+    let app = spawn_app().await;
+    let t = trip(&app, false).await;
+    let zsk = app.zsk_project().await;
+    let pid = zsk["id"].as_str().unwrap();
+    app.patch(
+        &format!("/api/v1/mobilities/{}", t.f.mobility_ids[0]),
+        Some(&t.f.coordinator.token),
+        &json!({"distance_km": 1200}),
+        None,
+    )
+    .await;
+    let w = workshop(&app, &t).await;
+    app.req(Method::PUT, &format!("/api/v1/workshops/{}/report", w["id"].as_str().unwrap()), Some(&t.app.library.token)).json(&json!({"learning_needs": [{"need": "Telefoni", "raised_by": 8}, {"need": "E-knjige", "raised_by": 3}]})).send().await.unwrap();
+    all_sharing(&app, &t).await;
+    adopt(&app, &t, "dtfl").await;
+
+    let ind: Value = app
+        .get(
+            &format!("/api/v1/projects/{pid}/indicators"),
+            Some(&t.f.coordinator.token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let get = |v: &Value, k: &str| {
+        v["indicators"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["key"] == k)
+            .cloned()
+            .unwrap_or(Value::Null)
+    };
+    assert_eq!(
+        get(&ind, "participants"),
+        json!({"key": "participants", "value": 1, "target": 20})
+    );
+    assert_eq!(get(&ind, "workshops_held")["value"], 1);
+    assert_eq!(get(&ind, "workshops_held")["target"], 20);
+    assert_eq!(
+        get(&ind, "older_adults_reached"),
+        json!({"key": "older_adults_reached", "value": 11, "target": 200})
+    );
+    assert_eq!(get(&ind, "learning_needs_found")["value"], 2);
+    assert_eq!(get(&ind, "social_media_posts")["value"], 3);
+    assert_eq!(get(&ind, "presentations")["value"], 2);
+    assert_eq!(get(&ind, "publications")["value"], 3);
+    assert_eq!(get(&ind, "libraries_adopting_new_practice")["target"], 10);
+    assert_eq!(get(&ind, "stories_published")["target"], 10);
+    assert_eq!(
+        get(&ind, "participants_with_fewer_opportunities")["value"],
+        1
+    );
+    let public: Value = app
+        .get(&format!("/api/v1/projects/{pid}/indicators/public"), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(get(&public, "older_adults_reached")["value"], 11);
+    assert!(
+        get(&public, "participants_with_fewer_opportunities").is_null(),
+        "aggregates only"
+    );
+    assert_problem(
+        app.get(&format!("/api/v1/projects/{pid}/indicators"), Some(&t.me))
+            .await,
+        403,
+        "auth.forbidden",
+    )
+    .await;
+
+    let csv = |name: &str| {
+        let url = format!("/api/v1/projects/{pid}/exports/{name}.csv");
+        let token = t.f.coordinator.token.clone();
+        let app = &app;
+        async move { app.get(&url, Some(&token)).await }
+    };
+    let res = csv("activities").await;
+    assert!(
+        res.headers()
+            .get("content-type")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let bytes = res.bytes().await.unwrap().to_vec();
+    assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]));
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "activity_id;activity_type;participant;sending_organisation;sending_country;sending_city;receiving_organisation;receiving_country;receiving_city;start_date;end_date;travel_days;distance_band;green_travel;fewer_opportunities"
+    );
+    assert!(lines[1].contains(";job_shadowing;") && lines[1].contains(";Združenje splošnih knjižnic;SI;;Dokk1 (Main Library), Aarhus Public Libraries;DK;Aarhus;2026-03-25;2026-03-29;2;500-1999 km;no;yes"), "{}", lines[1]);
+    let ws =
+        String::from_utf8(csv("workshops").await.bytes().await.unwrap()[3..].to_vec()).unwrap();
+    assert!(
+        ws.contains("Telefoni (8); E-knjige (3)") && ws.contains(";11;5;4;2;11;3;"),
+        "{ws}"
+    );
+    let ds =
+        String::from_utf8(csv("dissemination").await.bytes().await.unwrap()[3..].to_vec()).unwrap();
+    assert_eq!(ds.lines().count(), 9);
+    let ps =
+        String::from_utf8(csv("participants").await.bytes().await.unwrap()[3..].to_vec()).unwrap();
+    assert!(ps.lines().nth(1).unwrap().contains(";travelled;yes;"));
+    assert_problem(csv("secrets").await, 404, "export.not_found").await;
+    assert_problem(
+        app.get(
+            &format!("/api/v1/projects/{pid}/exports/participants.csv"),
+            Some(&t.app.library.token),
+        )
+        .await,
+        403,
+        "auth.forbidden",
+    )
+    .await;
+}

@@ -348,8 +348,8 @@ async fn the_budget_multiplies_rates_by_bands_days_and_participants() {
     assert_eq!(
         problem_fields(&p),
         vec![
-            "travel_bands[1].min_km",
-            "organisational_support_per_participant"
+            "organisational_support_per_participant",
+            "travel_bands[1].min_km"
         ]
     );
 
