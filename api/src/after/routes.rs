@@ -48,6 +48,8 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(get_workshop)
         .service(update_workshop)
         .service(put_workshop_report)
+        .service(put_plan_document)
+        .service(get_plan_document)
         .service(list_stories)
         .service(create_story)
         .service(get_story)
@@ -450,6 +452,44 @@ async fn put_workshop_report(
     )
     .await?;
     Ok(HttpResponse::Ok().json(WorkshopDto::from(w)))
+}
+
+/// Upload the workshop's planned content as a PDF (a part named `file`).
+#[utoipa::path(tag = "after", operation_id = "putWorkshopPlanDocument", params(("id" = Uuid, Path, description = "Workshop id")), request_body(content_type = "multipart/form-data", description = "A part named `file` with the PDF"), security(("bearer" = [])),
+    responses((status = 200, description = "Attached", body = WorkshopDto), (status = 403, description = "Not the library or a coordinator", body = Problem, content_type = P), (status = 404, description = "Not visible", body = Problem, content_type = P), (status = 413, description = "Too large", body = Problem, content_type = P), (status = 415, description = "Not a PDF (`document.not_pdf`)", body = Problem, content_type = P), (status = 422, description = "No part named `file`", body = Problem, content_type = P)))]
+#[put("/workshops/{id}/planned-content")]
+async fn put_plan_document(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    workshops::visible(&state.db, &user, *id).await?;
+    let (_, bytes) =
+        crate::http::upload::read_file(&req, payload, state.settings.upload_max_bytes).await?;
+    let w =
+        workshops::put_plan_document(&state.db, state.blobs.as_ref(), &user, *id, bytes).await?;
+    Ok(HttpResponse::Ok().json(WorkshopDto::from(w)))
+}
+
+/// Download the workshop's planned content document.
+#[utoipa::path(tag = "after", operation_id = "getWorkshopPlanDocument", params(("id" = Uuid, Path, description = "Workshop id")), security(("bearer" = [])),
+    responses((status = 200, description = "The PDF", content_type = "application/pdf", body = Vec<u8>), (status = 404, description = "None, or not visible (`planned_content.not_found`)", body = Problem, content_type = P)))]
+#[get("/workshops/{id}/planned-content")]
+async fn get_plan_document(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let bytes = workshops::plan_document(&state.db, state.blobs.as_ref(), &user, *id).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"workshop-plan.pdf\"",
+        ))
+        .body(bytes))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

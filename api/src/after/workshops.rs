@@ -61,6 +61,8 @@ pub struct WorkshopDto {
     pub kind: WorkshopKind,
     pub title: String,
     pub planned_content: Option<String>,
+    /// SHA-256 of the uploaded plan document (`GET /workshops/{id}/planned-content`), if any.
+    pub planned_content_document_sha256: Option<String>,
     pub planned_on: Option<NaiveDate>,
     pub held_on: Option<NaiveDate>,
     /// Participants who led it.
@@ -82,6 +84,7 @@ impl From<workshop::Model> for WorkshopDto {
             kind: m.kind,
             title: m.title,
             planned_content: m.planned_content,
+            planned_content_document_sha256: m.planned_content_sha256,
             planned_on: m.planned_on,
             held_on: m.held_on,
             facilitators: serde_json::from_value(m.facilitators).unwrap_or_default(),
@@ -542,4 +545,57 @@ pub async fn refresh_library(
         super::obligations::refresh(db, clock, p.id).await?;
     }
     Ok(())
+}
+
+/// Attach the planned content as a document (PDF).
+pub async fn put_plan_document(
+    db: &DatabaseConnection,
+    blobs: &dyn crate::storage::BlobStore,
+    user: &AuthUser,
+    id: Uuid,
+    bytes: Vec<u8>,
+) -> ApiResult<workshop::Model> {
+    let cur = visible(db, user, id).await?;
+    if !staff_or_library(user, cur.library_id) {
+        return Err(ApiError::forbidden(
+            "The library and coordinators plan workshops.",
+        ));
+    }
+    if !crate::pdf::is_pdf(&bytes) {
+        return Err(ApiError::new(
+            actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "document.not_pdf",
+            "The plan must be a PDF (checked by content).",
+        ));
+    }
+    let sha = blobs.put(bytes).await.map_err(ApiError::internal)?;
+    let txn = begin_write(db).await?;
+    let mut am: workshop::ActiveModel = cur.into();
+    am.planned_content_sha256 = Set(Some(sha));
+    am.updated_at = Set(Utc::now());
+    let m = am.update(&txn).await?;
+    audit::record(
+        &txn,
+        &Actor::from(user),
+        "update",
+        "workshop",
+        id,
+        &["planned_content_document".into()],
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(m)
+}
+
+pub async fn plan_document(
+    db: &DatabaseConnection,
+    blobs: &dyn crate::storage::BlobStore,
+    user: &AuthUser,
+    id: Uuid,
+) -> ApiResult<Vec<u8>> {
+    let w = visible(db, user, id).await?;
+    let sha = w
+        .planned_content_sha256
+        .ok_or_else(|| ApiError::not_found("planned_content"))?;
+    blobs.get(&sha).await.map_err(ApiError::internal)
 }
