@@ -151,17 +151,18 @@ pub async fn create(
             "The participant, their library or a coordinator records knowledge sharing.",
         ));
     }
+    // Co-authors are participants of the same mobility (the items are agreed among them).
     let mut ids = vec![p.id];
     for (i, other) in r.also_participant_ids.iter().enumerate() {
         let o = participant::Entity::find_by_id(*other).one(&txn).await?;
         match o {
-            Some(o) if o.id != p.id => ids.push(o.id),
-            Some(_) => {}
-            None => {
+            Some(o) if o.id == p.id => {}
+            Some(o) if o.mobility_id == p.mobility_id || user.is_staff() => ids.push(o.id),
+            _ => {
                 return Err(ApiError::invalid_field(
                     &format!("also_participant_ids[{i}]"),
-                    "not_found",
-                    "no such participant",
+                    "not_in_mobility",
+                    "no participant of the same mobility with this id",
                 ));
             }
         }
@@ -384,6 +385,7 @@ pub async fn add_evidence(
     };
     let sha = blobs.put(bytes).await.map_err(ApiError::internal)?;
     let txn = begin_write(db).await?;
+    let (cur, _) = visible(&txn, user, cur.id).await?;
     let mut am: dissemination_item::ActiveModel = cur.into();
     am.evidence_sha256 = Set(Some(sha));
     am.evidence_filename = Set(Some(crate::applications::service::sanitise_filename_with(

@@ -636,6 +636,7 @@ pub async fn mark_returned(
         &["status".into(), "returned_at".into()],
     )
     .await?;
+    super::obligations::refresh(&txn, clock, m.id).await?;
     txn.commit().await?;
     Ok(m)
 }

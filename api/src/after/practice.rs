@@ -110,6 +110,7 @@ fn rank(s: AdoptionStatus) -> u8 {
 
 pub async fn create(
     db: &DatabaseConnection,
+    clock: &dyn Clock,
     user: &AuthUser,
     r: CreateAdoptionRequest,
 ) -> ApiResult<practice_adoption::Model> {
@@ -189,15 +190,16 @@ pub async fn create(
         &["method".into(), "description".into(), "plan".into()],
     )
     .await?;
+    super::workshops::refresh_library(&txn, clock, library_id, r.mobility_id).await?;
     txn.commit().await?;
     Ok(m)
 }
 
 fn can_see(user: &AuthUser, m: &practice_adoption::Model) -> bool {
     match user.role {
-        Role::Admin | Role::Coordinator | Role::Committee | Role::Accountant => true,
+        Role::Admin | Role::Coordinator | Role::Accountant => true,
         Role::Library | Role::Participant => user.organisation_id == Some(m.library_id),
-        Role::Host => false,
+        Role::Committee | Role::Host => false,
     }
 }
 

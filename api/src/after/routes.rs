@@ -332,9 +332,9 @@ async fn delete_dissemination(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// Attach evidence (PDF, JPEG or PNG; a part named `file`) to a knowledge-sharing item.
+/// Attach evidence (PDF, image or audio; a part named `file`) to a knowledge-sharing item.
 #[utoipa::path(tag = "after", operation_id = "uploadDisseminationEvidence", params(("id" = Uuid, Path, description = "Item id")), request_body(content_type = "multipart/form-data", description = "A part named `file`"), security(("bearer" = [])),
-    responses((status = 200, description = "Attached", body = DisseminationDto), (status = 403, description = "May not change it", body = Problem, content_type = P), (status = 404, description = "Not visible", body = Problem, content_type = P), (status = 413, description = "Too large", body = Problem, content_type = P), (status = 415, description = "Not a PDF, JPEG or PNG (`document.unsupported_type`)", body = Problem, content_type = P)))]
+    responses((status = 200, description = "Attached", body = DisseminationDto), (status = 403, description = "May not change it", body = Problem, content_type = P), (status = 404, description = "Not visible", body = Problem, content_type = P), (status = 413, description = "Too large", body = Problem, content_type = P), (status = 415, description = "Not a PDF, JPEG, PNG, MP3, OGG or WAV (`document.unsupported_type`)", body = Problem, content_type = P), (status = 422, description = "No part named `file` (`document.file_missing`)", body = Problem, content_type = P)))]
 #[post("/dissemination/{id}/evidence")]
 async fn dissemination_evidence(
     req: HttpRequest,
@@ -705,7 +705,7 @@ async fn create_adoption(
     user: AuthUser,
     body: web::Json<CreateAdoptionRequest>,
 ) -> ApiResult<HttpResponse> {
-    let m = practice::create(&state.db, &user, body.into_inner()).await?;
+    let m = practice::create(&state.db, state.clock.as_ref(), &user, body.into_inner()).await?;
     Ok(json_with_etag(
         StatusCode::CREATED,
         etag(m.id, m.updated_at),

@@ -196,9 +196,9 @@ fn check_text(title: Option<&str>, summary: Option<&str>, language: Option<&str>
 
 fn can_see(user: &AuthUser, library_id: Uuid) -> bool {
     match user.role {
-        Role::Admin | Role::Coordinator | Role::Committee | Role::Accountant => true,
+        Role::Admin | Role::Coordinator | Role::Accountant => true,
         Role::Library | Role::Participant => user.organisation_id == Some(library_id),
-        Role::Host => false,
+        Role::Committee | Role::Host => false,
     }
 }
 
@@ -394,6 +394,13 @@ pub async fn add_media(
     let size = u.bytes.len() as i64;
     let sha = blobs.put(u.bytes).await.map_err(ApiError::internal)?;
     let txn = begin_write(db).await?;
+    let (s, _) = visible(&txn, user, s.id).await?;
+    if s.status == StoryStatus::Published {
+        return Err(ApiError::conflict(
+            "story.published",
+            "A published story is kept as published.",
+        ));
+    }
     let clean = |v: Option<String>| v.map(|x| x.trim().to_string()).filter(|x| !x.is_empty());
     let m = story_media::ActiveModel {
         id: Set(Uuid::now_v7()),

@@ -271,9 +271,9 @@ pub async fn create(
 
 fn can_see(user: &AuthUser, w: &workshop::Model) -> bool {
     match user.role {
-        Role::Admin | Role::Coordinator | Role::Committee | Role::Accountant => true,
+        Role::Admin | Role::Coordinator | Role::Accountant => true,
         Role::Library | Role::Participant => user.organisation_id == Some(w.library_id),
-        Role::Host => false,
+        Role::Committee | Role::Host => false,
     }
 }
 
@@ -301,11 +301,13 @@ pub async fn list(
 ) -> ApiResult<Page<WorkshopDto>> {
     let mut query = workshop::Entity::find();
     query = match user.role {
-        Role::Admin | Role::Coordinator | Role::Committee | Role::Accountant => query,
+        Role::Admin | Role::Coordinator | Role::Accountant => query,
         Role::Library | Role::Participant => {
             query.filter(workshop::Column::LibraryId.eq(user.organisation_id.unwrap_or_default()))
         }
-        Role::Host => return Err(ApiError::forbidden("Workshops are the libraries' own.")),
+        Role::Committee | Role::Host => {
+            return Err(ApiError::forbidden("Workshops are the libraries' own."));
+        }
     };
     if let Some(v) = q.mobility_id {
         query = query.filter(workshop::Column::MobilityId.eq(v));
@@ -570,6 +572,7 @@ pub async fn put_plan_document(
     }
     let sha = blobs.put(bytes).await.map_err(ApiError::internal)?;
     let txn = begin_write(db).await?;
+    let cur = visible(&txn, user, cur.id).await?;
     let mut am: workshop::ActiveModel = cur.into();
     am.planned_content_sha256 = Set(Some(sha));
     am.updated_at = Set(Utc::now());

@@ -306,6 +306,8 @@ async fn get_europass(
         (status = 200, description = "The record", body = AgreementDto),
         (status = 403, description = "Neither a coordinator nor (for the skills) the host", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not visible", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A superseded version (`agreement.superseded`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "End before start (`validation.failed`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[put("/participants/{id}/europass")]

@@ -334,10 +334,39 @@ pub async fn visible(
         .one(db)
         .await?
         .ok_or_else(|| ApiError::not_found("agreement"))?;
-    participant_visible(db, user, a.participant_id)
+    if participant_visible(db, user, a.participant_id)
         .await
-        .map_err(|_| ApiError::not_found("agreement"))?;
-    Ok(a)
+        .is_ok()
+        || is_responsible_person(db, user, &a).await?
+    {
+        Ok(a)
+    } else {
+        Err(ApiError::not_found("agreement"))
+    }
+}
+
+/// The project's responsible person signs for ZSK whatever their role.
+async fn is_responsible_person(
+    db: &impl ConnectionTrait,
+    user: &AuthUser,
+    a: &agreement::Model,
+) -> ApiResult<bool> {
+    let Some(p) = participant::Entity::find_by_id(a.participant_id)
+        .one(db)
+        .await?
+    else {
+        return Ok(false);
+    };
+    let Some(m) = mobility::Entity::find_by_id(p.mobility_id).one(db).await? else {
+        return Ok(false);
+    };
+    Ok(crate::projects::service::team_members_with(
+        db,
+        m.project_id,
+        TeamFunction::ResponsiblePerson,
+    )
+    .await?
+    .contains(&user.id))
 }
 
 pub async fn list(
@@ -392,7 +421,21 @@ pub async fn update(
 ) -> ApiResult<agreement::Model> {
     let txn = begin_write(db).await?;
     let a = visible(&txn, user, id).await?;
-    let host = is_host_user(&txn, user, &a).await?;
+    check_change_rights(&txn, user, &a, &r).await?;
+    check_etag(&a)?;
+    let out = change(&txn, user, a, r).await?;
+    txn.commit().await?;
+    Ok(out)
+}
+
+/// Coordinators change agreements; the host writes only the skills of the Europass record.
+async fn check_change_rights(
+    txn: &impl ConnectionTrait,
+    user: &AuthUser,
+    a: &agreement::Model,
+    r: &UpdateAgreementRequest,
+) -> ApiResult<()> {
+    let host = is_host_user(txn, user, a).await?;
     let only_skills = r.start_date.is_none()
         && r.end_date.is_none()
         && r.goals.is_none()
@@ -403,16 +446,13 @@ pub async fn update(
         && r.objectives.is_none()
         && r.activities.is_none()
         && r.language.is_none();
-    let may = user.is_staff() || (host && a.kind == AgreementKind::Europass && only_skills);
-    if !may {
-        return Err(ApiError::forbidden(
+    if user.is_staff() || (host && a.kind == AgreementKind::Europass && only_skills) {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden(
             "Only coordinators change agreements (the host writes the skills of the Europass record).",
-        ));
+        ))
     }
-    check_etag(&a)?;
-    let out = change(&txn, user, a, r).await?;
-    txn.commit().await?;
-    Ok(out)
 }
 
 async fn change(
@@ -825,15 +865,42 @@ pub async fn put_europass(
     participant_id: Uuid,
     r: UpdateAgreementRequest,
 ) -> ApiResult<agreement::Model> {
-    let existing = {
-        participant_visible(db, user, participant_id).await?;
-        current(db, participant_id, AgreementKind::Europass).await?
-    };
-    match existing {
-        Some(a) => update(db, user, a.id, r, |_| Ok(())).await,
+    // One transaction: a record is never left created but unchanged by a refused change.
+    let txn = begin_write(db).await?;
+    let p = participant_visible(&txn, user, participant_id).await?;
+    let a = match current(&txn, p.id, AgreementKind::Europass).await? {
+        Some(a) => a,
         None => {
-            let a = create(db, user, participant_id, AgreementKind::Europass).await?;
-            update(db, user, a.id, r, |_| Ok(())).await
+            if !user.is_staff() {
+                return Err(ApiError::forbidden(
+                    "A coordinator opens the Europass record.",
+                ));
+            }
+            let ctx = context(&txn, p).await?;
+            let c = initial_content(&txn, &ctx).await?;
+            let a = insert_version(
+                &txn,
+                user,
+                ctx.participant.id,
+                AgreementKind::Europass,
+                1,
+                &c,
+            )
+            .await?;
+            audit::record(
+                &txn,
+                &Actor::from(user),
+                "create",
+                "agreement",
+                a.id,
+                &["kind".into(), "content".into()],
+            )
+            .await?;
+            a
         }
-    }
+    };
+    check_change_rights(&txn, user, &a, &r).await?;
+    let out = change(&txn, user, a, r).await?;
+    txn.commit().await?;
+    Ok(out)
 }

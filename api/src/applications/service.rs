@@ -832,6 +832,11 @@ pub async fn add_document(
     let size = bytes.len() as i64;
     let sha = blobs.put(bytes).await.map_err(ApiError::internal)?;
     let txn = begin_write(db).await?;
+    // Checked again inside the transaction: it may have been submitted meanwhile.
+    let app = get_model(&txn, app_id).await?;
+    if app.status != ApplicationStatus::Draft {
+        return Err(locked(app.status));
+    }
     if let Some(existing) = application_document::Entity::find()
         .filter(application_document::Column::ApplicationId.eq(app_id))
         .filter(application_document::Column::Sha256.eq(sha.clone()))

@@ -158,6 +158,12 @@ pub async fn refresh(
     if spent.rows_affected != 1 {
         return Err(invalid_refresh());
     }
+    let actor = Actor {
+        id: Some(user.id),
+        email: Some(user.email.clone()),
+        request_id: None,
+    };
+    audit::record(&txn, &actor, "refresh_token", "user", user.id, &[]).await?;
     txn.commit().await?;
     Ok(pair)
 }
@@ -182,6 +188,12 @@ pub async fn logout(db: &DatabaseConnection, token: &str) -> ApiResult<()> {
         .await?
     {
         revoke_family(&txn, row.family_id).await?;
+        let actor = Actor {
+            id: Some(row.user_id),
+            email: None,
+            request_id: None,
+        };
+        audit::record(&txn, &actor, "logout", "user", row.user_id, &[]).await?;
     }
     txn.commit().await?;
     Ok(())

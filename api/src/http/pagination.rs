@@ -6,6 +6,7 @@ use utoipa::{IntoParams, ToSchema};
 
 pub const DEFAULT_PER_PAGE: u64 = 50;
 pub const MAX_PER_PAGE: u64 = 200;
+pub const MAX_PAGE: u64 = 1_000_000;
 
 #[derive(Debug, Clone, Copy, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -36,8 +37,12 @@ impl PageParams {
         let mut errors = Vec::new();
         let page = self.page.unwrap_or(1);
         let per_page = self.per_page.unwrap_or(DEFAULT_PER_PAGE);
-        if page < 1 {
-            errors.push(FieldError::new("page", "range", "must be at least 1"));
+        if !(1..=MAX_PAGE).contains(&page) {
+            errors.push(FieldError::new(
+                "page",
+                "range",
+                "must be between 1 and 1000000",
+            ));
         }
         if !(1..=MAX_PER_PAGE).contains(&per_page) {
             errors.push(FieldError::new(

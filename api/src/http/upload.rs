@@ -55,7 +55,17 @@ pub async fn read_form(
     let mut multipart = Multipart::new(req.headers(), payload);
     let mut file = None;
     let mut fields = std::collections::HashMap::new();
+    // The limit holds for the whole body, and a form has a handful of parts at most.
+    let mut total = 0usize;
+    let mut parts = 0usize;
     while let Some(field) = multipart.next().await {
+        parts += 1;
+        if parts > 20 {
+            return Err(ApiError::bad_request(
+                "request.invalid_multipart",
+                "The form has too many parts (at most 20).",
+            ));
+        }
         let mut field = field.map_err(invalid)?;
         let name = field
             .content_disposition()
@@ -69,7 +79,8 @@ pub async fn read_form(
         let mut bytes = Vec::new();
         while let Some(chunk) = field.next().await {
             let chunk = chunk.map_err(invalid)?;
-            if bytes.len() + chunk.len() > limit {
+            total += chunk.len();
+            if total > limit {
                 return Err(ApiError::new(
                     StatusCode::PAYLOAD_TOO_LARGE,
                     "document.too_large",

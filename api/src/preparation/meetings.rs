@@ -102,7 +102,8 @@ pub async fn can_see_mobility(
     m: &mobility::Model,
 ) -> ApiResult<bool> {
     Ok(match user.role {
-        Role::Admin | Role::Coordinator | Role::Committee | Role::Accountant => true,
+        Role::Admin | Role::Coordinator | Role::Accountant => true,
+        Role::Committee => false,
         Role::Host => user.organisation_id == Some(m.host_organisation_id),
         Role::Library | Role::Participant => participant::Entity::find()
             .filter(participant::Column::MobilityId.eq(m.id))
@@ -315,6 +316,7 @@ pub async fn update(
 /// Record whether a participant attended. Preparation meetings close the matching task.
 pub async fn record_attendance(
     db: &DatabaseConnection,
+    clock: &dyn crate::clock::Clock,
     user: &AuthUser,
     meeting_id: Uuid,
     r: AttendanceRequest,
@@ -370,6 +372,10 @@ pub async fn record_attendance(
             .await?
             .is_some();
         tasks::set_automatic(&txn, p.id, key, attended_any, Some(user.id)).await?;
+    }
+    if m.kind == MeetingKind::Evaluation {
+        // The oral evaluation is an obligation after the mobility.
+        crate::after::obligations::refresh(&txn, clock, p.id).await?;
     }
     audit::record(
         &txn,

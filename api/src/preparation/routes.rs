@@ -268,7 +268,14 @@ async fn record_attendance(
     id: web::Path<Uuid>,
     body: web::Json<AttendanceRequest>,
 ) -> ApiResult<HttpResponse> {
-    let m = meetings::record_attendance(&state.db, &user, *id, body.into_inner()).await?;
+    let m = meetings::record_attendance(
+        &state.db,
+        state.clock.as_ref(),
+        &user,
+        *id,
+        body.into_inner(),
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(meetings::dto(&state.db, m).await?))
 }
 

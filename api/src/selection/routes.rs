@@ -335,7 +335,7 @@ async fn get_ranking(
         (status = 403, description = "Not a coordinator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such mobility", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`selection.incomplete` (an application lacks its quorum), `selection.already_final`, `selection.no_committee`, `selection.scoring_not_open`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Justification missing or too short", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Justification missing or too short (`validation.failed`); no published call covers the mobility (`selection.no_call`), or `call_id` missing or wrong", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/mobilities/{id}/selection/finalise")]
@@ -370,6 +370,7 @@ async fn finalise(
         (status = 200, description = "The record", body = SelectionRecord),
         (status = 403, description = "Not a coordinator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such mobility", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No published call covers the mobility (`selection.no_call`), or several do and `call_id` is missing or wrong", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/mobilities/{id}/selection-record")]
@@ -392,6 +393,7 @@ async fn selection_record(
         (status = 200, description = "The CSV file", content_type = "text/csv", body = String),
         (status = 403, description = "Not a coordinator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such mobility", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No published call covers the mobility (`selection.no_call`), or several do and `call_id` is missing or wrong", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/mobilities/{id}/selection-record.csv")]

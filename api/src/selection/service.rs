@@ -179,11 +179,12 @@ pub async fn set_committee(
     let mut errors = Vec::new();
     for (i, id) in user_ids.iter().enumerate() {
         match user::Entity::find_by_id(*id).one(&txn).await? {
-            Some(u) if u.active && (u.role == Role::Committee || team.contains(&u.id)) => {}
+            // Team members must also be able to read submitted applications to score them.
+            Some(u) if u.active && (u.role == Role::Committee || (team.contains(&u.id) && matches!(u.role, Role::Coordinator | Role::Admin))) => {}
             Some(_) => errors.push(FieldError::new(
                 format!("user_ids[{i}]"),
                 "not_committee",
-                "must be an active user of role committee, or a project-team member with the function committee_member",
+                "must be an active user of role committee, or a coordinator or admin in the project team with the function committee_member",
             )),
             None => errors.push(FieldError::new(format!("user_ids[{i}]"), "not_found", "no such user")),
         }
@@ -995,6 +996,7 @@ async fn notify_outcome(
 
 async fn create_participant(
     db: &impl ConnectionTrait,
+    actor: &Actor,
     app: &application::Model,
     reserve_rank: Option<i32>,
 ) -> ApiResult<participant::Model> {
@@ -1029,6 +1031,15 @@ async fn create_participant(
     .insert(db)
     .await?;
     crate::preparation::tasks::create_for(db, p.id, track).await?;
+    audit::record(
+        db,
+        actor,
+        "create",
+        "participant",
+        p.id,
+        &["application_id".into(), "status".into()],
+    )
+    .await?;
     Ok(p)
 }
 
@@ -1180,7 +1191,7 @@ pub async fn finalise(
         )
         .await?;
         if status == ApplicationStatus::Selected {
-            create_participant(&txn, app, None).await?;
+            create_participant(&txn, &actor, app, None).await?;
         }
         notify_outcome(&txn, app, &c.mobility, kind, text).await?;
         let mut done = app.clone();
@@ -1227,7 +1238,9 @@ pub async fn finalise(
 
 pub fn can_see_participant(user: &AuthUser, p: &participant::Model, host_of: Option<Uuid>) -> bool {
     match user.role {
-        Role::Admin | Role::Coordinator | Role::Committee | Role::Accountant => true,
+        Role::Admin | Role::Coordinator | Role::Accountant => true,
+        // The committee decides on applications; what participants do afterwards is not theirs.
+        Role::Committee => false,
         Role::Library => user.organisation_id == Some(p.library_id),
         Role::Participant => {
             p.user_id == Some(user.id) || p.email.eq_ignore_ascii_case(&user.email)
@@ -1248,7 +1261,12 @@ pub async fn participants(
         .ok_or_else(|| ApiError::not_found("mobility"))?;
     let mut q = participant::Entity::find().filter(participant::Column::MobilityId.eq(mobility_id));
     q = match user.role {
-        Role::Admin | Role::Coordinator | Role::Committee | Role::Accountant => q,
+        Role::Admin | Role::Coordinator | Role::Accountant => q,
+        Role::Committee => {
+            return Err(ApiError::forbidden(
+                "Participants are not shown to the committee.",
+            ));
+        }
         Role::Library => {
             q.filter(participant::Column::LibraryId.eq(user.organisation_id.unwrap_or_default()))
         }
@@ -1478,7 +1496,7 @@ pub async fn withdraw_participant(
             )),
         )
         .await?;
-        let np = create_participant(&txn, &next, next.reserve_rank).await?;
+        let np = create_participant(&txn, &actor, &next, next.reserve_rank).await?;
         notify_outcome(&txn, &next, &mob, "selection.promoted", format!("sproščeno mesto na mobilnosti {} je vaše: iz rezervnega seznama ste bili izbrani za udeleženca.", mob.title)).await?;
         audit::record(
             &txn,

@@ -837,6 +837,7 @@ async fn reports_are_editable_until_submitted_and_the_evaluation_compiles_them()
 async fn knowledge_sharing_checks_urls_counts_joint_items_and_posts_during_the_mobility() {
     let app = spawn_app().await;
     let mut f = fixture(&app).await;
+    let (first_mobility, second_mobility) = (f.mobility_ids[0].clone(), f.mobility_ids[1].clone());
     f.mobility_ids.truncate(1);
     let (pids, _) = selected_with(&app, &f, &[false, false]).await;
     app.patch(
@@ -851,6 +852,39 @@ async fn knowledge_sharing_checks_urls_counts_joint_items_and_posts_during_the_m
     let p = assert_problem(app.post(&path, Some(&me), &json!({"kind": "portal_publication", "date": "2026-04-10", "title": "Članek", "url": "ftp://knjiznice.si/x"})).await, 422, "validation.failed").await;
     assert_eq!(problem_fields(&p), vec!["url"]);
     assert_problem(app.post(&path, Some(&me), &json!({"kind": "portal_publication", "date": "2026-04-10", "title": "Članek", "url": "javascript:alert(1)"})).await, 422, "validation.failed").await;
+    // Co-authors are participants of the same mobility.
+    // A participant of the other mobility, selected through a call of its own.
+    let zsk = app.zsk_project().await;
+    let call: Value = app
+        .post(
+            &format!("/api/v1/projects/{}/calls", zsk["id"].as_str().unwrap()),
+            Some(&f.coordinator.token),
+            &json!({"title": "Poziv za Litvo", "published_from": "2025-10-13", "deadline": "2025-11-07", "mobility_ids": [second_mobility]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let call_id = call["id"].as_str().unwrap().to_string();
+    app.post(
+        &format!("/api/v1/calls/{call_id}/publish"),
+        Some(&f.coordinator.token),
+        &json!({}),
+    )
+    .await;
+    let first_call = std::mem::replace(&mut f.call_id, call_id);
+    f.mobility_ids = vec![second_mobility.clone()];
+    app.set_time("2025-11-03T10:00:00Z");
+    let (others, _) = selected_with(&app, &f, &[false]).await;
+    f.mobility_ids = vec![first_mobility.clone()];
+    f.call_id = first_call;
+    let p = assert_problem(
+        app.post(&path, Some(&me), &json!({"kind": "knjiznicarske_novice", "date": "2026-04-10", "title": "Članek", "also_participant_ids": [others[0]]})).await,
+        422,
+        "validation.failed",
+    )
+    .await;
+    assert_eq!(p["errors"][0]["code"], "not_in_mobility");
     // A joint article counts for both participants.
     let res = app.post(&path, Some(&me), &json!({"kind": "knjiznicarske_novice", "date": "2026-04-10", "title": "Skupni članek", "url": "https://www.knjiznice.si/novice/1", "also_participant_ids": [pids[1]]})).await;
     assert_eq!(res.status(), 201);

@@ -366,6 +366,13 @@ async fn each_party_signs_for_itself_and_both_agreements_make_the_participant_co
     .await;
     assert_problem(
         sign(&app, &committee.token, &grant, "library", json!({})).await,
+        404,
+        "agreement.not_found",
+    )
+    .await;
+    let accountant = app.user("accountant", None).await;
+    assert_problem(
+        sign(&app, &accountant.token, &grant, "library", json!({})).await,
         403,
         "auth.forbidden",
     )
@@ -427,7 +434,7 @@ async fn each_party_signs_for_itself_and_both_agreements_make_the_participant_co
     )
     .await;
     assert_problem(
-        evidence(&app, &committee.token, &grant, scan_pdf("x")).await,
+        evidence(&app, &accountant.token, &grant, scan_pdf("x")).await,
         403,
         "auth.forbidden",
     )
@@ -683,6 +690,20 @@ async fn the_europass_record_is_written_by_the_coordinator_and_the_host_and_sign
         )
         .await;
     let path = format!("/api/v1/participants/{}/europass", pids[0]);
+    assert_problem(
+        app.get(&path, Some(&f.coordinator.token)).await,
+        404,
+        "europass.not_found",
+    )
+    .await;
+    // A refused first change leaves no record behind.
+    let res = app
+        .req(Method::PUT, &path, Some(&f.coordinator.token))
+        .json(&json!({"start_date": "2026-03-29", "end_date": "2026-03-25"}))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 422, "validation.failed").await;
     assert_problem(
         app.get(&path, Some(&f.coordinator.token)).await,
         404,

@@ -318,6 +318,14 @@ async fn logout_revokes_the_refresh_token() {
         "auth.invalid_refresh_token",
     )
     .await;
+    let admin = app.admin_token().await;
+    let log: Value = app
+        .get("/api/v1/audit-log?action=logout", Some(&admin))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(log["total"], 1);
 }
 
 #[tokio::test]

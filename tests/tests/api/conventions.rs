@@ -108,6 +108,14 @@ async fn unreadable_bodies_queries_and_paths_are_400_problems() {
     .await;
     assert_eq!(problem_fields(&body), vec!["page"]);
 
+    let body = assert_problem(
+        app.get("/api/v1/projects?page=18446744073709551615", None)
+            .await,
+        400,
+        "request.invalid_query",
+    )
+    .await;
+    assert_eq!(problem_fields(&body), vec!["page"]);
     assert_problem(
         app.get("/api/v1/projects/not-a-uuid", None).await,
         400,

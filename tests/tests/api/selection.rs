@@ -148,8 +148,8 @@ fn ranking_path(f: &Fixture) -> String {
 pub async fn finalise(app: &TestApp, f: &Fixture) -> reqwest::Response {
     app.post(
         &format!(
-            "/api/v1/mobilities/{}/selection/finalise",
-            f.mobility_ids[0]
+            "/api/v1/mobilities/{}/selection/finalise?call_id={}",
+            f.mobility_ids[0], f.call_id
         ),
         Some(&f.coordinator.token),
         &json!({"justification": "Izbrane so najbolje ocenjene prijave po merilih poziva."}),
@@ -181,6 +181,21 @@ async fn the_committee_is_made_of_committee_users_or_team_committee_members() {
         &json!({"user_id": f.coordinator.id, "function": "committee_member"}),
     )
     .await;
+    // An accountant in the team cannot score (they do not read applications): refused.
+    let accountant = app.user("accountant", None).await;
+    app.post(
+        &format!("/api/v1/projects/{}/team", zsk["id"].as_str().unwrap()),
+        Some(&admin),
+        &json!({"user_id": accountant.id, "function": "committee_member"}),
+    )
+    .await;
+    let res = app
+        .req(reqwest::Method::PUT, &path, Some(&f.coordinator.token))
+        .json(&json!({"user_ids": [accountant.id]}))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 422, "validation.failed").await;
     set_committee(&app, &f, &[&member, &f.coordinator]).await;
     let list: Value = app
         .get(&path, Some(&member.token))
@@ -612,6 +627,16 @@ async fn finalising_selects_keeps_reserves_rejects_and_notifies() {
         .unwrap();
     assert_eq!(own["total"], 1);
 
+    assert_problem(
+        app.get(
+            &format!("/api/v1/mobilities/{}/participants", f.mobility_ids[0]),
+            Some(&a.token),
+        )
+        .await,
+        403,
+        "auth.forbidden",
+    )
+    .await;
     let admin = app.admin_token().await;
     let outbox: Value = app
         .get("/api/v1/notifications/outbox?per_page=200", Some(&admin))
