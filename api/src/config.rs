@@ -100,25 +100,6 @@ pub enum ConfigError {
     Invalid(String),
 }
 
-/// Names of the environment variables, for `--help` and the README.
-pub const ENV_VARS: &[&str] = &[
-    "MOBILITY_BIND",
-    "MOBILITY_DATA_DIR",
-    "MOBILITY_DATABASE_URL",
-    "MOBILITY_JWT_SECRET",
-    "MOBILITY_JWT_ISSUER",
-    "MOBILITY_JWT_AUDIENCE",
-    "MOBILITY_ACCESS_TOKEN_TTL_SECONDS",
-    "MOBILITY_REFRESH_TOKEN_TTL_DAYS",
-    "MOBILITY_ADMIN_EMAIL",
-    "MOBILITY_ADMIN_PASSWORD",
-    "MOBILITY_LOG_FORMAT",
-    "MOBILITY_LOG_LEVEL",
-    "MOBILITY_DB_MAX_CONNECTIONS",
-    "MOBILITY_SHUTDOWN_TIMEOUT_SECONDS",
-    "MOBILITY_UPLOAD_MAX_BYTES",
-];
-
 impl Settings {
     /// Defaults < `file` (if it exists; `mobility.toml` when `None`) < environment.
     pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {

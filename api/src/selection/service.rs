@@ -73,13 +73,10 @@ async fn project_tz(db: &impl ConnectionTrait, project_id: Uuid) -> ApiResult<Tz
         .unwrap_or(chrono_tz::Europe::Ljubljana))
 }
 
-fn call_ids_subquery_apps(call_id: Uuid) -> sea_orm::Select<application::Entity> {
-    application::Entity::find().filter(application::Column::CallId.eq(call_id))
-}
-
 /// Whether any score exists for the call's applications: criteria and settings are then fixed.
 async fn scoring_started(db: &impl ConnectionTrait, call_id: Uuid) -> ApiResult<bool> {
-    let ids: Vec<Uuid> = call_ids_subquery_apps(call_id)
+    let ids: Vec<Uuid> = application::Entity::find()
+        .filter(application::Column::CallId.eq(call_id))
         .all(db)
         .await?
         .into_iter()

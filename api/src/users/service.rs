@@ -383,12 +383,3 @@ pub async fn ensure_admin(
     }
     Ok(())
 }
-
-/// Count users, for the seed's idempotency checks.
-pub async fn exists_by_email(db: &impl ConnectionTrait, email: &str) -> ApiResult<bool> {
-    Ok(user::Entity::find()
-        .filter(user::Column::Email.eq(normalise_email(email)))
-        .one(db)
-        .await?
-        .is_some())
-}
