@@ -1,8 +1,16 @@
 //! The time the business rules see (deadlines, submission times). Injectable, so that tests
 //! never depend on today's date.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use std::sync::Mutex;
+
+/// Today's date where the project's dates are kept (Europe/Ljubljana), by `clock`.
+pub fn today(clock: &dyn Clock) -> NaiveDate {
+    clock
+        .now()
+        .with_timezone(&chrono_tz::Europe::Ljubljana)
+        .date_naive()
+}
 
 pub trait Clock: Send + Sync {
     fn now(&self) -> DateTime<Utc>;

@@ -219,10 +219,7 @@ pub async fn mobility_over(
         return Ok(true);
     }
     let m = mobility::Entity::find_by_id(p.mobility_id).one(db).await?;
-    let today = clock
-        .now()
-        .with_timezone(&chrono_tz::Europe::Ljubljana)
-        .date_naive();
+    let today = crate::clock::today(clock);
     Ok(m.and_then(|m| m.end_date).is_some_and(|end| today > end))
 }
 

@@ -177,10 +177,7 @@ pub async fn compute(
         .one(db)
         .await?
         .ok_or_else(|| ApiError::internal("mobility without project"))?;
-    let today = clock
-        .now()
-        .with_timezone(&chrono_tz::Europe::Ljubljana)
-        .date_naive();
+    let today = crate::clock::today(clock);
     let returned = m.end_date.or(p
         .returned_at
         .map(|t| t.with_timezone(&chrono_tz::Europe::Ljubljana).date_naive()));

@@ -7,11 +7,11 @@ use crate::clock::Clock;
 use crate::db::begin_write;
 use crate::http::{ApiError, ApiResult, AuthUser, FieldError};
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::enums::{AdoptionStatus, ParticipantStatus, Role};
-use entity::{participant, practice_adoption};
+use entity::enums::AdoptionStatus;
+use entity::practice_adoption;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    EntityTrait, QueryFilter, QueryOrder,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -114,24 +114,11 @@ pub async fn create(
     user: &AuthUser,
     r: CreateAdoptionRequest,
 ) -> ApiResult<practice_adoption::Model> {
-    let library_id = match (user.role, r.library_id) {
-        (Role::Library, _) => user
-            .organisation_id
-            .ok_or_else(|| ApiError::forbidden("Your account has no library."))?,
-        (_, Some(l)) if user.is_staff() => l,
-        (_, None) if user.is_staff() => {
-            return Err(ApiError::invalid_field(
-                "library_id",
-                "required",
-                "is required",
-            ));
-        }
-        _ => {
-            return Err(ApiError::forbidden(
-                "Libraries and coordinators record new practice.",
-            ));
-        }
-    };
+    let library_id = super::access::library_for(
+        user,
+        r.library_id,
+        "Libraries and coordinators record new practice.",
+    )?;
     if r.description.trim().is_empty() {
         return Err(ApiError::invalid_field(
             "description",
@@ -140,19 +127,13 @@ pub async fn create(
         ));
     }
     let txn = begin_write(db).await?;
-    let takes_part = participant::Entity::find()
-        .filter(participant::Column::MobilityId.eq(r.mobility_id))
-        .filter(participant::Column::LibraryId.eq(library_id))
-        .filter(participant::Column::Status.ne(ParticipantStatus::Withdrawn))
-        .count(&txn)
-        .await?
-        > 0;
-    if !takes_part {
-        return Err(ApiError::unprocessable(
-            "practice.library_not_participating",
-            "The library has no participant in this mobility.",
-        ));
-    }
+    super::access::require_taking_part(
+        &txn,
+        library_id,
+        r.mobility_id,
+        "practice.library_not_participating",
+    )
+    .await?;
     if practice_adoption::Entity::find()
         .filter(practice_adoption::Column::LibraryId.eq(library_id))
         .filter(practice_adoption::Column::MobilityId.eq(r.mobility_id))
@@ -195,14 +176,6 @@ pub async fn create(
     Ok(m)
 }
 
-fn can_see(user: &AuthUser, m: &practice_adoption::Model) -> bool {
-    match user.role {
-        Role::Admin | Role::Coordinator | Role::Accountant => true,
-        Role::Library | Role::Participant => user.organisation_id == Some(m.library_id),
-        Role::Committee | Role::Host => false,
-    }
-}
-
 pub async fn visible(
     db: &impl ConnectionTrait,
     user: &AuthUser,
@@ -212,7 +185,7 @@ pub async fn visible(
         .one(db)
         .await?
         .ok_or_else(|| ApiError::not_found("practice_adoption"))?;
-    if can_see(user, &m) {
+    if super::access::sees_library_records(user, m.library_id) {
         Ok(m)
     } else {
         Err(ApiError::not_found("practice_adoption"))
@@ -233,7 +206,7 @@ pub async fn list(
         .all(db)
         .await?
         .into_iter()
-        .filter(|m| can_see(user, m))
+        .filter(|m| super::access::sees_library_records(user, m.library_id))
         .collect())
 }
 
@@ -283,10 +256,7 @@ pub async fn update(
                 "a description of the first regular activity",
             ));
         }
-        let today = clock
-            .now()
-            .with_timezone(&chrono_tz::Europe::Ljubljana)
-            .date_naive();
+        let today = crate::clock::today(clock);
         if adopted_on.is_some_and(|d| d > today) {
             errors.push(FieldError::new(
                 "adopted_on",

@@ -194,14 +194,6 @@ fn check_text(title: Option<&str>, summary: Option<&str>, language: Option<&str>
     }
 }
 
-fn can_see(user: &AuthUser, library_id: Uuid) -> bool {
-    match user.role {
-        Role::Admin | Role::Coordinator | Role::Accountant => true,
-        Role::Library | Role::Participant => user.organisation_id == Some(library_id),
-        Role::Committee | Role::Host => false,
-    }
-}
-
 fn may_edit(user: &AuthUser, library_id: Uuid) -> bool {
     staff_or_library(user, library_id)
         || (user.role == Role::Participant && user.organisation_id == Some(library_id))
@@ -215,7 +207,7 @@ pub async fn create(
     check_text(Some(&r.title), Some(&r.summary), Some(&r.language))?;
     let txn = begin_write(db).await?;
     let w = workshop_of(&txn, r.workshop_id).await?;
-    if !can_see(user, w.library_id) {
+    if !super::access::sees_library_records(user, w.library_id) {
         return Err(ApiError::not_found("workshop"));
     }
     if !may_edit(user, w.library_id) {
@@ -271,7 +263,7 @@ pub async fn visible(
         .await?
         .ok_or_else(|| ApiError::not_found("digital_story"))?;
     let w = workshop_of(db, s.workshop_id).await?;
-    if can_see(user, w.library_id) {
+    if super::access::sees_library_records(user, w.library_id) {
         Ok((s, w))
     } else {
         Err(ApiError::not_found("digital_story"))
@@ -295,7 +287,7 @@ pub async fn list(
     let mut out = Vec::new();
     for s in all {
         let w = workshop_of(db, s.workshop_id).await?;
-        if can_see(user, w.library_id) {
+        if super::access::sees_library_records(user, w.library_id) {
             out.push(s);
         }
     }

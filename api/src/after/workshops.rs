@@ -176,24 +176,11 @@ pub async fn create(
     user: &AuthUser,
     r: CreateWorkshopRequest,
 ) -> ApiResult<workshop::Model> {
-    let library_id = match (user.role, r.library_id) {
-        (Role::Library, _) => user
-            .organisation_id
-            .ok_or_else(|| ApiError::forbidden("Your account has no library."))?,
-        (_, Some(l)) if user.is_staff() => l,
-        (_, None) if user.is_staff() => {
-            return Err(ApiError::invalid_field(
-                "library_id",
-                "required",
-                "is required",
-            ));
-        }
-        _ => {
-            return Err(ApiError::forbidden(
-                "Libraries and coordinators plan workshops.",
-            ));
-        }
-    };
+    let library_id = super::access::library_for(
+        user,
+        r.library_id,
+        "Libraries and coordinators plan workshops.",
+    )?;
     if r.title.trim().is_empty() {
         return Err(ApiError::invalid_field("title", "required", "is required"));
     }
@@ -202,19 +189,13 @@ pub async fn create(
         .one(&txn)
         .await?
         .ok_or_else(|| ApiError::invalid_field("mobility_id", "not_found", "no such mobility"))?;
-    let takes_part = participant::Entity::find()
-        .filter(participant::Column::MobilityId.eq(m.id))
-        .filter(participant::Column::LibraryId.eq(library_id))
-        .filter(participant::Column::Status.ne(ParticipantStatus::Withdrawn))
-        .count(&txn)
-        .await?
-        > 0;
-    if !takes_part {
-        return Err(ApiError::unprocessable(
-            "workshop.library_not_participating",
-            "The library has no participant in this mobility.",
-        ));
-    }
+    super::access::require_taking_part(
+        &txn,
+        library_id,
+        m.id,
+        "workshop.library_not_participating",
+    )
+    .await?;
     check_facilitators(&txn, library_id, m.id, &r.facilitators).await?;
     if workshop::Entity::find()
         .filter(workshop::Column::LibraryId.eq(library_id))
@@ -269,14 +250,6 @@ pub async fn create(
     Ok(w)
 }
 
-fn can_see(user: &AuthUser, w: &workshop::Model) -> bool {
-    match user.role {
-        Role::Admin | Role::Coordinator | Role::Accountant => true,
-        Role::Library | Role::Participant => user.organisation_id == Some(w.library_id),
-        Role::Committee | Role::Host => false,
-    }
-}
-
 pub async fn visible(
     db: &impl ConnectionTrait,
     user: &AuthUser,
@@ -286,7 +259,7 @@ pub async fn visible(
         .one(db)
         .await?
         .ok_or_else(|| ApiError::not_found("workshop"))?;
-    if can_see(user, &w) {
+    if super::access::sees_library_records(user, w.library_id) {
         Ok(w)
     } else {
         Err(ApiError::not_found("workshop"))
@@ -399,10 +372,7 @@ pub async fn update(
             .and_then(|v| serde_json::from_value(v).ok())
     });
     let mut errors = check_attendance(count, &profile);
-    let today = clock
-        .now()
-        .with_timezone(&chrono_tz::Europe::Ljubljana)
-        .date_naive();
+    let today = crate::clock::today(clock);
     if r.held_on.is_some_and(|d| d > today) {
         errors.push(FieldError::new(
             "held_on",

@@ -1349,3 +1349,62 @@ async fn indicators_and_exports_for_the_final_report() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn the_report_waits_for_the_end_and_a_return_is_recorded_once() {
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let (pids, _) = selected_with(&app, &f, &[false]).await;
+    app.patch(
+        &format!("/api/v1/mobilities/{}", f.mobility_ids[0]),
+        Some(&f.coordinator.token),
+        &json!({"start_date": "2026-03-25", "end_date": "2026-03-29"}),
+        None,
+    )
+    .await;
+    let me = participant_user(&app, &f, &pids[0]).await;
+    app.set_time("2026-03-27T10:00:00Z");
+    let body = json!({"goals_achieved": "G", "results": "R", "impacts": "I", "new_ideas": "N", "transfer_possibilities": "T"});
+    let res = app
+        .req(
+            Method::PUT,
+            &format!("/api/v1/participants/{}/report", pids[0]),
+            Some(&me),
+        )
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 409, "report.not_open").await;
+    let ret = format!("/api/v1/participants/{}/return", pids[0]);
+    assert_problem(
+        app.post(&ret, Some(&me), &json!({})).await,
+        403,
+        "auth.forbidden",
+    )
+    .await;
+    assert_eq!(
+        app.post(&ret, Some(&f.coordinator.token), &json!({}))
+            .await
+            .status(),
+        200
+    );
+    assert_problem(
+        app.post(&ret, Some(&f.coordinator.token), &json!({})).await,
+        409,
+        "participant.invalid_transition",
+    )
+    .await;
+    // Back home early: the report opens with the return.
+    let res = app
+        .req(
+            Method::PUT,
+            &format!("/api/v1/participants/{}/report", pids[0]),
+            Some(&me),
+        )
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+}

@@ -1029,3 +1029,12 @@ async fn a_failure_half_way_through_finalising_leaves_nothing_behind() {
     let d: Value = finalise(&app, &f).await.json().await.unwrap();
     assert_eq!(d["selected"], json!([apps[0].id]));
 }
+
+#[tokio::test]
+async fn a_call_without_a_committee_cannot_be_decided() {
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    submitted(&app, &f, &[false]).await;
+    app.set_time("2025-11-10T08:00:00Z");
+    assert_problem(finalise(&app, &f).await, 409, "selection.no_committee").await;
+}
