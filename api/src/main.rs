@@ -183,6 +183,6 @@ async fn create_user(settings: Settings, args: UserCreateArgs) -> anyhow::Result
 
 fn print_openapi() -> anyhow::Result<()> {
     let spec = startup::openapi_spec();
-    println!("{}", spec.to_pretty_json()?);
+    println!("{}", serde_json::to_string_pretty(&spec)?);
     Ok(())
 }

@@ -1,9 +1,11 @@
 //! The OpenAPI document: tags, security scheme, shared error responses.
 
+use crate::http::codes;
+use crate::http::error::PROBLEM_JSON;
 use crate::http::{FieldError, Problem};
-use utoipa::openapi::path::Operation;
+use serde_json::{Map, Value, json};
+use utoipa::openapi::OpenApi as OpenApiDoc;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::openapi::{ContentBuilder, OpenApi as OpenApiDoc, RefOr, Response, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
@@ -50,52 +52,395 @@ impl Modify for Security {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT")
-                    .description(Some("The `access_token` from POST /api/v1/auth/login"))
+                    .description(Some(
+                        "The `access_token` from POST /api/v1/auth/login: a JWT signed with HS256 \
+                         only, with `exp`, `iat`, `iss`, `aud` and `sub` checked on every request, \
+                         as RFC8725 (JSON Web Token Best Current Practices) advises. It lasts 15 minutes; \
+                         POST /api/v1/auth/refresh gives a new one.",
+                    ))
                     .build(),
             ),
         );
     }
 }
 
-fn problem_response(description: &str) -> RefOr<Response> {
-    RefOr::T(
-        ResponseBuilder::new()
-            .description(description)
-            .content(
-                "application/problem+json",
-                ContentBuilder::new()
-                    .schema(Some(utoipa::openapi::Ref::from_schema_name("Problem")))
-                    .build(),
-            )
-            .build(),
-    )
+/// The version of the document (semantic versioning; see CHANGELOG.md).
+pub const API_VERSION: &str = "0.2.0";
+
+/// Shared error responses, referenced from every operation that can give them:
+/// `(component name, status, description, codes)`.
+const SHARED_RESPONSES: &[(&str, &str, &str, &[&str])] = &[
+    (
+        "BadRequest",
+        "400",
+        "Malformed request: unreadable JSON, query, path or header, or a query parameter the operation does not take",
+        &[
+            "request.invalid_json",
+            "request.invalid_query",
+            "request.invalid_path",
+            "request.unknown_parameter",
+        ],
+    ),
+    (
+        "Unauthorized",
+        "401",
+        "Missing, invalid or expired bearer token; the response has `WWW-Authenticate: Bearer`",
+        &[
+            "auth.missing_token",
+            "auth.invalid_token",
+            "auth.token_expired",
+        ],
+    ),
+    (
+        "PayloadTooLarge",
+        "413",
+        "The body is larger than the operation accepts (JSON: 1 MiB; uploads: the configured limit)",
+        &["request.too_large"],
+    ),
+    (
+        "UnsupportedMediaType",
+        "415",
+        "Wrong `Content-Type`",
+        &["request.unsupported_media_type"],
+    ),
+    (
+        "InternalError",
+        "500",
+        "Internal error; logged with the request id",
+        &["internal"],
+    ),
+];
+
+/// Build the document a client reads from what the route annotations say: shared error
+/// responses (with an example per code), typed binary downloads, named page items,
+/// `Location` on 201, a description and a problem-code catalogue. Works on JSON so that the
+/// served, printed and committed documents are the same bytes.
+pub fn finish(spec: utoipa::openapi::OpenApi) -> Value {
+    let mut doc = serde_json::to_value(spec).unwrap_or(Value::Null);
+    doc["info"]["version"] = json!(API_VERSION);
+    doc["info"]["license"] =
+        json!({"name": "MIT OR Apache-2.0", "identifier": "MIT OR Apache-2.0"});
+    doc["servers"] = json!([{
+        "url": "/",
+        "description": "The server that serves this document: production, or a local or test instance of `mobility serve`",
+        "x-internal": false,
+    }]);
+    let mut responses = Map::new();
+    for (name, status, description, codes) in SHARED_RESPONSES {
+        responses.insert(
+            name.to_string(),
+            problem_response(description, status, codes),
+        );
+    }
+    doc["components"]["responses"] = Value::Object(responses);
+    doc["components"]["schemas"]["ProblemCode"] = problem_code_schema();
+    doc["components"]["schemas"]["Problem"]["properties"]["code"] = json!({
+        "description": "Stable machine-readable code; the catalogue is `ProblemCode` (new codes may be added, so treat unknown ones as their status).",
+        "anyOf": [{"$ref": "#/components/schemas/ProblemCode"}, {"type": "string", "maxLength": 100}],
+    });
+    name_page_items(&mut doc);
+    let schemas = doc["components"]["schemas"].clone();
+    if let Some(paths) = doc["paths"].as_object_mut() {
+        for (path, item) in paths.iter_mut() {
+            let Some(item) = item.as_object_mut() else {
+                continue;
+            };
+            for (method, op) in item.iter_mut() {
+                if matches!(method.as_str(), "get" | "post" | "put" | "patch" | "delete") {
+                    finish_operation(path, method, op, &schemas);
+                }
+            }
+        }
+    }
+    bound(&mut doc);
+    doc
 }
 
-/// Add the responses every operation can give: 400 for unreadable input, 401 where a token is
-/// needed, 500; so that each operation documents its complete set of errors.
-pub fn add_common_responses(api: &mut OpenApiDoc) {
-    for item in api.paths.paths.values_mut() {
-        let ops: [&mut Option<Operation>; 5] = [
-            &mut item.get,
-            &mut item.post,
-            &mut item.put,
-            &mut item.patch,
-            &mut item.delete,
-        ];
-        for op in ops.into_iter().flatten() {
-            let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
-            let r = &mut op.responses.responses;
-            r.entry("400".into()).or_insert_with(|| {
-                problem_response("Malformed request: unreadable JSON, query or path (`request.invalid_json`, `request.invalid_query`, `request.invalid_path`)")
-            });
-            if secured {
-                r.entry("401".into()).or_insert_with(|| {
-                    problem_response("Missing, invalid or expired bearer token (`auth.missing_token`, `auth.invalid_token`, `auth.token_expired`); the response has `WWW-Authenticate: Bearer`")
-                });
+fn finish_operation(path: &str, method: &str, op: &mut Value, schemas: &Value) {
+    let secured = op["security"]
+        .as_array()
+        .is_some_and(|s| s.iter().any(|r| r.get("bearer").is_some()));
+    if op.get("security").is_none() {
+        // Public: stated, not left to a global default.
+        op["security"] = json!([]);
+    }
+    if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
+        for p in params {
+            if p.get("description")
+                .and_then(Value::as_str)
+                .is_none_or(str::is_empty)
+            {
+                let name = p["name"].as_str().unwrap_or("").to_string();
+                p["description"] = json!(format!("Only records whose `{name}` is this value."));
             }
-            r.entry("500".into()).or_insert_with(|| {
-                problem_response("Internal error (`internal`); logged with the request id")
+        }
+    }
+    let body_types: Vec<String> = op["requestBody"]["content"]
+        .as_object()
+        .map(|c| c.keys().cloned().collect())
+        .unwrap_or_default();
+    let Some(responses) = op["responses"].as_object_mut() else {
+        return;
+    };
+    let shared = |name: &str| json!({"$ref": format!("#/components/responses/{name}")});
+    if !responses.contains_key("400") {
+        responses.insert("400".into(), shared("BadRequest"));
+    }
+    if secured && !responses.contains_key("401") {
+        responses.insert("401".into(), shared("Unauthorized"));
+    }
+    if !body_types.is_empty() {
+        if !responses.contains_key("413") {
+            responses.insert("413".into(), shared("PayloadTooLarge"));
+        }
+        if !responses.contains_key("415") {
+            responses.insert("415".into(), shared("UnsupportedMediaType"));
+        }
+    }
+    responses.insert("500".into(), shared("InternalError"));
+    for (status, response) in responses.iter_mut() {
+        if response.get("$ref").is_some() {
+            continue;
+        }
+        let description = response["description"].as_str().unwrap_or("").to_string();
+        if let Some(content) = response.get_mut("content").and_then(Value::as_object_mut) {
+            for (media, body) in content.iter_mut() {
+                if media == PROBLEM_JSON {
+                    let codes = codes_in(&description, status, path, schemas);
+                    body["examples"] = problem_examples(status, &codes);
+                } else if media != "application/json" {
+                    body["schema"] = json!({"type": "string", "format": "binary"});
+                }
+            }
+        }
+        if status == "201" {
+            response["headers"]["Location"] = json!({
+                "description": "The address of the new resource",
+                "schema": {"type": "string", "format": "uri-reference", "maxLength": 2048},
             });
+        }
+    }
+    if op["description"].as_str().is_none_or(str::is_empty) {
+        op["description"] = json!(describe(method, path, op));
+    }
+}
+
+/// The codes a response description names in backticks; where it names none, the codes the
+/// status stands for in general.
+fn codes_in(description: &str, status: &str, path: &str, schemas: &Value) -> Vec<String> {
+    let _ = schemas;
+    let mut codes: Vec<String> = description
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|c| codes::status_of(c).is_some_and(|s| s.to_string() == status))
+        .map(str::to_string)
+        .collect();
+    if codes.is_empty() {
+        let fallback = match status {
+            "403" => Some("auth.forbidden".to_string()),
+            "404" => resource_of(path).map(|r| format!("{r}.not_found")),
+            "409" => Some("resource.duplicate".to_string()),
+            "412" => Some("request.precondition_failed".to_string()),
+            "413" => Some("request.too_large".to_string()),
+            "415" => Some("request.unsupported_media_type".to_string()),
+            "422" => Some("validation.failed".to_string()),
+            _ => None,
+        };
+        codes.extend(fallback.filter(|c| codes::status_of(c).is_some()));
+    }
+    codes
+}
+
+/// `/api/v1/digital-stories/{id}/media` -> `digital_story`: the resource a path's id names.
+fn resource_of(path: &str) -> Option<String> {
+    let segments: Vec<&str> = path.trim_start_matches("/api/v1/").split('/').collect();
+    let mut last = None;
+    for pair in segments.windows(2) {
+        if pair[1].starts_with('{') {
+            last = Some(pair[0]);
+        }
+    }
+    let plural = last?.replace('-', "_");
+    let singular = if let Some(stem) = plural.strip_suffix("ies") {
+        format!("{stem}y")
+    } else if let Some(stem) = plural.strip_suffix('s') {
+        stem.to_string()
+    } else {
+        plural
+    };
+    Some(singular)
+}
+
+fn problem_value(status: &str, code: &str) -> Value {
+    let status_code: u16 = status.parse().unwrap_or(500);
+    let title = actix_web::http::StatusCode::from_u16(status_code)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("Error");
+    let mut v = json!({
+        "type": format!("urn:problem:mobility:{code}"),
+        "title": title,
+        "status": status_code,
+        "detail": format!("{}.", codes::meaning_of(code).unwrap_or(title)),
+        "code": code,
+    });
+    if code == "validation.failed" {
+        v["errors"] = json!([{"field": "email", "code": "email", "message": "must be a valid e-mail address"}]);
+    }
+    if code == "request.unknown_parameter" {
+        v["errors"] = json!([{"field": "colour", "code": "unknown", "message": "not a parameter of this operation"}]);
+    }
+    v
+}
+
+fn problem_examples(status: &str, codes: &[String]) -> Value {
+    let mut examples = Map::new();
+    for code in codes {
+        examples.insert(
+            code.clone(),
+            json!({"summary": code, "value": problem_value(status, code)}),
+        );
+    }
+    if examples.is_empty() {
+        examples.insert(
+            "problem".into(),
+            json!({"summary": status, "value": problem_value(status, "request.error")}),
+        );
+    }
+    Value::Object(examples)
+}
+
+fn problem_response(description: &str, status: &str, codes: &[&str]) -> Value {
+    let codes: Vec<String> = codes.iter().map(|c| c.to_string()).collect();
+    let list = codes
+        .iter()
+        .map(|c| format!("`{c}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    json!({
+        "description": format!("{description} ({list})"),
+        "content": {PROBLEM_JSON: {
+            "schema": {"$ref": "#/components/schemas/Problem"},
+            "examples": problem_examples(status, &codes),
+        }},
+    })
+}
+
+/// The catalogue of problem codes, as an enum with one line per code in its description.
+fn problem_code_schema() -> Value {
+    let lines = codes::CODES
+        .iter()
+        .map(|(c, s, m)| format!("- `{c}` ({s}): {m}"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    json!({
+        "type": "string",
+        "description": format!("Every problem `code` the API returns, with its status:\n\n{lines}"),
+        "enum": codes::CODES.iter().map(|(c, _, _)| *c).collect::<Vec<_>>(),
+    })
+}
+
+/// `Page_X` schemas refer to `X` instead of repeating it, so that a generated client has one
+/// class per record.
+fn name_page_items(doc: &mut Value) {
+    let Some(schemas) = doc["components"]["schemas"].as_object_mut() else {
+        return;
+    };
+    let names: Vec<String> = schemas.keys().cloned().collect();
+    for name in names {
+        let Some(item) = name.strip_prefix("Page_") else {
+            continue;
+        };
+        if schemas.contains_key(item) {
+            schemas[&name]["properties"]["items"]["items"] =
+                json!({"$ref": format!("#/components/schemas/{item}")});
+        }
+    }
+}
+
+/// A description for an operation that has only a summary: who may call it (from its
+/// security), and every status it answers with the codes each names.
+fn describe(method: &str, path: &str, op: &Value) -> String {
+    let _ = (method, path);
+    let summary = op["summary"].as_str().unwrap_or("").to_string();
+    let public = op["security"].as_array().is_none_or(|s| {
+        s.is_empty()
+            || s.iter()
+                .any(|r| r.as_object().is_some_and(|o| o.is_empty()))
+    });
+    let mut text = summary;
+    text.push_str(if public {
+        "\n\nNo token needed; a bearer token may widen what is shown."
+    } else {
+        "\n\nNeeds a bearer token."
+    });
+    let mut lines = Vec::new();
+    if let Some(responses) = op["responses"].as_object() {
+        for (status, r) in responses {
+            if r.get("$ref").is_some() {
+                continue;
+            }
+            let d = r["description"].as_str().unwrap_or("");
+            lines.push(format!("- **{status}**: {d}"));
+        }
+    }
+    if !lines.is_empty() {
+        text.push_str("\n\nResponses:\n");
+        text.push_str(&lines.join("\n"));
+    }
+    text
+}
+
+/// Every string, integer and array of the document gets the bounds the server holds it to:
+/// its own where the code states one, else the general ones (`MAX_TEXT_CHARS`, `MAX_ITEMS`,
+/// the integer's width), so that a client or fuzzer knows what is accepted.
+fn bound(value: &mut Value) {
+    let Some(map) = value.as_object_mut() else {
+        if let Some(items) = value.as_array_mut() {
+            items.iter_mut().for_each(bound);
+        }
+        return;
+    };
+    let types: Vec<String> = match map.get("type") {
+        Some(Value::String(t)) => vec![t.clone()],
+        Some(Value::Array(ts)) => ts
+            .iter()
+            .filter_map(|t| t.as_str().map(str::to_string))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let has = |m: &Map<String, Value>, k: &str| m.contains_key(k);
+    if types.iter().any(|t| t == "string")
+        && !has(map, "maxLength")
+        && !has(map, "enum")
+        && !has(map, "const")
+    {
+        let max = match map.get("format").and_then(Value::as_str) {
+            Some("uuid") => 36,
+            Some("date") => 10,
+            Some("date-time") => 40,
+            Some("email") => 254,
+            Some("uri") | Some("uri-reference") => 2048,
+            Some("binary") => 104_857_600,
+            _ => crate::http::json::MAX_TEXT_CHARS as u64,
+        };
+        map.insert("maxLength".into(), json!(max));
+    }
+    if types.iter().any(|t| t == "integer") {
+        let (min, max): (i64, i64) = match map.get("format").and_then(Value::as_str) {
+            Some("int32") => (i32::MIN as i64, i32::MAX as i64),
+            _ => (i64::MIN, i64::MAX),
+        };
+        map.entry("minimum").or_insert(json!(min));
+        map.entry("maximum").or_insert(json!(max));
+    }
+    if types.iter().any(|t| t == "array") && !has(map, "maxItems") {
+        map.insert("maxItems".into(), json!(crate::http::json::MAX_ITEMS));
+    }
+    for (key, child) in map.iter_mut() {
+        if key != "example" && key != "examples" && key != "enum" && key != "const" {
+            bound(child);
         }
     }
 }

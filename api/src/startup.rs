@@ -7,7 +7,8 @@ use crate::state::AppState;
 use crate::{db, openapi, seed, users};
 use actix_web::dev::{Server, Service};
 use actix_web::middleware::ErrorHandlers;
-use actix_web::{App, HttpMessage, HttpServer, web};
+use actix_web::{App, HttpMessage, HttpServer, ResponseError, web};
+use futures_util::future::{Either, ready};
 use rand::RngCore;
 use sea_orm::DatabaseConnection;
 use std::net::TcpListener;
@@ -15,7 +16,7 @@ use std::sync::Arc;
 use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa::OpenApi;
 use utoipa_actix_web::{AppExt, scope};
-use utoipa_swagger_ui::SwaggerUi;
+use utoipa_swagger_ui::{Config as SwaggerConfig, SwaggerUi};
 
 /// Every route of the versioned API, for the server and for the spec alike.
 pub fn api_v1(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -37,15 +38,14 @@ pub fn api_v1(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 }
 
 /// The OpenAPI document the code serves (and `mobility openapi` prints).
-pub fn openapi_spec() -> utoipa::openapi::OpenApi {
-    let (_, mut api) = App::new()
+pub fn openapi_spec() -> serde_json::Value {
+    let (_, api) = App::new()
         .into_utoipa_app()
         .openapi(openapi::ApiDoc::openapi())
         .configure(crate::health::configure)
         .service(scope("/api/v1").configure(api_v1))
         .split_for_parts();
-    openapi::add_common_responses(&mut api);
-    api
+    openapi::finish(api)
 }
 
 /// The JWT secret: configured, or generated once into `<data dir>/jwt-secret` (mode 0600).
@@ -139,7 +139,17 @@ impl Application {
         let server = HttpServer::new(move || {
             // The spec route goes first: the /api/v1 scope would otherwise claim its path.
             let (app, _) = App::new()
-                .service(SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi.json", spec.clone()))
+                .service(
+                    SwaggerUi::new("/docs/{_:.*}")
+                        .external_url_unchecked("/api/v1/openapi.json", spec.clone())
+                        .config(
+                            SwaggerConfig::default()
+                                .persist_authorization(true)
+                                .filter(true)
+                                .display_operation_id(true)
+                                .try_it_out_enabled(true),
+                        ),
+                )
                 .into_utoipa_app()
                 .configure(crate::health::configure)
                 .service(scope("/api/v1").configure(api_v1))
@@ -156,6 +166,19 @@ impl Application {
                 .app_data(web::PayloadConfig::new(5 * 1024 * 1024))
                 .service(web::redirect("/docs", "/docs/"))
                 .default_service(web::to(fallback::not_found))
+                .wrap_fn({
+                    let routes = routes.clone();
+                    move |req, srv| match fallback::check_request(&routes, &req) {
+                        Some(refused) => {
+                            let res = req.into_response(refused.error_response());
+                            Either::Left(ready(Ok(res.map_into_right_body())))
+                        }
+                        None => {
+                            let fut = srv.call(req);
+                            Either::Right(async move { fut.await.map(|r| r.map_into_left_body()) })
+                        }
+                    }
+                })
                 .wrap(ErrorHandlers::new().default_handler(fallback::problemize))
                 .wrap_fn(|req, srv| {
                     let fut = srv.call(req);

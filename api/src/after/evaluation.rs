@@ -31,12 +31,30 @@ pub enum QuestionKind {
     FreeText,
 }
 
+/// A mobility's satisfaction questionnaire.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QuestionnaireDto {
+    pub mobility_id: Uuid,
+    #[schema(max_items = 100)]
+    pub questions: Vec<Question>,
+}
+
+/// The questions that replace a questionnaire's.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QuestionnaireRequest {
+    #[schema(min_items = 1, max_items = 100)]
+    pub questions: Vec<Question>,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct Question {
     #[validate(length(min = 1, max = 40))]
+    #[schema(min_length = 1, max_length = 40)]
     pub key: String,
     #[validate(length(min = 1, max = 500))]
+    #[schema(min_length = 1, max_length = 500)]
     pub text: String,
     pub kind: QuestionKind,
     /// For `single_choice`.
@@ -123,23 +141,20 @@ pub async fn set_questions(
     let mut keys = std::collections::HashSet::new();
     for (i, q) in qs.iter().enumerate() {
         if let Err(e) = q.validate() {
-            errors.extend(
-                ApiError::from(e)
-                    .errors
-                    .into_iter()
-                    .map(|fe| FieldError::new(format!("[{i}].{}", fe.field), fe.code, fe.message)),
-            );
+            errors.extend(ApiError::from(e).errors.into_iter().map(|fe| {
+                FieldError::new(format!("questions[{i}].{}", fe.field), fe.code, fe.message)
+            }));
         }
         if !keys.insert(q.key.clone()) {
             errors.push(FieldError::new(
-                format!("[{i}].key"),
+                format!("questions[{i}].key"),
                 "duplicate",
                 "keys must be unique",
             ));
         }
         if q.kind == QuestionKind::SingleChoice && q.options.len() < 2 {
             errors.push(FieldError::new(
-                format!("[{i}].options"),
+                format!("questions[{i}].options"),
                 "required",
                 "a single-choice question needs at least two options",
             ));
@@ -431,17 +446,23 @@ pub async fn results(
 #[serde(deny_unknown_fields)]
 pub struct ReportRequest {
     #[validate(length(min = 1, max = 20000))]
+    #[schema(min_length = 1, max_length = 20000)]
     pub goals_achieved: String,
     #[validate(length(min = 1, max = 20000))]
+    #[schema(min_length = 1, max_length = 20000)]
     pub results: String,
     #[validate(length(min = 1, max = 20000))]
+    #[schema(min_length = 1, max_length = 20000)]
     pub impacts: String,
     #[validate(length(min = 1, max = 20000))]
+    #[schema(min_length = 1, max_length = 20000)]
     pub new_ideas: String,
     #[validate(length(min = 1, max = 20000))]
+    #[schema(min_length = 1, max_length = 20000)]
     pub transfer_possibilities: String,
     /// The mobility report itself, if written here.
     #[validate(length(max = 100000))]
+    #[schema(max_length = 100000)]
     pub report: Option<String>,
 }
 

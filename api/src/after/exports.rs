@@ -1,5 +1,6 @@
 //! The project's indicators against its targets, and CSV exports for the final report.
 
+use crate::http::csv::Delimiter;
 use crate::http::{ApiError, ApiResult};
 use entity::enums::{
     AdoptionStatus, AgreementKind, AgreementStatus, DisseminationKind, ParticipantStatus,
@@ -227,19 +228,15 @@ pub async fn indicators(
     })
 }
 
-fn csv_of(header: &[&str], rows: Vec<Vec<String>>) -> ApiResult<Vec<u8>> {
-    let mut out = "\u{feff}".as_bytes().to_vec();
+fn csv_of(delimiter: Delimiter, header: &[&str], rows: Vec<Vec<String>>) -> ApiResult<Vec<u8>> {
+    let mut w = crate::http::csv::writer(delimiter);
     {
-        let mut w = csv::WriterBuilder::new()
-            .delimiter(b';')
-            .from_writer(&mut out);
         w.write_record(header).map_err(ApiError::internal)?;
         for r in rows {
             w.write_record(&r).map_err(ApiError::internal)?;
         }
-        w.flush().map_err(ApiError::internal)?;
     }
-    Ok(out)
+    w.into_inner().map_err(ApiError::internal)
 }
 
 /// The distance band of the Erasmus+ calculator for a one-way distance.
@@ -258,7 +255,12 @@ pub fn distance_band(km: i32) -> &'static str {
 
 pub const EXPORTS: &[&str] = &["participants", "activities", "dissemination", "workshops"];
 
-pub async fn export(db: &DatabaseConnection, project_id: Uuid, name: &str) -> ApiResult<Vec<u8>> {
+pub async fn export(
+    db: &DatabaseConnection,
+    project_id: Uuid,
+    name: &str,
+    delimiter: Delimiter,
+) -> ApiResult<Vec<u8>> {
     if !EXPORTS.contains(&name) {
         return Err(ApiError::new(
             actix_web::http::StatusCode::NOT_FOUND,
@@ -289,6 +291,7 @@ pub async fn export(db: &DatabaseConnection, project_id: Uuid, name: &str) -> Ap
     };
     match name {
         "participants" => csv_of(
+            delimiter,
             &[
                 "participant_id",
                 "full_name",
@@ -325,6 +328,7 @@ pub async fn export(db: &DatabaseConnection, project_id: Uuid, name: &str) -> Ap
             // as far as they are known.
             let sender = orgs.get(&p.applicant_id);
             csv_of(
+                delimiter,
                 &[
                     "activity_id",
                     "activity_type",
@@ -392,6 +396,7 @@ pub async fn export(db: &DatabaseConnection, project_id: Uuid, name: &str) -> Ap
                 }
             }
             csv_of(
+                delimiter,
                 &[
                     "id",
                     "kind",
@@ -422,6 +427,7 @@ pub async fn export(db: &DatabaseConnection, project_id: Uuid, name: &str) -> Ap
             )
         }
         _ => csv_of(
+            delimiter,
             &[
                 "id",
                 "library",

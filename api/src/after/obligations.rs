@@ -45,6 +45,14 @@ pub struct RecordRef {
     pub id: Uuid,
 }
 
+/// A participant's obligations after the mobility.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ObligationsDto {
+    pub participant_id: Uuid,
+    #[schema(max_items = 50)]
+    pub obligations: Vec<ObligationDto>,
+}
+
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ObligationDto {
     #[schema(example = "report")]

@@ -2,10 +2,11 @@ use super::dissemination::{
     self, DisseminationDto, DisseminationRequest, UpdateDisseminationRequest,
 };
 use super::evaluation::{
-    self, EvaluationDto, Question, QuestionnaireResults, ReportDto, ReportRequest, ResponseRequest,
+    self, EvaluationDto, QuestionnaireDto, QuestionnaireRequest, QuestionnaireResults, ReportDto,
+    ReportRequest, ResponseRequest,
 };
 use super::exports::{self, IndicatorsDto};
-use super::obligations::{self, DeadlineRule, ObligationDto, ProgressDto};
+use super::obligations::{self, DeadlineRule, ObligationsDto, ProgressDto};
 use super::practice::{self, AdoptionDto, CreateAdoptionRequest, UpdateAdoptionRequest};
 use super::stories::{
     self, CreateStoryRequest, MediaDto, PublishRequest, StoryDto, UpdateMediaRequest,
@@ -15,6 +16,7 @@ use super::workshops::{
     self, CreateWorkshopRequest, UpdateWorkshopRequest, WorkshopDto, WorkshopQuery, WorkshopReport,
 };
 use crate::http::etag::{etag, json_with_etag};
+use crate::http::pagination::{Sort, UpdatedSince};
 use crate::http::{ApiError, ApiResult, AuthUser, IfMatch, Page, PageParams, Problem};
 use crate::selection::dto::ParticipantDto;
 use crate::state::AppState;
@@ -101,7 +103,7 @@ async fn mark_returned(
 
 /// The mobility's satisfaction questionnaire (a default set until a coordinator sets one).
 #[utoipa::path(tag = "after", operation_id = "getQuestionnaire", params(("id" = Uuid, Path, description = "Mobility id")), security(("bearer" = [])),
-    responses((status = 200, description = "Questions", body = Vec<Question>), (status = 404, description = "Not visible", body = Problem, content_type = P)))]
+    responses((status = 200, description = "Questions", body = QuestionnaireDto), (status = 404, description = "Not visible", body = Problem, content_type = P)))]
 #[get("/mobilities/{id}/questionnaire")]
 async fn get_questionnaire(
     state: web::Data<AppState>,
@@ -115,21 +117,28 @@ async fn get_questionnaire(
     if !crate::preparation::meetings::can_see_mobility(&state.db, &user, &m).await? {
         return Err(ApiError::not_found("mobility"));
     }
-    Ok(HttpResponse::Ok().json(evaluation::questions(&state.db, *id).await?))
+    Ok(HttpResponse::Ok().json(QuestionnaireDto {
+        mobility_id: *id,
+        questions: evaluation::questions(&state.db, *id).await?,
+    }))
 }
 
 /// Set the questionnaire's questions (coordinators), until the first response.
-#[utoipa::path(tag = "after", operation_id = "putQuestionnaire", params(("id" = Uuid, Path, description = "Mobility id")), request_body = Vec<Question>, security(("bearer" = [])),
-    responses((status = 200, description = "Questions", body = Vec<Question>), (status = 403, description = "Not a coordinator", body = Problem, content_type = P), (status = 404, description = "No such mobility", body = Problem, content_type = P), (status = 409, description = "Responses exist (`questionnaire.locked`)", body = Problem, content_type = P), (status = 422, description = "Invalid questions", body = Problem, content_type = P)))]
+#[utoipa::path(tag = "after", operation_id = "putQuestionnaire", params(("id" = Uuid, Path, description = "Mobility id")), request_body = QuestionnaireRequest, security(("bearer" = [])),
+    responses((status = 200, description = "Questions", body = QuestionnaireDto), (status = 403, description = "Not a coordinator", body = Problem, content_type = P), (status = 404, description = "No such mobility", body = Problem, content_type = P), (status = 409, description = "Responses exist (`questionnaire.locked`)", body = Problem, content_type = P), (status = 422, description = "Invalid questions", body = Problem, content_type = P)))]
 #[put("/mobilities/{id}/questionnaire")]
 async fn put_questionnaire(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
-    body: web::Json<Vec<Question>>,
+    body: crate::http::Json<QuestionnaireRequest>,
 ) -> ApiResult<HttpResponse> {
-    Ok(HttpResponse::Ok()
-        .json(evaluation::set_questions(&state.db, &user, *id, body.into_inner()).await?))
+    let questions =
+        evaluation::set_questions(&state.db, &user, *id, body.into_inner().questions).await?;
+    Ok(HttpResponse::Ok().json(QuestionnaireDto {
+        mobility_id: *id,
+        questions,
+    }))
 }
 
 /// Questionnaire aggregates without names: means, distributions, free texts, completion.
@@ -153,7 +162,7 @@ async fn put_response(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
-    body: web::Json<ResponseRequest>,
+    body: crate::http::Json<ResponseRequest>,
 ) -> ApiResult<HttpResponse> {
     evaluation::respond(
         &state.db,
@@ -188,7 +197,7 @@ async fn put_report(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
-    body: web::Json<ReportRequest>,
+    body: crate::http::Json<ReportRequest>,
 ) -> ApiResult<HttpResponse> {
     body.validate()?;
     Ok(HttpResponse::Ok().json(ReportDto::from(
@@ -231,19 +240,43 @@ async fn get_evaluation(
 }
 
 /// A participant's knowledge sharing.
-#[utoipa::path(tag = "after", operation_id = "listDissemination", params(("id" = Uuid, Path, description = "Participant id")), security(("bearer" = [])),
-    responses((status = 200, description = "Items by date", body = Vec<DisseminationDto>), (status = 404, description = "Not visible", body = Problem, content_type = P)))]
+#[utoipa::path(tag = "after", operation_id = "listDissemination", params(("id" = Uuid, Path, description = "Participant id"), DisseminationQuery, PageParams, UpdatedSince), security(("bearer" = [])),
+    responses((status = 200, description = "Items by date", body = Page<DisseminationDto>), (status = 404, description = "Not visible", body = Problem, content_type = P)))]
 #[get("/participants/{id}/dissemination")]
 async fn list_dissemination(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
+    q: web::Query<DisseminationQuery>,
+    list: web::Query<PageParams>,
+    since: web::Query<UpdatedSince>,
 ) -> ApiResult<HttpResponse> {
+    let page = list.validate_sorted(q.sort.is_some())?;
+    let mut items = dissemination::list(&state.db, &user, *id).await?;
+    items.retain(|i| since.updated_since.is_none_or(|s| i.updated_at >= s));
+    Sort::sort_items(
+        &mut items,
+        q.sort.as_deref(),
+        &[
+            ("date", |a, b| a.date.cmp(&b.date)),
+            ("created_at", |a, b| a.created_at.cmp(&b.created_at)),
+            ("updated_at", |a, b| a.updated_at.cmp(&b.updated_at)),
+        ],
+    )?;
+    let mut items = page.page_of(items, |i| i.id);
     let mut out = Vec::new();
-    for i in dissemination::list(&state.db, &user, *id).await? {
+    for i in items.take_items() {
         out.push(dissemination::dto(&state.db, i).await?);
     }
-    Ok(HttpResponse::Ok().json(out))
+    Ok(HttpResponse::Ok().json(items.with_items(out)))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct DisseminationQuery {
+    /// Sort by `date`, `created_at`, `updated_at`; `-` first for descending (default `date`).
+    #[param(pattern = "^-?(date|created_at|updated_at)$", example = "-date")]
+    sort: Option<String>,
 }
 
 /// Record knowledge sharing (the participant, their library, coordinators). Social-media
@@ -255,7 +288,7 @@ async fn create_dissemination(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
-    body: web::Json<DisseminationRequest>,
+    body: crate::http::Json<DisseminationRequest>,
 ) -> ApiResult<HttpResponse> {
     let m = dissemination::create(
         &state.db,
@@ -266,10 +299,14 @@ async fn create_dissemination(
     )
     .await?;
     let tag = etag(m.id, m.updated_at);
-    Ok(json_with_etag(
-        StatusCode::CREATED,
-        tag,
-        &dissemination::dto(&state.db, m).await?,
+    let location = format!("/dissemination/{}", m.id);
+    Ok(crate::http::created(
+        json_with_etag(
+            StatusCode::CREATED,
+            tag,
+            &dissemination::dto(&state.db, m).await?,
+        ),
+        location,
     ))
 }
 
@@ -300,7 +337,7 @@ async fn update_dissemination(
     user: AuthUser,
     id: web::Path<Uuid>,
     if_match: IfMatch,
-    body: web::Json<UpdateDisseminationRequest>,
+    body: crate::http::Json<UpdateDisseminationRequest>,
 ) -> ApiResult<HttpResponse> {
     let m = dissemination::update(
         &state.db,
@@ -333,7 +370,7 @@ async fn delete_dissemination(
 }
 
 /// Attach evidence (PDF, image or audio; a part named `file`) to a knowledge-sharing item.
-#[utoipa::path(tag = "after", operation_id = "uploadDisseminationEvidence", params(("id" = Uuid, Path, description = "Item id")), request_body(content_type = "multipart/form-data", description = "A part named `file`"), security(("bearer" = [])),
+#[utoipa::path(tag = "after", operation_id = "uploadDisseminationEvidence", params(("id" = Uuid, Path, description = "Item id")), request_body(content = crate::http::upload::FileUpload, content_type = "multipart/form-data", description = "A part named `file`"), security(("bearer" = [])),
     responses((status = 200, description = "Attached", body = DisseminationDto), (status = 403, description = "May not change it", body = Problem, content_type = P), (status = 404, description = "Not visible", body = Problem, content_type = P), (status = 413, description = "Too large", body = Problem, content_type = P), (status = 415, description = "Not a PDF, JPEG, PNG, MP3, OGG or WAV (`document.unsupported_type`)", body = Problem, content_type = P), (status = 422, description = "No part named `file` (`document.file_missing`)", body = Problem, content_type = P)))]
 #[post("/dissemination/{id}/evidence")]
 async fn dissemination_evidence(
@@ -352,21 +389,20 @@ async fn dissemination_evidence(
 }
 
 /// Local workshops, as far as the caller may see them.
-#[utoipa::path(tag = "after", operation_id = "listWorkshops", params(WorkshopQuery), security(("bearer" = [])),
+#[utoipa::path(tag = "after", operation_id = "listWorkshops", params(WorkshopQuery, PageParams, UpdatedSince), security(("bearer" = [])),
     responses((status = 200, description = "Workshops", body = Page<WorkshopDto>), (status = 403, description = "Hosts see none", body = Problem, content_type = P)))]
 #[get("/workshops")]
 async fn list_workshops(
     state: web::Data<AppState>,
     user: AuthUser,
     q: web::Query<WorkshopQuery>,
+    list: web::Query<PageParams>,
+    since: web::Query<UpdatedSince>,
 ) -> ApiResult<HttpResponse> {
     let q = q.into_inner();
-    let page = PageParams {
-        page: q.page,
-        per_page: q.per_page,
-    }
-    .validate()?;
-    Ok(HttpResponse::Ok().json(workshops::list(&state.db, &user, q, page).await?))
+    let page = list.validate_sorted(q.sort.is_some())?;
+    Ok(HttpResponse::Ok()
+        .json(workshops::list(&state.db, &user, q, since.into_inner(), page).await?))
 }
 
 /// Plan the library's workshop for a mobility (one per library per mobility; its kind
@@ -377,13 +413,17 @@ async fn list_workshops(
 async fn create_workshop(
     state: web::Data<AppState>,
     user: AuthUser,
-    body: web::Json<CreateWorkshopRequest>,
+    body: crate::http::Json<CreateWorkshopRequest>,
 ) -> ApiResult<HttpResponse> {
     let w = workshops::create(&state.db, &user, body.into_inner()).await?;
-    Ok(json_with_etag(
-        StatusCode::CREATED,
-        etag(w.id, w.updated_at),
-        &WorkshopDto::from(w),
+    let location = format!("/workshops/{}", w.id);
+    Ok(crate::http::created(
+        json_with_etag(
+            StatusCode::CREATED,
+            etag(w.id, w.updated_at),
+            &WorkshopDto::from(w),
+        ),
+        location,
     ))
 }
 
@@ -414,7 +454,7 @@ async fn update_workshop(
     user: AuthUser,
     id: web::Path<Uuid>,
     if_match: IfMatch,
-    body: web::Json<UpdateWorkshopRequest>,
+    body: crate::http::Json<UpdateWorkshopRequest>,
 ) -> ApiResult<HttpResponse> {
     let w = workshops::update(
         &state.db,
@@ -441,7 +481,7 @@ async fn put_workshop_report(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
-    body: web::Json<WorkshopReport>,
+    body: crate::http::Json<WorkshopReport>,
 ) -> ApiResult<HttpResponse> {
     let w = workshops::put_report(
         &state.db,
@@ -455,7 +495,7 @@ async fn put_workshop_report(
 }
 
 /// Upload the workshop's planned content as a PDF (a part named `file`).
-#[utoipa::path(tag = "after", operation_id = "putWorkshopPlanDocument", params(("id" = Uuid, Path, description = "Workshop id")), request_body(content_type = "multipart/form-data", description = "A part named `file` with the PDF"), security(("bearer" = [])),
+#[utoipa::path(tag = "after", operation_id = "putWorkshopPlanDocument", params(("id" = Uuid, Path, description = "Workshop id")), request_body(content = crate::http::upload::FileUpload, content_type = "multipart/form-data", description = "A part named `file` with the PDF"), security(("bearer" = [])),
     responses((status = 200, description = "Attached", body = WorkshopDto), (status = 403, description = "Not the library or a coordinator", body = Problem, content_type = P), (status = 404, description = "Not visible", body = Problem, content_type = P), (status = 413, description = "Too large", body = Problem, content_type = P), (status = 415, description = "Not a PDF (`document.not_pdf`)", body = Problem, content_type = P), (status = 422, description = "No part named `file`", body = Problem, content_type = P)))]
 #[put("/workshops/{id}/planned-content")]
 async fn put_plan_document(
@@ -496,21 +536,45 @@ async fn get_plan_document(
 #[into_params(parameter_in = Query)]
 struct StoryQuery {
     status: Option<StoryStatus>,
+    /// Sort by `title`, `status`, `created_at`, `updated_at`; `-` first for descending (default `created_at`).
+    #[param(
+        pattern = "^-?(title|status|created_at|updated_at)$",
+        example = "-updated_at"
+    )]
+    sort: Option<String>,
 }
 
 /// Digital stories, as far as the caller may see them.
-#[utoipa::path(tag = "after", operation_id = "listDigitalStories", params(StoryQuery), security(("bearer" = [])), responses((status = 200, description = "Stories", body = Vec<StoryDto>)))]
+#[utoipa::path(tag = "after", operation_id = "listDigitalStories", params(StoryQuery, PageParams, UpdatedSince), security(("bearer" = [])), responses((status = 200, description = "Stories", body = Page<StoryDto>)))]
 #[get("/digital-stories")]
 async fn list_stories(
     state: web::Data<AppState>,
     user: AuthUser,
     q: web::Query<StoryQuery>,
+    list: web::Query<PageParams>,
+    since: web::Query<UpdatedSince>,
 ) -> ApiResult<HttpResponse> {
+    let page = list.validate_sorted(q.sort.is_some())?;
+    let mut items = stories::list(&state.db, &user, q.status).await?;
+    items.retain(|s| since.updated_since.is_none_or(|t| s.updated_at >= t));
+    Sort::sort_items(
+        &mut items,
+        q.sort.as_deref(),
+        &[
+            ("title", |a, b| a.title.cmp(&b.title)),
+            ("status", |a, b| {
+                a.status.to_string().cmp(&b.status.to_string())
+            }),
+            ("created_at", |a, b| a.created_at.cmp(&b.created_at)),
+            ("updated_at", |a, b| a.updated_at.cmp(&b.updated_at)),
+        ],
+    )?;
+    let mut items = page.page_of(items, |s| s.id);
     let mut out = Vec::new();
-    for s in stories::list(&state.db, &user, q.status).await? {
+    for s in items.take_items() {
         out.push(stories::dto(&state.db, s).await?);
     }
-    Ok(HttpResponse::Ok().json(out))
+    Ok(HttpResponse::Ok().json(items.with_items(out)))
 }
 
 /// Start a digital story from a cultural-heritage workshop.
@@ -520,14 +584,14 @@ async fn list_stories(
 async fn create_story(
     state: web::Data<AppState>,
     user: AuthUser,
-    body: web::Json<CreateStoryRequest>,
+    body: crate::http::Json<CreateStoryRequest>,
 ) -> ApiResult<HttpResponse> {
     let s = stories::create(&state.db, &user, body.into_inner()).await?;
     let tag = etag(s.id, s.updated_at);
-    Ok(json_with_etag(
-        StatusCode::CREATED,
-        tag,
-        &stories::dto(&state.db, s).await?,
+    let location = format!("/digital-stories/{}", s.id);
+    Ok(crate::http::created(
+        json_with_etag(StatusCode::CREATED, tag, &stories::dto(&state.db, s).await?),
+        location,
     ))
 }
 
@@ -558,7 +622,7 @@ async fn update_story(
     user: AuthUser,
     id: web::Path<Uuid>,
     if_match: IfMatch,
-    body: web::Json<UpdateStoryRequest>,
+    body: crate::http::Json<UpdateStoryRequest>,
 ) -> ApiResult<HttpResponse> {
     let s = stories::update(&state.db, &user, *id, body.into_inner(), |s| {
         if_match.check(&etag(s.id, s.updated_at))
@@ -574,7 +638,7 @@ async fn update_story(
 
 /// Add a media item: a part named `file` (image, audio or PDF, checked by content) and text
 /// parts `caption`, `creator`, `licence`.
-#[utoipa::path(tag = "after", operation_id = "addDigitalStoryMedia", params(("id" = Uuid, Path, description = "Story id")), request_body(content_type = "multipart/form-data", description = "`file`, `caption`, `creator`, `licence`"), security(("bearer" = [])),
+#[utoipa::path(tag = "after", operation_id = "addDigitalStoryMedia", params(("id" = Uuid, Path, description = "Story id")), request_body(content = crate::http::upload::MediaUploadForm, content_type = "multipart/form-data", description = "`file`, `caption`, `creator`, `licence`"), security(("bearer" = [])),
     responses((status = 201, description = "Added", body = MediaDto), (status = 403, description = "May not change it", body = Problem, content_type = P), (status = 404, description = "Not visible", body = Problem, content_type = P), (status = 409, description = "Published", body = Problem, content_type = P), (status = 413, description = "Too large", body = Problem, content_type = P), (status = 415, description = "Not an image, audio or PDF (`document.unsupported_type`)", body = Problem, content_type = P), (status = 422, description = "No part named `file`", body = Problem, content_type = P)))]
 #[post("/digital-stories/{id}/media")]
 async fn add_story_media(
@@ -593,6 +657,19 @@ async fn add_story_media(
             "The body has no part named `file`.",
         )
     })?;
+    let mut errors = Vec::new();
+    for (field, max) in [("caption", 2000), ("creator", 300), ("licence", 100)] {
+        if fields.get(field).is_some_and(|v| v.chars().count() > max) {
+            errors.push(crate::http::FieldError::new(
+                field,
+                "length",
+                format!("at most {max} characters"),
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
     let u = stories::MediaUpload {
         filename,
         bytes,
@@ -601,7 +678,11 @@ async fn add_story_media(
         licence: fields.remove("licence"),
     };
     let m = stories::add_media(&state.db, state.blobs.as_ref(), &user, *id, u).await?;
-    Ok(HttpResponse::Created().json(MediaDto::from(m)))
+    let location = format!("/digital-stories/{}/media/{}", *id, m.id);
+    Ok(crate::http::created(
+        HttpResponse::Created().json(MediaDto::from(m)),
+        location,
+    ))
 }
 
 /// Change a media item's caption, creator or licence.
@@ -612,7 +693,7 @@ async fn update_story_media(
     state: web::Data<AppState>,
     user: AuthUser,
     path: web::Path<(Uuid, Uuid)>,
-    body: web::Json<UpdateMediaRequest>,
+    body: crate::http::Json<UpdateMediaRequest>,
 ) -> ApiResult<HttpResponse> {
     let (id, media_id) = path.into_inner();
     Ok(HttpResponse::Ok().json(MediaDto::from(
@@ -642,7 +723,7 @@ async fn publish_story(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
-    body: web::Json<PublishRequest>,
+    body: crate::http::Json<PublishRequest>,
 ) -> ApiResult<HttpResponse> {
     let s = stories::publish(
         &state.db,
@@ -678,22 +759,44 @@ async fn kamra_package(
 #[into_params(parameter_in = Query)]
 struct AdoptionQuery {
     mobility_id: Option<Uuid>,
+    /// Sort by `status`, `adopted_on`, `created_at`, `updated_at`; `-` first for descending (default `created_at`).
+    #[param(
+        pattern = "^-?(status|adopted_on|created_at|updated_at)$",
+        example = "-updated_at"
+    )]
+    sort: Option<String>,
 }
 
 /// New practice in the libraries, as far as the caller may see it.
-#[utoipa::path(tag = "after", operation_id = "listPracticeAdoptions", params(AdoptionQuery), security(("bearer" = [])), responses((status = 200, description = "Adoptions", body = Vec<AdoptionDto>)))]
+#[utoipa::path(tag = "after", operation_id = "listPracticeAdoptions", params(AdoptionQuery, PageParams, UpdatedSince), security(("bearer" = [])), responses((status = 200, description = "Adoptions", body = Page<AdoptionDto>)))]
 #[get("/practice-adoptions")]
 async fn list_adoptions(
     state: web::Data<AppState>,
     user: AuthUser,
     q: web::Query<AdoptionQuery>,
+    list: web::Query<PageParams>,
+    since: web::Query<UpdatedSince>,
 ) -> ApiResult<HttpResponse> {
-    let items: Vec<AdoptionDto> = practice::list(&state.db, &user, q.mobility_id)
+    let page = list.validate_sorted(q.sort.is_some())?;
+    let mut items: Vec<AdoptionDto> = practice::list(&state.db, &user, q.mobility_id)
         .await?
         .into_iter()
         .map(AdoptionDto::from)
+        .filter(|a| since.updated_since.is_none_or(|t| a.updated_at >= t))
         .collect();
-    Ok(HttpResponse::Ok().json(items))
+    Sort::sort_items(
+        &mut items,
+        q.sort.as_deref(),
+        &[
+            ("status", |a, b| {
+                a.status.to_string().cmp(&b.status.to_string())
+            }),
+            ("adopted_on", |a, b| a.adopted_on.cmp(&b.adopted_on)),
+            ("created_at", |a, b| a.created_at.cmp(&b.created_at)),
+            ("updated_at", |a, b| a.updated_at.cmp(&b.updated_at)),
+        ],
+    )?;
+    Ok(HttpResponse::Ok().json(page.page_of(items, |a| a.id)))
 }
 
 /// Record the library's new practice and its plan (one per library per mobility).
@@ -703,13 +806,17 @@ async fn list_adoptions(
 async fn create_adoption(
     state: web::Data<AppState>,
     user: AuthUser,
-    body: web::Json<CreateAdoptionRequest>,
+    body: crate::http::Json<CreateAdoptionRequest>,
 ) -> ApiResult<HttpResponse> {
     let m = practice::create(&state.db, state.clock.as_ref(), &user, body.into_inner()).await?;
-    Ok(json_with_etag(
-        StatusCode::CREATED,
-        etag(m.id, m.updated_at),
-        &AdoptionDto::from(m),
+    let location = format!("/practice-adoptions/{}", m.id);
+    Ok(crate::http::created(
+        json_with_etag(
+            StatusCode::CREATED,
+            etag(m.id, m.updated_at),
+            &AdoptionDto::from(m),
+        ),
+        location,
     ))
 }
 
@@ -740,7 +847,7 @@ async fn update_adoption(
     user: AuthUser,
     id: web::Path<Uuid>,
     if_match: IfMatch,
-    body: web::Json<UpdateAdoptionRequest>,
+    body: crate::http::Json<UpdateAdoptionRequest>,
 ) -> ApiResult<HttpResponse> {
     let m = practice::update(
         &state.db,
@@ -761,15 +868,18 @@ async fn update_adoption(
 /// A participant's obligations after the mobility, derived from what is recorded:
 /// `met`, `pending` or `overdue`, with the due date and the records that meet each.
 #[utoipa::path(tag = "after", operation_id = "getObligations", params(("id" = Uuid, Path, description = "Participant id")), security(("bearer" = [])),
-    responses((status = 200, description = "Obligations", body = Vec<ObligationDto>), (status = 404, description = "Not visible", body = Problem, content_type = P)))]
+    responses((status = 200, description = "Obligations", body = ObligationsDto), (status = 404, description = "Not visible", body = Problem, content_type = P)))]
 #[get("/participants/{id}/obligations")]
 async fn get_obligations(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    Ok(HttpResponse::Ok()
-        .json(obligations::for_participant(&state.db, state.clock.as_ref(), &user, *id).await?))
+    Ok(HttpResponse::Ok().json(ObligationsDto {
+        participant_id: *id,
+        obligations: obligations::for_participant(&state.db, state.clock.as_ref(), &user, *id)
+            .await?,
+    }))
 }
 
 /// The obligation deadlines in force for a mobility (its own, and the defaults).
@@ -797,7 +907,7 @@ async fn put_deadlines(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
-    body: web::Json<BTreeMap<String, DeadlineRule>>,
+    body: crate::http::Json<BTreeMap<String, DeadlineRule>>,
 ) -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Ok()
         .json(obligations::set_deadlines(&state.db, &user, *id, body.into_inner()).await?))
@@ -842,17 +952,18 @@ async fn get_public_indicators(
 
 /// CSV exports for the final report (UTF-8 with BOM, `;`): `participants`, `activities` (the
 /// Beneficiary Module's activity columns as far as known), `dissemination`, `workshops`.
-#[utoipa::path(tag = "after", operation_id = "exportCsv", params(("id" = Uuid, Path, description = "Project id"), ("name" = String, Path, description = "participants, activities, dissemination or workshops")), security(("bearer" = [])),
+#[utoipa::path(tag = "after", operation_id = "exportCsv", params(("id" = Uuid, Path, description = "Project id"), ("name" = String, Path, description = "participants, activities, dissemination or workshops"), crate::http::csv::CsvParams), security(("bearer" = [])),
     responses((status = 200, description = "The CSV file", content_type = "text/csv", body = String), (status = 403, description = "Not a coordinator", body = Problem, content_type = P), (status = 404, description = "No such project or export (`export.not_found`)", body = Problem, content_type = P)))]
 #[get("/projects/{id}/exports/{name}.csv")]
 async fn export_csv(
     state: web::Data<AppState>,
     user: AuthUser,
     path: web::Path<(Uuid, String)>,
+    csv: web::Query<crate::http::csv::CsvParams>,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Coordinator])?;
     let (id, name) = path.into_inner();
-    let bytes = exports::export(&state.db, id, &name).await?;
+    let bytes = exports::export(&state.db, id, &name, csv.delimiter()).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((

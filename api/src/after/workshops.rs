@@ -5,14 +5,14 @@ use super::access::staff_or_library;
 use crate::audit::{self, Actor};
 use crate::clock::Clock;
 use crate::db::begin_write;
-use crate::http::pagination::PageRequest;
+use crate::http::pagination::{PageRequest, Sort, UpdatedSince};
 use crate::http::{ApiError, ApiResult, AuthUser, FieldError, Page};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::enums::{FollowUp, ParticipantStatus, Role, WorkshopKind, WorkshopStatus};
 use entity::{mobility, participant, workshop};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    EntityTrait, QueryFilter,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -134,8 +134,12 @@ pub struct WorkshopQuery {
     pub mobility_id: Option<Uuid>,
     pub library_id: Option<Uuid>,
     pub status: Option<WorkshopStatus>,
-    pub page: Option<u64>,
-    pub per_page: Option<u64>,
+    /// Sort by `held_on`, `status`, `created_at`, `updated_at`; `-` first for descending (default `created_at`).
+    #[param(
+        pattern = "^-?(held_on|status|created_at|updated_at)$",
+        example = "-updated_at"
+    )]
+    pub sort: Option<String>,
 }
 
 pub fn kind_for(track: FollowUp) -> WorkshopKind {
@@ -270,6 +274,7 @@ pub async fn list(
     db: &DatabaseConnection,
     user: &AuthUser,
     q: WorkshopQuery,
+    since: UpdatedSince,
     page: PageRequest,
 ) -> ApiResult<Page<WorkshopDto>> {
     let mut query = workshop::Entity::find();
@@ -291,19 +296,24 @@ pub async fn list(
     if let Some(v) = q.status {
         query = query.filter(workshop::Column::Status.eq(v));
     }
-    let total = query.clone().count(db).await?;
-    let items = query
-        .order_by_asc(workshop::Column::CreatedAt)
-        .order_by_asc(workshop::Column::Id)
-        .offset(page.offset())
-        .limit(page.per_page)
-        .all(db)
+    if let Some(t) = since.updated_since {
+        query = query.filter(workshop::Column::UpdatedAt.gte(t));
+    }
+    let order = Sort::columns(
+        q.sort.as_deref(),
+        &[
+            ("held_on", workshop::Column::HeldOn),
+            ("status", workshop::Column::Status),
+            ("created_at", workshop::Column::CreatedAt),
+            ("updated_at", workshop::Column::UpdatedAt),
+        ],
+        &[(workshop::Column::CreatedAt, sea_orm::Order::Asc)],
+    )?;
+    let mut fetched = page
+        .fetch(db, query, &order, workshop::Column::Id, |m| m.id)
         .await?;
-    Ok(Page::new(
-        items.into_iter().map(WorkshopDto::from).collect(),
-        page,
-        total,
-    ))
+    let items = fetched.take_items();
+    Ok(fetched.with_items(items.into_iter().map(WorkshopDto::from).collect()))
 }
 
 fn check_attendance(count: Option<i32>, profile: &Option<AttendeesProfile>) -> Vec<FieldError> {

@@ -3,6 +3,7 @@ use super::service::{
     UpdateAgreementRequest,
 };
 use crate::http::etag::{etag, json_with_etag};
+use crate::http::pagination::{Page, PageParams, UpdatedSince};
 use crate::http::{ApiResult, AuthUser, IfMatch, Problem};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
@@ -51,10 +52,10 @@ fn pdf(bytes: Vec<u8>, name: String, sha: &str) -> HttpResponse {
 /// A participant's agreements, every version.
 #[utoipa::path(
     tag = "agreements", operation_id = "listAgreements",
-    params(("id" = Uuid, Path, description = "Participant id")),
+    params(("id" = Uuid, Path, description = "Participant id"), PageParams, UpdatedSince),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "Agreements by kind and version", body = Vec<AgreementDto>),
+        (status = 200, description = "Agreements by kind and version", body = Page<AgreementDto>),
         (status = 404, description = "No such participant, or not visible", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -63,12 +64,18 @@ async fn list_agreements(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
+    list: web::Query<PageParams>,
+    since: web::Query<UpdatedSince>,
 ) -> ApiResult<HttpResponse> {
+    let page = list.validate()?;
+    let mut agreements = service::list(&state.db, &user, *id).await?;
+    agreements.retain(|a| since.updated_since.is_none_or(|s| a.updated_at >= s));
+    let mut agreements = page.page_of(agreements, |a| a.id);
     let mut out = Vec::new();
-    for a in service::list(&state.db, &user, *id).await? {
+    for a in agreements.take_items() {
         out.push(service::dto(&state.db, a).await?);
     }
-    Ok(HttpResponse::Ok().json(out))
+    Ok(HttpResponse::Ok().json(agreements.with_items(out)))
 }
 
 /// Issue an agreement (coordinators), filled from the mobility and participant.
@@ -93,10 +100,13 @@ async fn create_agreement(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
-    body: web::Json<CreateAgreementRequest>,
+    body: crate::http::Json<CreateAgreementRequest>,
 ) -> ApiResult<HttpResponse> {
     let a = service::create(&state.db, &user, *id, body.kind).await?;
-    respond(&state, StatusCode::CREATED, a).await
+    let location = format!("/agreements/{}", a.id);
+    respond(&state, StatusCode::CREATED, a)
+        .await
+        .map(|r| crate::http::created(r, location))
 }
 
 /// Get an agreement version, with who has signed it.
@@ -141,7 +151,7 @@ async fn update_agreement(
     user: AuthUser,
     id: web::Path<Uuid>,
     if_match: IfMatch,
-    body: web::Json<UpdateAgreementRequest>,
+    body: crate::http::Json<UpdateAgreementRequest>,
 ) -> ApiResult<HttpResponse> {
     let a = service::update(&state.db, &user, *id, body.into_inner(), |a| {
         if_match.check(&etag(a.id, a.updated_at))
@@ -169,7 +179,10 @@ async fn amend_agreement(
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     let a = service::amend(&state.db, &user, *id).await?;
-    respond(&state, StatusCode::CREATED, a).await
+    let location = format!("/agreements/{}", a.id);
+    respond(&state, StatusCode::CREATED, a)
+        .await
+        .map(|r| crate::http::created(r, location))
 }
 
 /// The agreement as PDF; the same version always gives the same bytes (`document_sha256`).
@@ -200,7 +213,7 @@ async fn agreement_document(
 #[utoipa::path(
     tag = "agreements", operation_id = "uploadAgreementEvidence",
     params(("id" = Uuid, Path, description = "Agreement id")),
-    request_body(content_type = "multipart/form-data", description = "A part named `file` with the PDF"),
+    request_body(content = crate::http::upload::FileUpload, content_type = "multipart/form-data", description = "A part named `file` with the PDF"),
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Stored", body = EvidenceDto),
@@ -231,7 +244,11 @@ async fn upload_evidence(
         bytes,
     )
     .await?;
-    Ok(HttpResponse::Created().json(EvidenceDto::from(e)))
+    let location = format!("/agreements/{}", *id);
+    Ok(crate::http::created(
+        HttpResponse::Created().json(EvidenceDto::from(e)),
+        location,
+    ))
 }
 
 /// Sign for one's own party.
@@ -260,7 +277,7 @@ async fn sign_agreement(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
-    body: web::Json<SignAgreementRequest>,
+    body: crate::http::Json<SignAgreementRequest>,
 ) -> ApiResult<HttpResponse> {
     let a = service::sign(
         &state.db,
@@ -315,7 +332,7 @@ async fn put_europass(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
-    body: web::Json<UpdateAgreementRequest>,
+    body: crate::http::Json<UpdateAgreementRequest>,
 ) -> ApiResult<HttpResponse> {
     let a = service::put_europass(&state.db, &user, *id, body.into_inner()).await?;
     respond(&state, StatusCode::OK, a).await

@@ -12,19 +12,24 @@ use validator::Validate;
 #[serde(deny_unknown_fields)]
 pub struct Applicant {
     #[validate(length(min = 1, max = 200), custom(function = not_blank))]
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     #[schema(example = "Maja Kovač")]
     pub full_name: String,
     #[validate(email, length(max = 320))]
+    #[schema(max_length = 320, format = Email)]
     #[schema(example = "maja.kovac@knjiznica.example")]
     pub email: String,
     #[validate(length(min = 1, max = 200), custom(function = not_blank))]
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     #[schema(example = "bibliotekarka")]
     pub job_title: String,
     /// The applicant's role in adult education at the library.
     #[validate(length(min = 1, max = 500), custom(function = not_blank))]
+    #[schema(min_length = 1, max_length = 500, pattern = r"\S")]
     #[schema(example = "organizatorka izobraževanj za starejše")]
     pub adult_education_role: String,
     #[validate(range(min = 0, max = 60))]
+    #[schema(minimum = 0, maximum = 60)]
     #[schema(example = 7)]
     pub years_in_adult_education: Option<i32>,
 }
@@ -93,14 +98,18 @@ pub struct CreateApplicationRequest {
     #[validate(nested)]
     pub applicant: Applicant,
     #[validate(length(min = 1, max = 10000), custom(function = not_blank))]
+    #[schema(min_length = 1, max_length = 10000, pattern = r"\S")]
     pub motivation: String,
     #[validate(length(min = 1, max = 10000), custom(function = not_blank))]
+    #[schema(min_length = 1, max_length = 10000, pattern = r"\S")]
     pub expected_use: String,
     #[validate(length(min = 1, max = 2000), custom(function = not_blank))]
+    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
     pub language_skills: String,
     #[serde(default)]
     pub fewer_opportunities: bool,
     #[validate(length(max = 5000))]
+    #[schema(max_length = 5000)]
     pub fewer_opportunities_note: Option<String>,
     /// `email` for an application that arrived by e-mail (coordinators only); default `api`.
     pub received_via: Option<ReceivedVia>,
@@ -115,10 +124,13 @@ pub struct UpdateApplicationRequest {
     #[validate(nested)]
     pub applicant: Option<Applicant>,
     #[validate(length(min = 1, max = 10000), custom(function = not_blank))]
+    #[schema(min_length = 1, max_length = 10000, pattern = r"\S")]
     pub motivation: Option<String>,
     #[validate(length(min = 1, max = 10000), custom(function = not_blank))]
+    #[schema(min_length = 1, max_length = 10000, pattern = r"\S")]
     pub expected_use: Option<String>,
     #[validate(length(min = 1, max = 2000), custom(function = not_blank))]
+    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
     pub language_skills: Option<String>,
     pub fewer_opportunities: Option<bool>,
     #[serde(default, deserialize_with = "double_option")]
@@ -141,14 +153,19 @@ pub struct ApplicationQuery {
     pub status: Option<ApplicationStatus>,
     pub received_via: Option<ReceivedVia>,
     pub fewer_opportunities: Option<bool>,
-    pub page: Option<u64>,
-    pub per_page: Option<u64>,
+    /// Sort by `applicant_full_name`, `submitted_at`, `status`, `created_at`, `updated_at`; `-` first for descending (default `created_at`).
+    #[param(
+        pattern = "^-?(applicant_full_name|submitted_at|status|created_at|updated_at)$",
+        example = "-updated_at"
+    )]
+    pub sort: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct WithdrawRequest {
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub reason: Option<String>,
 }
 
@@ -197,8 +214,10 @@ pub struct CreateSignatureRequest {
     pub signer_role: SignerRole,
     pub method: SignatureMethod,
     #[validate(length(min = 1, max = 200), custom(function = not_blank))]
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub signer_name: String,
     #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
     pub signer_position: Option<String>,
     /// Default: now. Not in the future.
     pub signed_at: Option<DateTime<Utc>>,
@@ -233,15 +252,9 @@ pub struct SignatureDto {
 #[into_params(parameter_in = Query)]
 pub struct ExportQuery {
     /// `semicolon` (default, for spreadsheets set to Slovenian) or `comma`.
-    pub delimiter: Option<Delimiter>,
+    #[param(inline)]
+    pub delimiter: Option<crate::http::csv::Delimiter>,
     /// Add the fewer-opportunities note column (coordinators and admins, explicitly).
     #[serde(default)]
     pub include_fewer_opportunities_note: bool,
-}
-
-#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Delimiter {
-    Semicolon,
-    Comma,
 }

@@ -1,9 +1,10 @@
 use super::dto::{
-    ApplicationDto, ApplicationQuery, CreateApplicationRequest, CreateSignatureRequest, Delimiter,
+    ApplicationDto, ApplicationQuery, CreateApplicationRequest, CreateSignatureRequest,
     DocumentDto, ExportQuery, SignatureDto, UpdateApplicationRequest, WithdrawRequest,
 };
 use super::{policy, service};
 use crate::http::etag::{etag, json_with_etag};
+use crate::http::pagination::UpdatedSince;
 use crate::http::{ApiError, ApiResult, AuthUser, IfMatch, Page, PageParams, Problem};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
@@ -68,7 +69,7 @@ async fn create_application(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
-    body: web::Json<CreateApplicationRequest>,
+    body: crate::http::Json<CreateApplicationRequest>,
 ) -> ApiResult<HttpResponse> {
     body.validate()?;
     let m = service::create(
@@ -79,7 +80,10 @@ async fn create_application(
         body.into_inner(),
     )
     .await?;
-    respond(&state, &user, StatusCode::CREATED, m).await
+    let location = format!("/applications/{}", m.id);
+    respond(&state, &user, StatusCode::CREATED, m)
+        .await
+        .map(|r| crate::http::created(r, location))
 }
 
 /// List the applications the caller may see.
@@ -89,7 +93,7 @@ async fn create_application(
 #[utoipa::path(
     tag = "applications",
     operation_id = "listApplications",
-    params(ApplicationQuery),
+    params(ApplicationQuery, PageParams, UpdatedSince),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of applications, oldest first", body = Page<ApplicationDto>),
@@ -101,14 +105,15 @@ async fn list_applications(
     state: web::Data<AppState>,
     user: AuthUser,
     q: web::Query<ApplicationQuery>,
+    list: web::Query<PageParams>,
+    since: web::Query<UpdatedSince>,
 ) -> ApiResult<HttpResponse> {
     let q = q.into_inner();
-    let page = PageParams {
-        page: q.page,
-        per_page: q.per_page,
-    }
-    .validate()?;
-    Ok(HttpResponse::Ok().json(service::list(&state.db, &user, q, page).await?))
+    let page = list.validate_sorted(q.sort.is_some())?;
+    Ok(
+        HttpResponse::Ok()
+            .json(service::list(&state.db, &user, q, since.into_inner(), page).await?),
+    )
 }
 
 /// Export a call's applications as CSV (coordinators).
@@ -134,7 +139,7 @@ async fn export_applications(
     q: web::Query<ExportQuery>,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Coordinator])?;
-    let delimiter = q.delimiter.unwrap_or(Delimiter::Semicolon);
+    let delimiter = q.delimiter.unwrap_or_default();
     let bytes = service::export_csv(
         &state.db,
         *id,
@@ -199,7 +204,7 @@ async fn update_application(
     user: AuthUser,
     id: web::Path<Uuid>,
     if_match: IfMatch,
-    body: web::Json<UpdateApplicationRequest>,
+    body: crate::http::Json<UpdateApplicationRequest>,
 ) -> ApiResult<HttpResponse> {
     body.validate()?;
     let m = service::update(
@@ -292,7 +297,7 @@ async fn withdraw_application(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
-    body: Option<web::Json<WithdrawRequest>>,
+    body: Option<crate::http::Json<WithdrawRequest>>,
 ) -> ApiResult<HttpResponse> {
     let reason = match body {
         Some(b) => {
@@ -338,7 +343,7 @@ fn disposition(filename: &str) -> ContentDisposition {
     tag = "applications",
     operation_id = "uploadApplicationDocument",
     params(("id" = Uuid, Path, description = "Application id")),
-    request_body(content_type = "multipart/form-data", description = "A part named `file` with the PDF"),
+    request_body(content = crate::http::upload::FileUpload, content_type = "multipart/form-data", description = "A part named `file` with the PDF"),
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Stored", body = DocumentDto),
@@ -382,17 +387,21 @@ async fn upload_document(
     } else {
         StatusCode::OK
     };
-    Ok(HttpResponse::build(status).json(DocumentDto::from(doc)))
+    let location = format!("/documents/{}", doc.id);
+    Ok(crate::http::created(
+        HttpResponse::build(status).json(DocumentDto::from(doc)),
+        location,
+    ))
 }
 
 /// List an application's documents.
 #[utoipa::path(
     tag = "applications",
     operation_id = "listApplicationDocuments",
-    params(("id" = Uuid, Path, description = "Application id")),
+    params(("id" = Uuid, Path, description = "Application id"), PageParams),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "Documents, oldest first", body = Vec<DocumentDto>),
+        (status = 200, description = "Documents, oldest first", body = Page<DocumentDto>),
         (status = 404, description = "Not visible", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -401,9 +410,12 @@ async fn list_documents(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
+    list: web::Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
+    let page = list.validate()?;
     let docs = service::documents(&state.db, &user, *id).await?;
-    Ok(HttpResponse::Ok().json(docs.into_iter().map(DocumentDto::from).collect::<Vec<_>>()))
+    let docs = docs.into_iter().map(DocumentDto::from).collect();
+    Ok(HttpResponse::Ok().json(page.page_of(docs, |d| d.id)))
 }
 
 /// Download a document, for whoever may see its application.
@@ -457,7 +469,7 @@ async fn create_signature(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
-    body: web::Json<CreateSignatureRequest>,
+    body: crate::http::Json<CreateSignatureRequest>,
 ) -> ApiResult<HttpResponse> {
     body.validate()?;
     let s = service::add_signature(
@@ -468,17 +480,21 @@ async fn create_signature(
         body.into_inner(),
     )
     .await?;
-    Ok(HttpResponse::Created().json(s))
+    let location = format!("/applications/{}/signatures", *id);
+    Ok(crate::http::created(
+        HttpResponse::Created().json(s),
+        location,
+    ))
 }
 
 /// List an application's signatures, void ones included (the history).
 #[utoipa::path(
     tag = "applications",
     operation_id = "listApplicationSignatures",
-    params(("id" = Uuid, Path, description = "Application id")),
+    params(("id" = Uuid, Path, description = "Application id"), PageParams),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "Signatures, oldest first", body = Vec<SignatureDto>),
+        (status = 200, description = "Signatures, oldest first", body = Page<SignatureDto>),
         (status = 404, description = "Not visible", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -487,6 +503,9 @@ async fn list_signatures(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
+    list: web::Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(service::signatures(&state.db, &user, *id).await?))
+    let page = list.validate()?;
+    let signatures = service::signatures(&state.db, &user, *id).await?;
+    Ok(HttpResponse::Ok().json(page.page_of(signatures, |s| s.id)))
 }

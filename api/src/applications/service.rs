@@ -2,13 +2,13 @@
 
 use super::dto::{
     Applicant, ApplicationDto, ApplicationQuery, CreateApplicationRequest, CreateSignatureRequest,
-    Delimiter, SignatureDto, StatusChangeDto, UpdateApplicationRequest,
+    SignatureDto, StatusChangeDto, UpdateApplicationRequest,
 };
 use super::policy::{self, COMMITTEE_VISIBLE};
 use crate::audit::{self, Actor};
 use crate::clock::Clock;
 use crate::db::begin_write;
-use crate::http::pagination::PageRequest;
+use crate::http::pagination::{PageRequest, Sort, UpdatedSince};
 use crate::http::{ApiError, ApiResult, AuthUser, FieldError, Page};
 use crate::storage::BlobStore;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -24,7 +24,7 @@ use entity::{
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 };
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -260,6 +260,7 @@ pub async fn list(
     db: &DatabaseConnection,
     user: &AuthUser,
     q: ApplicationQuery,
+    since: UpdatedSince,
     page: PageRequest,
 ) -> ApiResult<Page<ApplicationDto>> {
     let mut query = application::Entity::find();
@@ -299,14 +300,27 @@ pub async fn list(
     if let Some(v) = q.fewer_opportunities {
         query = query.filter(application::Column::FewerOpportunities.eq(v));
     }
-    let total = query.clone().count(db).await?;
-    let rows = query
-        .order_by_asc(application::Column::CreatedAt)
-        .order_by_asc(application::Column::Id)
-        .offset(page.offset())
-        .limit(page.per_page)
-        .all(db)
+    if let Some(t) = since.updated_since {
+        query = query.filter(application::Column::UpdatedAt.gte(t));
+    }
+    let order = Sort::columns(
+        q.sort.as_deref(),
+        &[
+            (
+                "applicant_full_name",
+                application::Column::ApplicantFullName,
+            ),
+            ("submitted_at", application::Column::SubmittedAt),
+            ("status", application::Column::Status),
+            ("created_at", application::Column::CreatedAt),
+            ("updated_at", application::Column::UpdatedAt),
+        ],
+        &[(application::Column::CreatedAt, sea_orm::Order::Asc)],
+    )?;
+    let mut fetched = page
+        .fetch(db, query, &order, application::Column::Id, |m| m.id)
         .await?;
+    let rows = fetched.take_items();
     let ids: Vec<Uuid> = rows.iter().map(|a| a.id).collect();
     let mut histories = history_of(db, &ids).await?;
     let show = policy::sees_note(user);
@@ -317,7 +331,7 @@ pub async fn list(
             to_dto(a, h, show)
         })
         .collect();
-    Ok(Page::new(items, page, total))
+    Ok(fetched.with_items(items))
 }
 
 // ---------------------------------------------------------------- writing
@@ -1070,7 +1084,7 @@ pub async fn signatures(
 pub async fn export_csv(
     db: &DatabaseConnection,
     call_id: Uuid,
-    delimiter: Delimiter,
+    delimiter: crate::http::csv::Delimiter,
     include_note: bool,
 ) -> ApiResult<Vec<u8>> {
     call::Entity::find_by_id(call_id)
@@ -1099,14 +1113,8 @@ pub async fn export_csv(
         .into_iter()
         .map(|o| (o.id, o.name))
         .collect();
-    let mut out = "\u{feff}".as_bytes().to_vec();
+    let mut w = crate::http::csv::writer(delimiter);
     {
-        let mut w = csv::WriterBuilder::new()
-            .delimiter(match delimiter {
-                Delimiter::Semicolon => b';',
-                Delimiter::Comma => b',',
-            })
-            .from_writer(&mut out);
         let mut header = vec![
             "id",
             "mobility",
@@ -1160,9 +1168,8 @@ pub async fn export_csv(
             }
             w.write_record(&row).map_err(ApiError::internal)?;
         }
-        w.flush().map_err(ApiError::internal)?;
     }
-    Ok(out)
+    w.into_inner().map_err(ApiError::internal)
 }
 
 #[cfg(test)]

@@ -44,10 +44,14 @@ impl From<entity::audit_log::Model> for AuditEntry {
 #[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// e.g. `user`, `organisation`, `project`, `mobility`, `call`.
+    #[param(max_length = 200)]
     pub object_type: Option<String>,
+    #[param(max_length = 200)]
     pub object_id: Option<String>,
     pub actor_id: Option<Uuid>,
+    #[param(max_length = 200)]
     pub action: Option<String>,
-    pub page: Option<u64>,
-    pub per_page: Option<u64>,
+    /// Sort by `occurred_at`; `-` first for descending (default `-occurred_at`).
+    #[param(pattern = "^-?(occurred_at)$", example = "-occurred_at")]
+    pub sort: Option<String>,
 }

@@ -16,7 +16,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 #[utoipa::path(
     tag = "audit",
     operation_id = "listAuditLog",
-    params(AuditQuery),
+    params(AuditQuery, PageParams),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of entries", body = Page<AuditEntry>),
@@ -28,19 +28,17 @@ async fn list_audit_log(
     state: web::Data<AppState>,
     user: AuthUser,
     q: web::Query<AuditQuery>,
+    list: web::Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Admin])?;
     let q = q.into_inner();
-    let page = PageParams {
-        page: q.page,
-        per_page: q.per_page,
-    }
-    .validate()?;
+    let page = list.validate_sorted(q.sort.is_some())?;
     let filter = AuditFilter {
         object_type: q.object_type,
         object_id: q.object_id,
         actor_id: q.actor_id,
         action: q.action,
+        sort: q.sort,
     };
     let result = service::list(&state.db, filter, page).await?;
     Ok(HttpResponse::Ok().json(result.map(AuditEntry::from)))

@@ -1,10 +1,8 @@
-use crate::http::{ApiResult, AuthUser, Page, pagination::PageRequest};
+use crate::http::pagination::{PageRequest, Sort};
+use crate::http::{ApiResult, AuthUser, Page};
 use chrono::Utc;
 use entity::audit_log;
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -88,6 +86,7 @@ pub struct AuditFilter {
     pub object_id: Option<String>,
     pub actor_id: Option<Uuid>,
     pub action: Option<String>,
+    pub sort: Option<String>,
 }
 
 pub async fn list(
@@ -108,15 +107,16 @@ pub async fn list(
     if let Some(a) = filter.action {
         q = q.filter(audit_log::Column::Action.eq(a));
     }
-    let total = q.clone().count(db).await?;
-    let items = q
-        .order_by_desc(audit_log::Column::OccurredAt)
-        .order_by_desc(audit_log::Column::Id)
-        .offset(page.offset())
-        .limit(page.per_page)
-        .all(db)
+    let order = Sort::columns(
+        filter.sort.as_deref(),
+        &[("occurred_at", audit_log::Column::OccurredAt)],
+        &[(audit_log::Column::OccurredAt, sea_orm::Order::Desc)],
+    )?;
+    let mut fetched = page
+        .fetch(db, q, &order, audit_log::Column::Id, |m| m.id)
         .await?;
-    Ok(Page::new(items, page, total))
+    let items = fetched.take_items();
+    Ok(fetched.with_items(items))
 }
 
 #[cfg(test)]

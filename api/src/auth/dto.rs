@@ -7,9 +7,11 @@ use validator::Validate;
 pub struct LoginRequest {
     #[schema(example = "admin@localhost")]
     #[validate(length(min = 1, max = 320))]
+    #[schema(min_length = 1, max_length = 320)]
     pub email: String,
     #[schema(example = "the password", format = Password)]
     #[validate(length(min = 1, max = 1024))]
+    #[schema(min_length = 1, max_length = 1024)]
     pub password: String,
 }
 
@@ -30,5 +32,6 @@ pub struct TokenResponse {
 #[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub refresh_token: String,
 }

@@ -33,7 +33,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 async fn login(
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: web::Json<LoginRequest>,
+    body: crate::http::Json<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
     body.validate()?;
     let t = service::login(
@@ -64,7 +64,7 @@ async fn login(
 #[post("/auth/refresh")]
 async fn refresh(
     state: web::Data<AppState>,
-    body: web::Json<RefreshRequest>,
+    body: crate::http::Json<RefreshRequest>,
 ) -> ApiResult<HttpResponse> {
     body.validate()?;
     let t = service::refresh(&state.db, &state.tokens, &body.refresh_token).await?;
@@ -85,7 +85,7 @@ async fn refresh(
 #[post("/auth/logout")]
 async fn logout(
     state: web::Data<AppState>,
-    body: web::Json<RefreshRequest>,
+    body: crate::http::Json<RefreshRequest>,
 ) -> ApiResult<HttpResponse> {
     body.validate()?;
     service::logout(&state.db, &body.refresh_token).await?;

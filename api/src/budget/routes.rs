@@ -54,7 +54,7 @@ async fn put_rates(
     state: web::Data<AppState>,
     user: AuthUser,
     year: web::Path<i32>,
-    body: web::Json<RateSet>,
+    body: crate::http::Json<RateSet>,
 ) -> ApiResult<HttpResponse> {
     user.require(BUDGET_ROLES)?;
     Ok(HttpResponse::Ok()

@@ -39,16 +39,20 @@ pub struct CallDto {
 #[schema(example = json!({"title": "Vabilo k prijavi 2026", "published_from": "2026-10-12", "deadline": "2026-11-06", "selection_due": "2026-11-30", "mobility_ids": ["0190f1c2-0000-7000-8000-000000000001"]}))]
 pub struct CreateCallRequest {
     #[validate(length(min = 1, max = 300), custom(function = not_blank))]
+    #[schema(min_length = 1, max_length = 300, pattern = r"\S")]
     pub title: String,
     pub published_from: NaiveDate,
     pub deadline: NaiveDate,
     pub selection_due: Option<NaiveDate>,
     /// Mobilities of the same project.
     #[validate(length(min = 1, max = 50))]
+    #[schema(min_items = 1, max_items = 50)]
     pub mobility_ids: Vec<Uuid>,
     #[validate(email)]
+    #[schema(format = Email, max_length = 254)]
     pub submission_email: Option<String>,
     #[validate(url)]
+    #[schema(format = "uri", max_length = 2048)]
     pub info_url: Option<String>,
 }
 
@@ -58,6 +62,7 @@ pub struct CreateCallRequest {
 #[serde(deny_unknown_fields)]
 pub struct UpdateCallRequest {
     #[validate(length(min = 1, max = 300), custom(function = not_blank))]
+    #[schema(min_length = 1, max_length = 300, pattern = r"\S")]
     pub title: Option<String>,
     pub published_from: Option<NaiveDate>,
     pub deadline: Option<NaiveDate>,
@@ -65,6 +70,7 @@ pub struct UpdateCallRequest {
     #[schema(value_type = Option<NaiveDate>)]
     pub selection_due: Option<Option<NaiveDate>>,
     #[validate(length(min = 1, max = 50))]
+    #[schema(min_items = 1, max_items = 50)]
     pub mobility_ids: Option<Vec<Uuid>>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
@@ -80,6 +86,10 @@ pub struct CallQuery {
     /// Anonymous callers and non-staff see `open` and `closed` calls only.
     pub status: Option<CallStatus>,
     pub mobility_id: Option<Uuid>,
-    pub page: Option<u64>,
-    pub per_page: Option<u64>,
+    /// Sort by `title`, `published_from`, `deadline`, `created_at`, `updated_at`; `-` first for descending (default `published_from`).
+    #[param(
+        pattern = "^-?(title|published_from|deadline|created_at|updated_at)$",
+        example = "-updated_at"
+    )]
+    pub sort: Option<String>,
 }

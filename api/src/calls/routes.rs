@@ -2,6 +2,7 @@ use super::dto::{CallDto, CallQuery, CreateCallRequest, UpdateCallRequest};
 use super::service;
 use crate::audit::Actor;
 use crate::http::etag::{etag, json_with_etag};
+use crate::http::pagination::UpdatedSince;
 use crate::http::{ApiResult, AuthUser, IfMatch, MaybeAuthUser, Page, PageParams, Problem};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
@@ -31,7 +32,7 @@ fn sees_drafts(user: &MaybeAuthUser) -> bool {
 #[utoipa::path(
     tag = "calls",
     operation_id = "listCalls",
-    params(("id" = Uuid, Path, description = "Project id"), CallQuery),
+    params(("id" = Uuid, Path, description = "Project id"), CallQuery, PageParams, UpdatedSince),
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "A page of calls, by publication date", body = Page<CallDto>),
@@ -44,15 +45,14 @@ async fn list_calls(
     user: MaybeAuthUser,
     id: web::Path<Uuid>,
     q: web::Query<CallQuery>,
+    list: web::Query<PageParams>,
+    since: web::Query<UpdatedSince>,
 ) -> ApiResult<HttpResponse> {
     let q = q.into_inner();
-    let page = PageParams {
-        page: q.page,
-        per_page: q.per_page,
-    }
-    .validate()?;
+    let page = list.validate_sorted(q.sort.is_some())?;
     let drafts = sees_drafts(&user);
-    Ok(HttpResponse::Ok().json(service::list(&state.db, *id, q, drafts, page).await?))
+    Ok(HttpResponse::Ok()
+        .json(service::list(&state.db, *id, q, drafts, since.into_inner(), page).await?))
 }
 
 /// Create a call (as a draft). Admins and coordinators.
@@ -75,12 +75,16 @@ async fn create_call(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
-    body: web::Json<CreateCallRequest>,
+    body: crate::http::Json<CreateCallRequest>,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Coordinator])?;
     body.validate()?;
     let d = service::create(&state.db, &Actor::from(&user), *id, body.into_inner()).await?;
-    Ok(respond(StatusCode::CREATED, d))
+    let location = format!("/calls/{}", d.id);
+    Ok(crate::http::created(
+        respond(StatusCode::CREATED, d),
+        location,
+    ))
 }
 
 /// Get a call. Public unless it is a draft.
@@ -131,7 +135,7 @@ async fn update_call(
     user: AuthUser,
     id: web::Path<Uuid>,
     if_match: IfMatch,
-    body: web::Json<UpdateCallRequest>,
+    body: crate::http::Json<UpdateCallRequest>,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Coordinator])?;
     body.validate()?;

@@ -3,7 +3,7 @@
 use super::dto::{CallDto, CallQuery, CreateCallRequest, UpdateCallRequest};
 use crate::audit::{self, Actor};
 use crate::db::begin_write;
-use crate::http::pagination::PageRequest;
+use crate::http::pagination::{PageRequest, Sort, UpdatedSince};
 use crate::http::{ApiError, ApiResult, FieldError, Page};
 use crate::projects::service as projects;
 use chrono::{NaiveDate, Utc};
@@ -11,7 +11,7 @@ use entity::enums::CallStatus;
 use entity::{call, call_mobility, mobility};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    EntityTrait, QueryFilter, QueryOrder,
 };
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -353,6 +353,7 @@ pub async fn list(
     project_id: Uuid,
     q: CallQuery,
     include_drafts: bool,
+    since: UpdatedSince,
     page: PageRequest,
 ) -> ApiResult<Page<CallDto>> {
     projects::get_model(db, project_id).await?;
@@ -373,14 +374,24 @@ pub async fn list(
             .collect();
         query = query.filter(call::Column::Id.is_in(call_ids));
     }
-    let total = query.clone().count(db).await?;
-    let rows = query
-        .order_by_asc(call::Column::PublishedFrom)
-        .order_by_asc(call::Column::Id)
-        .offset(page.offset())
-        .limit(page.per_page)
-        .all(db)
+    if let Some(t) = since.updated_since {
+        query = query.filter(call::Column::UpdatedAt.gte(t));
+    }
+    let order = Sort::columns(
+        q.sort.as_deref(),
+        &[
+            ("title", call::Column::Title),
+            ("published_from", call::Column::PublishedFrom),
+            ("deadline", call::Column::Deadline),
+            ("created_at", call::Column::CreatedAt),
+            ("updated_at", call::Column::UpdatedAt),
+        ],
+        &[(call::Column::PublishedFrom, sea_orm::Order::Asc)],
+    )?;
+    let mut fetched = page
+        .fetch(db, query, &order, call::Column::Id, |m| m.id)
         .await?;
+    let rows = fetched.take_items();
     let ids: Vec<Uuid> = rows.iter().map(|c| c.id).collect();
     let mut links = mobility_ids_of(db, &ids).await?;
     let items = rows
@@ -390,5 +401,5 @@ pub async fn list(
             to_dto(c, l)
         })
         .collect();
-    Ok(Page::new(items, page, total))
+    Ok(fetched.with_items(items))
 }

@@ -1,5 +1,6 @@
 use super::service::{self, CostDto, CreateCostRequest, UpdateCostRequest};
 use crate::http::etag::{etag, json_with_etag};
+use crate::http::pagination::{Page, PageParams, Sort, UpdatedSince};
 use crate::http::{ApiResult, AuthUser, IfMatch, Problem};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
@@ -17,10 +18,10 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 /// A participant's costs (the accountant, coordinators; the participant and their library read).
 #[utoipa::path(
     tag = "costs", operation_id = "listCosts",
-    params(("id" = Uuid, Path, description = "Participant id")),
+    params(("id" = Uuid, Path, description = "Participant id"), CostQuery, PageParams, UpdatedSince),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "Costs, oldest first", body = Vec<CostDto>),
+        (status = 200, description = "Costs, oldest first", body = Page<CostDto>),
         (status = 403, description = "A role that does not see costs", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such participant, or not visible", body = Problem, content_type = "application/problem+json"),
     )
@@ -30,13 +31,35 @@ async fn list_costs(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
+    q: web::Query<CostQuery>,
+    list: web::Query<PageParams>,
+    since: web::Query<UpdatedSince>,
 ) -> ApiResult<HttpResponse> {
-    let items: Vec<CostDto> = service::list(&state.db, &user, *id)
+    let page = list.validate_sorted(q.sort.is_some())?;
+    let mut items: Vec<CostDto> = service::list(&state.db, &user, *id)
         .await?
         .into_iter()
         .map(CostDto::from)
+        .filter(|c| since.updated_since.is_none_or(|s| c.updated_at >= s))
         .collect();
-    Ok(HttpResponse::Ok().json(items))
+    Sort::sort_items(
+        &mut items,
+        q.sort.as_deref(),
+        &[
+            ("paid_on", |a, b| a.paid_on.cmp(&b.paid_on)),
+            ("amount", |a, b| a.amount_cents.cmp(&b.amount_cents)),
+            ("created_at", |a, b| a.created_at.cmp(&b.created_at)),
+        ],
+    )?;
+    Ok(HttpResponse::Ok().json(page.page_of(items, |c| c.id)))
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct CostQuery {
+    /// Sort by `paid_on`, `amount`, `created_at`; `-` first for descending (default `created_at`).
+    #[param(pattern = "^-?(paid_on|amount|created_at)$", example = "-amount")]
+    sort: Option<String>,
 }
 
 /// Record a cost (the accountant, coordinators).
@@ -60,13 +83,17 @@ async fn create_cost(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
-    body: web::Json<CreateCostRequest>,
+    body: crate::http::Json<CreateCostRequest>,
 ) -> ApiResult<HttpResponse> {
     let m = service::create(&state.db, &user, *id, body.into_inner()).await?;
-    Ok(json_with_etag(
-        StatusCode::CREATED,
-        etag(m.id, m.updated_at),
-        &CostDto::from(m),
+    let location = format!("/costs/{}", m.id);
+    Ok(crate::http::created(
+        json_with_etag(
+            StatusCode::CREATED,
+            etag(m.id, m.updated_at),
+            &CostDto::from(m),
+        ),
+        location,
     ))
 }
 
@@ -114,7 +141,7 @@ async fn update_cost(
     user: AuthUser,
     id: web::Path<Uuid>,
     if_match: IfMatch,
-    body: web::Json<UpdateCostRequest>,
+    body: crate::http::Json<UpdateCostRequest>,
 ) -> ApiResult<HttpResponse> {
     let m = service::update(&state.db, &user, *id, body.into_inner(), |c| {
         if_match.check(&etag(c.id, c.updated_at))

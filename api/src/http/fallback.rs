@@ -6,65 +6,93 @@ use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 
-/// The known route templates and their methods, from the OpenAPI document, so that a request
-/// for a known path with another method gets 405 rather than 404.
+/// The known route templates, their methods and each operation's documented query
+/// parameters, from the OpenAPI document: so that a request for a known path with another
+/// method gets 405 rather than 404, and a query parameter the document does not name is a 400.
 #[derive(Debug, Clone, Default)]
 pub struct RouteTable {
-    routes: Vec<(Vec<String>, Vec<String>)>,
+    routes: Vec<Route>,
+}
+
+#[derive(Debug, Clone)]
+struct Route {
+    segments: Vec<String>,
+    /// Method (upper case) and the names of its query parameters.
+    operations: Vec<(String, Vec<String>)>,
+}
+
+impl Route {
+    fn matches(&self, parts: &[&str]) -> bool {
+        self.segments.len() == parts.len()
+            && self
+                .segments
+                .iter()
+                .zip(parts)
+                .all(|(s, p)| (s.starts_with('{') && s.ends_with('}') && !p.is_empty()) || s == p)
+    }
+    /// How many segments are literal: the most literal template is the one a path means.
+    fn literal_segments(&self) -> usize {
+        self.segments.iter().filter(|s| !s.starts_with('{')).count()
+    }
+}
+
+/// What the route table says of one request.
+#[derive(Debug, PartialEq)]
+pub enum RouteCheck {
+    /// No template matches: the router answers (404).
+    Unknown,
+    /// The path is known but not with this method.
+    MethodNotAllowed(Vec<String>),
+    /// Known, with the query parameters the operation documents.
+    Known(Vec<String>),
 }
 
 impl RouteTable {
-    pub fn from_openapi(api: &utoipa::openapi::OpenApi) -> Self {
+    pub fn from_openapi(api: &serde_json::Value) -> Self {
         let mut table = RouteTable::default();
-        let value = serde_json::to_value(&api.paths).unwrap_or_default();
-        if let Some(paths) = value
-            .get("paths")
-            .and_then(|p| p.as_object())
-            .or(value.as_object())
-        {
+        if let Some(paths) = api.get("paths").and_then(|p| p.as_object()) {
             for (path, item) in paths {
-                let methods: Vec<String> = item
+                let operations = item
                     .as_object()
                     .map(|ops| {
-                        ops.keys()
-                            .filter(|k| {
+                        ops.iter()
+                            .filter(|(k, _)| {
                                 matches!(k.as_str(), "get" | "post" | "put" | "patch" | "delete")
                             })
-                            .map(|k| k.to_uppercase())
+                            .map(|(k, op)| (k.to_uppercase(), query_names(op)))
                             .collect()
                     })
                     .unwrap_or_default();
-                table.add(path, methods);
+                table.add(path, operations);
             }
         }
         for path in ["/health/live", "/health/ready", "/api/v1/openapi.json"] {
-            table.add(path, vec!["GET".into()]);
+            table.add(path, vec![("GET".into(), Vec::new())]);
         }
         table
     }
 
-    fn add(&mut self, path: &str, methods: Vec<String>) {
+    fn add(&mut self, path: &str, operations: Vec<(String, Vec<String>)>) {
         let segments = path
             .trim_matches('/')
             .split('/')
             .map(str::to_string)
             .collect();
-        self.routes.push((segments, methods));
+        self.routes.push(Route {
+            segments,
+            operations,
+        });
     }
 
-    /// The methods allowed on `path`, if any template matches it.
+    /// The methods allowed on `path`, over every template that matches it.
     pub fn allowed(&self, path: &str) -> Option<Vec<String>> {
         let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
-        let mut allowed: Vec<String> = Vec::new();
-        for (segments, methods) in &self.routes {
-            if segments.len() == parts.len()
-                && segments.iter().zip(&parts).all(|(s, p)| {
-                    (s.starts_with('{') && s.ends_with('}') && !p.is_empty()) || s == p
-                })
-            {
-                allowed.extend(methods.iter().cloned());
-            }
-        }
+        let mut allowed: Vec<String> = self
+            .routes
+            .iter()
+            .filter(|r| r.matches(&parts))
+            .flat_map(|r| r.operations.iter().map(|(m, _)| m.clone()))
+            .collect();
         if allowed.is_empty() {
             None
         } else {
@@ -73,22 +101,132 @@ impl RouteTable {
             Some(allowed)
         }
     }
+
+    /// The operation `method path` means: the template with the most literal segments wins,
+    /// so `PATCH /organisations/import` is a 405 of the import route, not a bad id for
+    /// `/organisations/{id}`.
+    pub fn check(&self, method: &str, path: &str) -> RouteCheck {
+        let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+        let Some(best) = self
+            .routes
+            .iter()
+            .filter(|r| r.matches(&parts))
+            .map(Route::literal_segments)
+            .max()
+        else {
+            return RouteCheck::Unknown;
+        };
+        let candidates: Vec<&Route> = self
+            .routes
+            .iter()
+            .filter(|r| r.matches(&parts) && r.literal_segments() == best)
+            .collect();
+        let method = if method == "HEAD" { "GET" } else { method };
+        for route in &candidates {
+            if let Some((_, params)) = route.operations.iter().find(|(m, _)| m == method) {
+                return RouteCheck::Known(params.clone());
+            }
+        }
+        let mut methods: Vec<String> = candidates
+            .iter()
+            .flat_map(|r| r.operations.iter().map(|(m, _)| m.clone()))
+            .collect();
+        methods.sort();
+        methods.dedup();
+        RouteCheck::MethodNotAllowed(methods)
+    }
+}
+
+fn query_names(op: &serde_json::Value) -> Vec<String> {
+    op.get("parameters")
+        .and_then(|p| p.as_array())
+        .map(|params| {
+            params
+                .iter()
+                .filter(|p| p.get("in").and_then(|i| i.as_str()) == Some("query"))
+                .filter_map(|p| p.get("name").and_then(|n| n.as_str()).map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A request the document does not describe is refused before any handler runs: a method the
+/// path does not have (405 with `Allow`) or a query parameter the operation does not name
+/// (400 `request.unknown_parameter`, naming it).
+pub fn check_request(
+    routes: &RouteTable,
+    req: &actix_web::dev::ServiceRequest,
+) -> Option<ApiError> {
+    match routes.check(req.method().as_str(), req.path()) {
+        RouteCheck::Unknown => None,
+        RouteCheck::MethodNotAllowed(methods) => {
+            if req.method() == actix_web::http::Method::OPTIONS {
+                return None;
+            }
+            Some(method_not_allowed(req.method().as_str(), methods))
+        }
+        RouteCheck::Known(params) => {
+            let mut unknown: Vec<String> = Vec::new();
+            for (name, _) in form_urlencoded_pairs(req.query_string()) {
+                if !params.contains(&name) && !unknown.contains(&name) {
+                    unknown.push(name);
+                }
+            }
+            if unknown.is_empty() {
+                return None;
+            }
+            let mut err = ApiError::bad_request(
+                "request.unknown_parameter",
+                format!(
+                    "Unknown query parameter{} {}; this operation takes {}.",
+                    if unknown.len() == 1 { "" } else { "s" },
+                    unknown
+                        .iter()
+                        .map(|u| format!("`{u}`"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    if params.is_empty() {
+                        "none".to_string()
+                    } else {
+                        params
+                            .iter()
+                            .map(|p| format!("`{p}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    }
+                ),
+            );
+            err.errors = unknown
+                .into_iter()
+                .map(|u| FieldError::new(u, "unknown", "not a parameter of this operation"))
+                .collect();
+            Some(err)
+        }
+    }
+}
+
+fn form_urlencoded_pairs(query: &str) -> Vec<(String, String)> {
+    serde_urlencoded::from_str::<Vec<(String, String)>>(query).unwrap_or_default()
+}
+
+fn method_not_allowed(method: &str, methods: Vec<String>) -> ApiError {
+    let mut err = ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "request.method_not_allowed",
+        format!(
+            "{} is not allowed here; allowed: {}.",
+            method,
+            methods.join(", ")
+        ),
+    );
+    err.allow = Some(methods.join(", "));
+    err
 }
 
 /// The application's default service.
 pub async fn not_found(req: HttpRequest, routes: web::Data<RouteTable>) -> HttpResponse {
     if let Some(methods) = routes.allowed(req.path()) {
-        let mut err = ApiError::new(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "request.method_not_allowed",
-            format!(
-                "{} is not allowed here; allowed: {}.",
-                req.method(),
-                methods.join(", ")
-            ),
-        );
-        err.allow = Some(methods.join(", "));
-        return err.error_response();
+        return method_not_allowed(req.method().as_str(), methods).error_response();
     }
     ApiError::new(
         StatusCode::NOT_FOUND,
@@ -116,22 +254,25 @@ pub fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error
                 "The JSON body is too large.",
             )
         }
-        JsonPayloadError::Deserialize(e) => {
-            let mut api = ApiError::bad_request(
-                "request.invalid_json",
-                format!("The JSON body is invalid: {e}"),
-            );
-            if e.is_data() {
-                api.errors = field_of_serde_error(&e.to_string());
-            }
-            api
-        }
+        JsonPayloadError::Deserialize(e) => invalid_json(e),
         other => ApiError::bad_request(
             "request.invalid_json",
             format!("The JSON body could not be read: {other}"),
         ),
     };
     api.into()
+}
+
+/// 400 `request.invalid_json` for a body that is JSON but not the request's shape.
+pub fn invalid_json(e: &serde_json::Error) -> ApiError {
+    let mut api = ApiError::bad_request(
+        "request.invalid_json",
+        format!("The JSON body is invalid: {e}"),
+    );
+    if e.is_data() {
+        api.errors = field_of_serde_error(&e.to_string());
+    }
+    api
 }
 
 /// serde messages name the field as "missing field `x`" or "unknown field `x`".
@@ -213,8 +354,10 @@ mod tests {
     #[test]
     fn route_table_matches_templates() {
         let mut t = RouteTable::default();
-        t.add("/api/v1/users/{id}", vec!["GET".into(), "PATCH".into()]);
-        t.add("/api/v1/users", vec!["GET".into(), "POST".into()]);
+        let ops = |ms: &[&str]| ms.iter().map(|m| (m.to_string(), Vec::new())).collect();
+        t.add("/api/v1/users/{id}", ops(&["GET", "PATCH"]));
+        t.add("/api/v1/users", ops(&["GET", "POST"]));
+        t.add("/api/v1/users/import", ops(&["POST"]));
         assert_eq!(
             t.allowed("/api/v1/users/abc"),
             Some(vec!["GET".into(), "PATCH".into()])
@@ -225,5 +368,15 @@ mod tests {
         );
         assert_eq!(t.allowed("/api/v1/nothing"), None);
         assert_eq!(t.allowed("/api/v1/users/abc/def"), None);
+        // The literal template wins over the placeholder.
+        assert_eq!(
+            t.check("PATCH", "/api/v1/users/import"),
+            RouteCheck::MethodNotAllowed(vec!["POST".into()])
+        );
+        assert_eq!(
+            t.check("PATCH", "/api/v1/users/abc"),
+            RouteCheck::Known(vec![])
+        );
+        assert_eq!(t.check("GET", "/api/v1/nothing"), RouteCheck::Unknown);
     }
 }

@@ -1,15 +1,19 @@
 //! Shared HTTP plumbing: errors, authentication, pagination, ETags, fallbacks.
 
 pub mod auth;
+pub mod codes;
+pub mod csv;
 pub mod error;
 pub mod etag;
 pub mod fallback;
+pub mod json;
 pub mod pagination;
 pub mod upload;
 
 pub use auth::{AuthUser, MaybeAuthUser};
 pub use error::{ApiError, ApiResult, FieldError, Problem};
 pub use etag::IfMatch;
+pub use json::Json;
 pub use pagination::{Page, PageParams};
 
 /// For PATCH fields that can be set to `null`: absent -> `None`, `null` -> `Some(None)`.
@@ -55,4 +59,19 @@ pub mod checks {
             e
         })
     }
+}
+
+/// A `201 Created` response gets the new resource's address (below `/api/v1`) in `Location`;
+/// any other status is returned as it is.
+pub fn created(
+    mut res: actix_web::HttpResponse,
+    path: impl std::fmt::Display,
+) -> actix_web::HttpResponse {
+    if res.status() == actix_web::http::StatusCode::CREATED
+        && let Ok(v) = actix_web::http::header::HeaderValue::from_str(&format!("/api/v1{path}"))
+    {
+        res.headers_mut()
+            .insert(actix_web::http::header::LOCATION, v);
+    }
+    res
 }

@@ -99,3 +99,30 @@ pub async fn read_form(
     }
     Ok((file, fields))
 }
+
+/// A `multipart/form-data` body with one file.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct FileUpload {
+    /// The file; its type is checked by its content, not its name.
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
+}
+
+/// A `multipart/form-data` body with a media file of a digital story and its description.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct MediaUploadForm {
+    /// An image (JPEG, PNG), audio (MP3, OGG, WAV) or PDF; checked by its content.
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
+    /// What the item shows.
+    #[schema(max_length = 2000)]
+    pub caption: Option<String>,
+    /// Who made it.
+    #[schema(max_length = 300)]
+    pub creator: Option<String>,
+    /// Its licence, e.g. `CC BY-SA 4.0`.
+    #[schema(max_length = 100)]
+    pub licence: Option<String>,
+}

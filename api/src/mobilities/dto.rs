@@ -13,6 +13,7 @@ use validator::Validate;
 pub struct VisitDto {
     pub organisation_id: Uuid,
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     #[schema(example = "regional digitisation centre")]
     pub description: Option<String>,
 }
@@ -70,34 +71,45 @@ pub struct MobilityDto {
 #[schema(example = json!({"code": "JS3", "title": "Sledenje na delovnem mestu 3", "activity_type": "job_shadowing", "host_organisation_id": "0190f1c2-0000-7000-8000-000000000001", "city": "Aarhus", "country": "DK", "programme_days": 3, "travel_days": 2, "places": 10, "follow_up": "dtfl_workshop", "goals": ["..."], "programme": ["..."]}))]
 pub struct CreateMobilityRequest {
     #[validate(length(min = 1, max = 50), custom(function = not_blank))]
+    #[schema(min_length = 1, max_length = 50, pattern = r"\S")]
     pub code: String,
     #[validate(length(min = 1, max = 300), custom(function = not_blank))]
+    #[schema(min_length = 1, max_length = 300, pattern = r"\S")]
     pub title: String,
     #[validate(length(min = 1, max = 300))]
+    #[schema(min_length = 1, max_length = 300)]
     pub title_en: Option<String>,
     pub activity_type: ActivityType,
     /// An organisation of kind `host` or `partner`.
     pub host_organisation_id: Uuid,
     #[validate(length(min = 1, max = 200), custom(function = not_blank))]
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub city: String,
     #[validate(custom(function = country_code))]
+    #[schema(pattern = "^[A-Z]{2}$", max_length = 2)]
     pub country: String,
     #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
     pub planned_period: Option<String>,
     pub window_start: Option<NaiveDate>,
     pub window_end: Option<NaiveDate>,
     pub start_date: Option<NaiveDate>,
     pub end_date: Option<NaiveDate>,
     #[validate(range(min = 1, max = 60))]
+    #[schema(minimum = 1, maximum = 60)]
     pub programme_days: i32,
     #[validate(range(min = 0, max = 6))]
+    #[schema(minimum = 0, maximum = 6)]
     pub travel_days: i32,
     #[validate(range(min = 1, max = 1000))]
+    #[schema(minimum = 1, maximum = 1000)]
     pub places: i32,
     /// Default 3.
     #[validate(range(min = 0, max = 100))]
+    #[schema(minimum = 0, maximum = 100)]
     pub reserve_places: Option<i32>,
     #[validate(range(min = 0, max = 40000))]
+    #[schema(minimum = 0, maximum = 40000)]
     pub distance_km: Option<i32>,
     #[serde(default)]
     pub green_travel: bool,
@@ -118,8 +130,10 @@ pub struct CreateMobilityRequest {
 #[serde(deny_unknown_fields)]
 pub struct UpdateMobilityRequest {
     #[validate(length(min = 1, max = 50), custom(function = not_blank))]
+    #[schema(min_length = 1, max_length = 50, pattern = r"\S")]
     pub code: Option<String>,
     #[validate(length(min = 1, max = 300), custom(function = not_blank))]
+    #[schema(min_length = 1, max_length = 300, pattern = r"\S")]
     pub title: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
@@ -127,8 +141,10 @@ pub struct UpdateMobilityRequest {
     pub activity_type: Option<ActivityType>,
     pub host_organisation_id: Option<Uuid>,
     #[validate(length(min = 1, max = 200), custom(function = not_blank))]
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub city: Option<String>,
     #[validate(custom(function = country_code))]
+    #[schema(pattern = "^[A-Z]{2}$", max_length = 2)]
     pub country: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
@@ -146,12 +162,16 @@ pub struct UpdateMobilityRequest {
     #[schema(value_type = Option<NaiveDate>)]
     pub end_date: Option<Option<NaiveDate>>,
     #[validate(range(min = 1, max = 60))]
+    #[schema(minimum = 1, maximum = 60)]
     pub programme_days: Option<i32>,
     #[validate(range(min = 0, max = 6))]
+    #[schema(minimum = 0, maximum = 6)]
     pub travel_days: Option<i32>,
     #[validate(range(min = 1, max = 1000))]
+    #[schema(minimum = 1, maximum = 1000)]
     pub places: Option<i32>,
     #[validate(range(min = 0, max = 100))]
+    #[schema(minimum = 0, maximum = 100)]
     pub reserve_places: Option<i32>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<i32>)]
@@ -170,9 +190,13 @@ pub struct UpdateMobilityRequest {
 #[into_params(parameter_in = Query)]
 pub struct MobilityQuery {
     pub status: Option<MobilityStatus>,
-    #[param(example = "DK")]
+    #[param(max_length = 200, example = "DK")]
     pub country: Option<String>,
     pub follow_up: Option<FollowUp>,
-    pub page: Option<u64>,
-    pub per_page: Option<u64>,
+    /// Sort by `code`, `start_date`, `country`, `created_at`, `updated_at`; `-` first for descending (default `start_date`).
+    #[param(
+        pattern = "^-?(code|start_date|country|created_at|updated_at)$",
+        example = "-updated_at"
+    )]
+    pub sort: Option<String>,
 }

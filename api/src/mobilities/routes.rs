@@ -2,6 +2,7 @@ use super::dto::{CreateMobilityRequest, MobilityDto, MobilityQuery, UpdateMobili
 use super::service;
 use crate::audit::Actor;
 use crate::http::etag::{etag, json_with_etag};
+use crate::http::pagination::UpdatedSince;
 use crate::http::{ApiResult, AuthUser, IfMatch, Page, PageParams, Problem};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
@@ -25,7 +26,7 @@ fn respond(status: StatusCode, d: MobilityDto) -> HttpResponse {
 #[utoipa::path(
     tag = "mobilities",
     operation_id = "listMobilities",
-    params(("id" = Uuid, Path, description = "Project id"), MobilityQuery),
+    params(("id" = Uuid, Path, description = "Project id"), MobilityQuery, PageParams, UpdatedSince),
     responses(
         (status = 200, description = "A page of mobilities, by code", body = Page<MobilityDto>),
         (status = 404, description = "No such project (`project.not_found`)", body = Problem, content_type = "application/problem+json"),
@@ -36,14 +37,12 @@ async fn list_mobilities(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
     q: web::Query<MobilityQuery>,
+    list: web::Query<PageParams>,
+    since: web::Query<UpdatedSince>,
 ) -> ApiResult<HttpResponse> {
     let q = q.into_inner();
-    let page = PageParams {
-        page: q.page,
-        per_page: q.per_page,
-    }
-    .validate()?;
-    Ok(HttpResponse::Ok().json(service::list(&state.db, *id, q, page).await?))
+    let page = list.validate_sorted(q.sort.is_some())?;
+    Ok(HttpResponse::Ok().json(service::list(&state.db, *id, q, since.into_inner(), page).await?))
 }
 
 /// Add a mobility to a project. Admins and coordinators.
@@ -66,12 +65,16 @@ async fn create_mobility(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
-    body: web::Json<CreateMobilityRequest>,
+    body: crate::http::Json<CreateMobilityRequest>,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Coordinator])?;
     body.validate()?;
     let d = service::create(&state.db, &Actor::from(&user), *id, body.into_inner()).await?;
-    Ok(respond(StatusCode::CREATED, d))
+    let location = format!("/mobilities/{}", d.id);
+    Ok(crate::http::created(
+        respond(StatusCode::CREATED, d),
+        location,
+    ))
 }
 
 /// Get a mobility. Public.
@@ -114,7 +117,7 @@ async fn update_mobility(
     user: AuthUser,
     id: web::Path<Uuid>,
     if_match: IfMatch,
-    body: web::Json<UpdateMobilityRequest>,
+    body: crate::http::Json<UpdateMobilityRequest>,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Coordinator])?;
     body.validate()?;

@@ -5,7 +5,7 @@ use super::dto::{
 };
 use crate::audit::{self, Actor};
 use crate::db::begin_write;
-use crate::http::pagination::PageRequest;
+use crate::http::pagination::{PageRequest, Sort, UpdatedSince};
 use crate::http::{ApiError, ApiResult, FieldError, Page};
 use crate::projects::service as projects;
 use chrono::{NaiveDate, Utc};
@@ -13,7 +13,7 @@ use entity::enums::{MobilityStatus, OrganisationKind};
 use entity::{mobility, mobility_visit, organisation};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    EntityTrait, QueryFilter, QueryOrder,
 };
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -372,6 +372,7 @@ pub async fn list(
     db: &DatabaseConnection,
     project_id: Uuid,
     q: MobilityQuery,
+    since: UpdatedSince,
     page: PageRequest,
 ) -> ApiResult<Page<MobilityDto>> {
     projects::get_model(db, project_id).await?;
@@ -385,14 +386,24 @@ pub async fn list(
     if let Some(f) = q.follow_up {
         query = query.filter(mobility::Column::FollowUp.eq(f));
     }
-    let total = query.clone().count(db).await?;
-    let rows = query
-        .order_by_asc(mobility::Column::Code)
-        .order_by_asc(mobility::Column::Id)
-        .offset(page.offset())
-        .limit(page.per_page)
-        .all(db)
+    if let Some(t) = since.updated_since {
+        query = query.filter(mobility::Column::UpdatedAt.gte(t));
+    }
+    let order = Sort::columns(
+        q.sort.as_deref(),
+        &[
+            ("code", mobility::Column::Code),
+            ("start_date", mobility::Column::StartDate),
+            ("country", mobility::Column::Country),
+            ("created_at", mobility::Column::CreatedAt),
+            ("updated_at", mobility::Column::UpdatedAt),
+        ],
+        &[(mobility::Column::Code, sea_orm::Order::Asc)],
+    )?;
+    let mut fetched = page
+        .fetch(db, query, &order, mobility::Column::Id, |m| m.id)
         .await?;
+    let rows = fetched.take_items();
     let ids: Vec<Uuid> = rows.iter().map(|m| m.id).collect();
     let mut visits = visits_of(db, &ids).await?;
     let items = rows
@@ -402,5 +413,5 @@ pub async fn list(
             to_dto(m, v)
         })
         .collect();
-    Ok(Page::new(items, page, total))
+    Ok(fetched.with_items(items))
 }

@@ -12,7 +12,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 #[utoipa::path(
     tag = "notifications",
     operation_id = "listOutbox",
-    params(OutboxQuery),
+    params(OutboxQuery, PageParams),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of notifications", body = Page<NotificationDto>),
@@ -24,13 +24,10 @@ async fn outbox(
     state: web::Data<AppState>,
     user: AuthUser,
     q: web::Query<OutboxQuery>,
+    list: web::Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Coordinator])?;
     let q = q.into_inner();
-    let page = PageParams {
-        page: q.page,
-        per_page: q.per_page,
-    }
-    .validate()?;
+    let page = list.validate_sorted(q.sort.is_some())?;
     Ok(HttpResponse::Ok().json(service::list(&state.db, q, page).await?))
 }

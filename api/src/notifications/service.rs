@@ -1,11 +1,10 @@
-use crate::http::pagination::PageRequest;
+use crate::http::pagination::{PageRequest, Sort};
 use crate::http::{ApiResult, Page};
 use chrono::{DateTime, Utc};
 use entity::enums::NotificationStatus;
 use entity::notification;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -80,11 +79,18 @@ impl From<notification::Model> for NotificationDto {
 #[into_params(parameter_in = Query)]
 pub struct OutboxQuery {
     pub status: Option<NotificationStatus>,
+    #[param(max_length = 200)]
     pub kind: Option<String>,
+    #[param(max_length = 200)]
     pub recipient_email: Option<String>,
+    #[param(max_length = 200)]
     pub object_id: Option<String>,
-    pub page: Option<u64>,
-    pub per_page: Option<u64>,
+    /// Sort by `created_at`, `recipient_email`, `status`; `-` first for descending (default `created_at`).
+    #[param(
+        pattern = "^-?(created_at|recipient_email|status)$",
+        example = "-status"
+    )]
+    pub sort: Option<String>,
 }
 
 pub async fn list(
@@ -105,17 +111,18 @@ pub async fn list(
     if let Some(o) = q.object_id {
         query = query.filter(notification::Column::ObjectId.eq(o));
     }
-    let total = query.clone().count(db).await?;
-    let items = query
-        .order_by_asc(notification::Column::CreatedAt)
-        .order_by_asc(notification::Column::Id)
-        .offset(page.offset())
-        .limit(page.per_page)
-        .all(db)
+    let order = Sort::columns(
+        q.sort.as_deref(),
+        &[
+            ("created_at", notification::Column::CreatedAt),
+            ("recipient_email", notification::Column::RecipientEmail),
+            ("status", notification::Column::Status),
+        ],
+        &[(notification::Column::CreatedAt, sea_orm::Order::Asc)],
+    )?;
+    let mut fetched = page
+        .fetch(db, query, &order, notification::Column::Id, |m| m.id)
         .await?;
-    Ok(Page::new(
-        items.into_iter().map(NotificationDto::from).collect(),
-        page,
-        total,
-    ))
+    let items = fetched.take_items();
+    Ok(fetched.with_items(items.into_iter().map(NotificationDto::from).collect()))
 }

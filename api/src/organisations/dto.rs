@@ -54,22 +54,30 @@ impl OrganisationDto {
 #[schema(example = json!({"name": "Knjižnica Kočevje", "kind": "member_library", "country": "SI", "city": "Kočevje"}))]
 pub struct CreateOrganisationRequest {
     #[validate(length(min = 1, max = 300), custom(function = not_blank))]
+    #[schema(min_length = 1, max_length = 300, pattern = r"\S")]
     pub name: String,
     pub kind: OrganisationKind,
     #[validate(custom(function = country_code))]
+    #[schema(pattern = "^[A-Z]{2}$", max_length = 2)]
     pub country: String,
     /// Unknown cities may be left out; name and city together identify an organisation.
     #[validate(length(min = 1, max = 200), custom(function = not_blank))]
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub city: Option<String>,
     #[validate(email)]
+    #[schema(format = Email, max_length = 254)]
     pub email: Option<String>,
     #[validate(url)]
+    #[schema(format = "uri", max_length = 2048)]
     pub website: Option<String>,
     #[validate(length(min = 1, max = 20))]
+    #[schema(min_length = 1, max_length = 20)]
     pub erasmus_oid: Option<String>,
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub director_name: Option<String>,
     #[validate(email)]
+    #[schema(format = Email, max_length = 254)]
     pub director_email: Option<String>,
 }
 
@@ -78,9 +86,11 @@ pub struct CreateOrganisationRequest {
 #[serde(deny_unknown_fields)]
 pub struct UpdateOrganisationRequest {
     #[validate(length(min = 1, max = 300), custom(function = not_blank))]
+    #[schema(min_length = 1, max_length = 300, pattern = r"\S")]
     pub name: Option<String>,
     pub kind: Option<OrganisationKind>,
     #[validate(custom(function = country_code))]
+    #[schema(pattern = "^[A-Z]{2}$", max_length = 2)]
     pub country: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
@@ -106,13 +116,19 @@ pub struct UpdateOrganisationRequest {
 #[into_params(parameter_in = Query)]
 pub struct OrganisationQuery {
     pub kind: Option<OrganisationKind>,
-    #[param(example = "SI")]
+    #[param(max_length = 200, example = "SI")]
     pub country: Option<String>,
+    #[param(max_length = 200)]
     pub city: Option<String>,
     /// Case-insensitive part of the name.
+    #[param(max_length = 200)]
     pub q: Option<String>,
-    pub page: Option<u64>,
-    pub per_page: Option<u64>,
+    /// Sort by `name`, `city`, `country`, `created_at`, `updated_at`; `-` first for descending (default `name`).
+    #[param(
+        pattern = "^-?(name|city|country|created_at|updated_at)$",
+        example = "-updated_at"
+    )]
+    pub sort: Option<String>,
 }
 
 /// What happened to one data row of an import.

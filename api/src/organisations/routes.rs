@@ -5,6 +5,7 @@ use super::dto::{
 use super::service;
 use crate::audit::Actor;
 use crate::http::etag::{etag, json_with_etag};
+use crate::http::pagination::UpdatedSince;
 use crate::http::{ApiError, ApiResult, AuthUser, IfMatch, Page, PageParams, Problem};
 use crate::state::AppState;
 use actix_web::http::{StatusCode, header};
@@ -34,7 +35,7 @@ fn dto(user: &AuthUser, m: entity::organisation::Model) -> OrganisationDto {
 #[utoipa::path(
     tag = "organisations",
     operation_id = "listOrganisations",
-    params(OrganisationQuery),
+    params(OrganisationQuery, PageParams, UpdatedSince),
     security(("bearer" = [])),
     responses((status = 200, description = "A page of organisations, ordered by name", body = Page<OrganisationDto>))
 )]
@@ -43,14 +44,12 @@ async fn list_organisations(
     state: web::Data<AppState>,
     user: AuthUser,
     q: web::Query<OrganisationQuery>,
+    list: web::Query<PageParams>,
+    since: web::Query<UpdatedSince>,
 ) -> ApiResult<HttpResponse> {
     let q = q.into_inner();
-    let page = PageParams {
-        page: q.page,
-        per_page: q.per_page,
-    }
-    .validate()?;
-    let result = service::list(&state.db, q, page).await?;
+    let page = list.validate_sorted(q.sort.is_some())?;
+    let result = service::list(&state.db, q, since.into_inner(), page).await?;
     Ok(HttpResponse::Ok().json(result.map(|m| dto(&user, m))))
 }
 
@@ -71,15 +70,19 @@ async fn list_organisations(
 async fn create_organisation(
     state: web::Data<AppState>,
     user: AuthUser,
-    body: web::Json<CreateOrganisationRequest>,
+    body: crate::http::Json<CreateOrganisationRequest>,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Coordinator])?;
     body.validate()?;
     let m = service::create(&state.db, &Actor::from(&user), body.into_inner()).await?;
-    Ok(json_with_etag(
-        StatusCode::CREATED,
-        etag(m.id, m.updated_at),
-        &dto(&user, m),
+    let location = format!("/organisations/{}", m.id);
+    Ok(crate::http::created(
+        json_with_etag(
+            StatusCode::CREATED,
+            etag(m.id, m.updated_at),
+            &dto(&user, m),
+        ),
+        location,
     ))
 }
 
@@ -179,7 +182,7 @@ async fn update_organisation(
     user: AuthUser,
     id: web::Path<Uuid>,
     if_match: IfMatch,
-    body: web::Json<UpdateOrganisationRequest>,
+    body: crate::http::Json<UpdateOrganisationRequest>,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Coordinator])?;
     body.validate()?;

@@ -6,14 +6,14 @@ use super::dto::{
 };
 use crate::audit::{self, Actor};
 use crate::db::begin_write;
-use crate::http::pagination::PageRequest;
+use crate::http::pagination::{PageRequest, Sort, UpdatedSince};
 use crate::http::{ApiError, ApiResult, FieldError, Page};
 use chrono::Utc;
 use entity::organisation;
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    EntityTrait, QueryFilter,
 };
 use uuid::Uuid;
 use validator::Validate;
@@ -194,6 +194,7 @@ pub async fn update(
 pub async fn list(
     db: &DatabaseConnection,
     q: OrganisationQuery,
+    since: UpdatedSince,
     page: PageRequest,
 ) -> ApiResult<Page<organisation::Model>> {
     let mut query = organisation::Entity::find();
@@ -211,15 +212,25 @@ pub async fn list(
         query = query
             .filter(Expr::expr(Func::lower(Expr::col(organisation::Column::Name))).like(pattern));
     }
-    let total = query.clone().count(db).await?;
-    let items = query
-        .order_by_asc(organisation::Column::Name)
-        .order_by_asc(organisation::Column::Id)
-        .offset(page.offset())
-        .limit(page.per_page)
-        .all(db)
+    if let Some(t) = since.updated_since {
+        query = query.filter(organisation::Column::UpdatedAt.gte(t));
+    }
+    let order = Sort::columns(
+        q.sort.as_deref(),
+        &[
+            ("name", organisation::Column::Name),
+            ("city", organisation::Column::City),
+            ("country", organisation::Column::Country),
+            ("created_at", organisation::Column::CreatedAt),
+            ("updated_at", organisation::Column::UpdatedAt),
+        ],
+        &[(organisation::Column::Name, sea_orm::Order::Asc)],
+    )?;
+    let mut fetched = page
+        .fetch(db, query, &order, organisation::Column::Id, |m| m.id)
         .await?;
-    Ok(Page::new(items, page, total))
+    let items = fetched.take_items();
+    Ok(fetched.with_items(items))
 }
 
 const IMPORT_COLUMNS: &[&str] = &[

@@ -48,14 +48,18 @@ pub struct MeetingDto {
 pub struct CreateMeetingRequest {
     pub kind: MeetingKind,
     #[validate(length(min = 1, max = 300), custom(function = not_blank))]
+    #[schema(min_length = 1, max_length = 300, pattern = r"\S")]
     pub title: String,
     /// Default for `host_preparation`: one month before the mobility starts, 10:00 Europe/Ljubljana.
     pub starts_at: Option<DateTime<Utc>>,
     #[validate(range(min = 5, max = 1440))]
+    #[schema(minimum = 5, maximum = 1440)]
     pub duration_minutes: i32,
     #[validate(url, length(max = 2000))]
+    #[schema(max_length = 2000, format = "uri")]
     pub online_link: Option<String>,
     #[validate(length(max = 5000))]
+    #[schema(max_length = 5000)]
     pub notes: Option<String>,
 }
 
@@ -63,9 +67,11 @@ pub struct CreateMeetingRequest {
 #[serde(deny_unknown_fields)]
 pub struct UpdateMeetingRequest {
     #[validate(length(min = 1, max = 300), custom(function = not_blank))]
+    #[schema(min_length = 1, max_length = 300, pattern = r"\S")]
     pub title: Option<String>,
     pub starts_at: Option<DateTime<Utc>>,
     #[validate(range(min = 5, max = 1440))]
+    #[schema(minimum = 5, maximum = 1440)]
     pub duration_minutes: Option<i32>,
     #[serde(default, deserialize_with = "crate::http::double_option")]
     #[schema(value_type = Option<String>)]

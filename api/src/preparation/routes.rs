@@ -5,6 +5,7 @@ use super::meetings::{
 use super::tasks::{self, TaskDto, UpdateTaskRequest};
 use super::travel::{self, TravelDetailsDto, TravelDetailsRequest};
 use crate::http::etag::{etag, json_with_etag};
+use crate::http::pagination::{Page, PageParams, Sort, UpdatedSince};
 use crate::http::{ApiError, ApiResult, AuthUser, IfMatch, Problem};
 use crate::selection::service::participant_visible;
 use crate::state::AppState;
@@ -37,10 +38,10 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 /// themselves; the participant or a coordinator closes the others. All done: `prepared`.
 #[utoipa::path(
     tag = "preparation", operation_id = "listTasks",
-    params(("id" = Uuid, Path, description = "Participant id")),
+    params(("id" = Uuid, Path, description = "Participant id"), PageParams, UpdatedSince),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "Tasks in order", body = Vec<TaskDto>),
+        (status = 200, description = "Tasks in order", body = Page<TaskDto>),
         (status = 404, description = "No such participant, or not visible", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -49,13 +50,17 @@ async fn list_tasks(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
+    list: web::Query<PageParams>,
+    since: web::Query<UpdatedSince>,
 ) -> ApiResult<HttpResponse> {
+    let page = list.validate()?;
     let items: Vec<TaskDto> = tasks::list(&state.db, &user, *id)
         .await?
         .into_iter()
         .map(TaskDto::from)
+        .filter(|t| since.updated_since.is_none_or(|s| t.updated_at >= s))
         .collect();
-    Ok(HttpResponse::Ok().json(items))
+    Ok(HttpResponse::Ok().json(page.page_of(items, |t| t.id)))
 }
 
 /// Close or reopen a task that does not close itself (the participant or a coordinator).
@@ -78,7 +83,7 @@ async fn update_task(
     user: AuthUser,
     id: web::Path<Uuid>,
     if_match: IfMatch,
-    body: web::Json<UpdateTaskRequest>,
+    body: crate::http::Json<UpdateTaskRequest>,
 ) -> ApiResult<HttpResponse> {
     let t = tasks::update(&state.db, &user, *id, body.done, |t| {
         if_match.check(&etag(t.id, t.updated_at))
@@ -129,7 +134,7 @@ async fn put_travel(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
-    body: web::Json<TravelDetailsRequest>,
+    body: crate::http::Json<TravelDetailsRequest>,
 ) -> ApiResult<HttpResponse> {
     body.validate()?;
     Ok(HttpResponse::Ok().json(TravelDetailsDto::from(
@@ -140,10 +145,10 @@ async fn put_travel(
 /// A mobility's meetings, with attendance.
 #[utoipa::path(
     tag = "preparation", operation_id = "listMeetings",
-    params(("id" = Uuid, Path, description = "Mobility id")),
+    params(("id" = Uuid, Path, description = "Mobility id"), MeetingQuery, PageParams, UpdatedSince),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "Meetings by start time", body = Vec<MeetingDto>),
+        (status = 200, description = "Meetings by start time", body = Page<MeetingDto>),
         (status = 404, description = "No such mobility, or not visible", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -152,8 +157,31 @@ async fn list_meetings(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
+    q: web::Query<MeetingQuery>,
+    list: web::Query<PageParams>,
+    since: web::Query<UpdatedSince>,
 ) -> ApiResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(meetings::list(&state.db, &user, *id).await?))
+    let page = list.validate_sorted(q.sort.is_some())?;
+    let mut items = meetings::list(&state.db, &user, *id).await?;
+    items.retain(|m| since.updated_since.is_none_or(|s| m.updated_at >= s));
+    Sort::sort_items(
+        &mut items,
+        q.sort.as_deref(),
+        &[
+            ("starts_at", |a, b| a.starts_at.cmp(&b.starts_at)),
+            ("kind", |a, b| a.kind.to_string().cmp(&b.kind.to_string())),
+            ("updated_at", |a, b| a.updated_at.cmp(&b.updated_at)),
+        ],
+    )?;
+    Ok(HttpResponse::Ok().json(page.page_of(items, |m| m.id)))
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct MeetingQuery {
+    /// Sort by `starts_at`, `kind`, `updated_at`; `-` first for descending (default `starts_at`).
+    #[param(pattern = "^-?(starts_at|kind|updated_at)$", example = "-starts_at")]
+    sort: Option<String>,
 }
 
 /// Schedule a meeting (coordinators). A `host_preparation` meeting without `starts_at` is
@@ -175,15 +203,19 @@ async fn create_meeting(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
-    body: web::Json<CreateMeetingRequest>,
+    body: crate::http::Json<CreateMeetingRequest>,
 ) -> ApiResult<HttpResponse> {
     body.validate()?;
     let m = meetings::create(&state.db, &user, *id, body.into_inner()).await?;
     let tag = etag(m.id, m.updated_at);
-    Ok(json_with_etag(
-        StatusCode::CREATED,
-        tag,
-        &meetings::dto(&state.db, m).await?,
+    let location = format!("/meetings/{}", m.id);
+    Ok(crate::http::created(
+        json_with_etag(
+            StatusCode::CREATED,
+            tag,
+            &meetings::dto(&state.db, m).await?,
+        ),
+        location,
     ))
 }
 
@@ -232,7 +264,7 @@ async fn update_meeting(
     user: AuthUser,
     id: web::Path<Uuid>,
     if_match: IfMatch,
-    body: web::Json<UpdateMeetingRequest>,
+    body: crate::http::Json<UpdateMeetingRequest>,
 ) -> ApiResult<HttpResponse> {
     body.validate()?;
     let m = meetings::update(&state.db, &user, *id, body.into_inner(), |m| {
@@ -266,7 +298,7 @@ async fn record_attendance(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
-    body: web::Json<AttendanceRequest>,
+    body: crate::http::Json<AttendanceRequest>,
 ) -> ApiResult<HttpResponse> {
     let m = meetings::record_attendance(
         &state.db,

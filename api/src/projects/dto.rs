@@ -63,22 +63,29 @@ impl From<entity::project::Model> for ProjectDto {
 #[schema(example = json!({"code": "2026-1-SI01-KA122-ADU-000000001", "programme": "Erasmus+, Key Action 1", "action_type": "KA122-ADU", "title": "Nov projekt", "applicant_id": "0190f1c2-0000-7000-8000-000000000001", "start_date": "2026-09-01", "end_date": "2027-11-30"}))]
 pub struct CreateProjectRequest {
     #[validate(length(min = 1, max = 100), custom(function = not_blank))]
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub code: String,
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub programme: String,
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub action_type: String,
     #[validate(length(min = 1, max = 500), custom(function = not_blank))]
+    #[schema(min_length = 1, max_length = 500, pattern = r"\S")]
     pub title: String,
     #[validate(length(min = 1, max = 500))]
+    #[schema(min_length = 1, max_length = 500)]
     pub title_en: Option<String>,
     #[validate(length(max = 20000))]
+    #[schema(max_length = 20000)]
     pub description: Option<String>,
     pub applicant_id: Uuid,
     pub start_date: NaiveDate,
     pub end_date: NaiveDate,
     /// Default `Europe/Ljubljana`.
     #[validate(custom(function = time_zone))]
+    #[schema(pattern = "^[A-Za-z]+(/[A-Za-z0-9_+-]+)*$", max_length = 64)]
     pub timezone: Option<String>,
     /// Default `planned`.
     pub status: Option<ProjectStatus>,
@@ -88,12 +95,16 @@ pub struct CreateProjectRequest {
 #[serde(deny_unknown_fields)]
 pub struct UpdateProjectRequest {
     #[validate(length(min = 1, max = 100), custom(function = not_blank))]
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub code: Option<String>,
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub programme: Option<String>,
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub action_type: Option<String>,
     #[validate(length(min = 1, max = 500), custom(function = not_blank))]
+    #[schema(min_length = 1, max_length = 500, pattern = r"\S")]
     pub title: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
@@ -105,6 +116,7 @@ pub struct UpdateProjectRequest {
     pub start_date: Option<NaiveDate>,
     pub end_date: Option<NaiveDate>,
     #[validate(custom(function = time_zone))]
+    #[schema(pattern = "^[A-Za-z]+(/[A-Za-z0-9_+-]+)*$", max_length = 64)]
     pub timezone: Option<String>,
     pub status: Option<ProjectStatus>,
 }
@@ -113,9 +125,14 @@ pub struct UpdateProjectRequest {
 #[into_params(parameter_in = Query)]
 pub struct ProjectQuery {
     pub status: Option<ProjectStatus>,
+    #[param(max_length = 200)]
     pub code: Option<String>,
-    pub page: Option<u64>,
-    pub per_page: Option<u64>,
+    /// Sort by `code`, `start_date`, `created_at`, `updated_at`; `-` first for descending (default `start_date`).
+    #[param(
+        pattern = "^-?(code|start_date|created_at|updated_at)$",
+        example = "-updated_at"
+    )]
+    pub sort: Option<String>,
 }
 
 /// A member of a project's team.

@@ -5,6 +5,7 @@ use super::dto::{
 use super::service;
 use crate::audit::Actor;
 use crate::http::etag::{etag, json_with_etag};
+use crate::http::pagination::UpdatedSince;
 use crate::http::{ApiResult, AuthUser, IfMatch, Page, PageParams, Problem};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
@@ -31,21 +32,19 @@ fn respond(status: StatusCode, m: entity::project::Model) -> HttpResponse {
 #[utoipa::path(
     tag = "projects",
     operation_id = "listProjects",
-    params(ProjectQuery),
+    params(ProjectQuery, PageParams, UpdatedSince),
     responses((status = 200, description = "A page of projects, by start date", body = Page<ProjectDto>))
 )]
 #[get("/projects")]
 async fn list_projects(
     state: web::Data<AppState>,
     q: web::Query<ProjectQuery>,
+    list: web::Query<PageParams>,
+    since: web::Query<UpdatedSince>,
 ) -> ApiResult<HttpResponse> {
     let q = q.into_inner();
-    let page = PageParams {
-        page: q.page,
-        per_page: q.per_page,
-    }
-    .validate()?;
-    let result = service::list(&state.db, q, page).await?;
+    let page = list.validate_sorted(q.sort.is_some())?;
+    let result = service::list(&state.db, q, since.into_inner(), page).await?;
     Ok(HttpResponse::Ok().json(result.map(ProjectDto::from)))
 }
 
@@ -66,12 +65,16 @@ async fn list_projects(
 async fn create_project(
     state: web::Data<AppState>,
     user: AuthUser,
-    body: web::Json<CreateProjectRequest>,
+    body: crate::http::Json<CreateProjectRequest>,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Coordinator])?;
     body.validate()?;
     let m = service::create(&state.db, &Actor::from(&user), body.into_inner()).await?;
-    Ok(respond(StatusCode::CREATED, m))
+    let location = format!("/projects/{}", m.id);
+    Ok(crate::http::created(
+        respond(StatusCode::CREATED, m),
+        location,
+    ))
 }
 
 /// Get a project. Public.
@@ -117,7 +120,7 @@ async fn update_project(
     user: AuthUser,
     id: web::Path<Uuid>,
     if_match: IfMatch,
-    body: web::Json<UpdateProjectRequest>,
+    body: crate::http::Json<UpdateProjectRequest>,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Coordinator])?;
     body.validate()?;
@@ -174,7 +177,7 @@ async fn add_team_member(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
-    body: web::Json<AddTeamMemberRequest>,
+    body: crate::http::Json<AddTeamMemberRequest>,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Coordinator])?;
     let m = service::add_team_member(
@@ -185,7 +188,11 @@ async fn add_team_member(
         body.function,
     )
     .await?;
-    Ok(HttpResponse::Created().json(m))
+    let location = format!("/projects/{}/team/{}", m.project_id, m.id);
+    Ok(crate::http::created(
+        HttpResponse::Created().json(m),
+        location,
+    ))
 }
 
 /// Remove a member from the project team. Admins and coordinators.

@@ -3,14 +3,14 @@
 use super::dto::{CreateProjectRequest, ProjectQuery, TeamMemberDto, UpdateProjectRequest};
 use crate::audit::{self, Actor};
 use crate::db::begin_write;
-use crate::http::pagination::PageRequest;
+use crate::http::pagination::{PageRequest, Sort, UpdatedSince};
 use crate::http::{ApiError, ApiResult, FieldError, Page};
 use chrono::{NaiveDate, Utc};
 use entity::enums::{ProjectStatus, Role, TeamFunction};
 use entity::{organisation, project, project_team_member, user};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    EntityTrait, QueryFilter,
 };
 use uuid::Uuid;
 
@@ -200,24 +200,31 @@ pub async fn update(
 pub async fn list(
     db: &DatabaseConnection,
     q: ProjectQuery,
+    since: UpdatedSince,
     page: PageRequest,
 ) -> ApiResult<Page<project::Model>> {
     let mut query = project::Entity::find();
+    if let Some(t) = since.updated_since {
+        query = query.filter(project::Column::UpdatedAt.gte(t));
+    }
     if let Some(s) = q.status {
         query = query.filter(project::Column::Status.eq(s));
     }
     if let Some(c) = q.code {
         query = query.filter(project::Column::Code.eq(c));
     }
-    let total = query.clone().count(db).await?;
-    let items = query
-        .order_by_asc(project::Column::StartDate)
-        .order_by_asc(project::Column::Id)
-        .offset(page.offset())
-        .limit(page.per_page)
-        .all(db)
-        .await?;
-    Ok(Page::new(items, page, total))
+    let order = Sort::columns(
+        q.sort.as_deref(),
+        &[
+            ("code", project::Column::Code),
+            ("start_date", project::Column::StartDate),
+            ("created_at", project::Column::CreatedAt),
+            ("updated_at", project::Column::UpdatedAt),
+        ],
+        &[(project::Column::StartDate, sea_orm::Order::Asc)],
+    )?;
+    page.fetch(db, query, &order, project::Column::Id, |m| m.id)
+        .await
 }
 
 /// Roles that can be in a project team: the association's own people.
@@ -249,15 +256,16 @@ pub async fn team(
     get_model(db, project_id).await?;
     let query = project_team_member::Entity::find()
         .filter(project_team_member::Column::ProjectId.eq(project_id));
-    let total = query.clone().count(db).await?;
-    let rows = query
-        .order_by_asc(project_team_member::Column::Function)
-        .order_by_asc(project_team_member::Column::Id)
-        .offset(page.offset())
-        .limit(page.per_page)
-        .all(db)
+    let rows = page
+        .fetch(
+            db,
+            query,
+            &[(project_team_member::Column::Function, sea_orm::Order::Asc)],
+            project_team_member::Column::Id,
+            |m| m.id,
+        )
         .await?;
-    let ids: Vec<Uuid> = rows.iter().map(|m| m.user_id).collect();
+    let ids: Vec<Uuid> = rows.items.iter().map(|m| m.user_id).collect();
     let users: std::collections::HashMap<Uuid, user::Model> = user::Entity::find()
         .filter(user::Column::Id.is_in(ids))
         .all(db)
@@ -266,10 +274,11 @@ pub async fn team(
         .map(|u| (u.id, u))
         .collect();
     let items = rows
-        .into_iter()
+        .items
+        .iter()
         .filter_map(|m| users.get(&m.user_id).map(|u| member_dto(m.clone(), u)))
         .collect();
-    Ok(Page::new(items, page, total))
+    Ok(rows.with_items(items))
 }
 
 /// Users who are in the project team with a function.

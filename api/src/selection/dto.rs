@@ -13,6 +13,31 @@ pub struct CommitteeRequest {
     pub user_ids: Vec<Uuid>,
 }
 
+/// A call's selection committee.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CommitteeDto {
+    pub call_id: Uuid,
+    #[schema(max_items = 100)]
+    pub members: Vec<CommitteeMemberDto>,
+}
+
+/// A call's selection criteria, in order.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CriteriaDto {
+    pub call_id: Uuid,
+    #[schema(max_items = 50)]
+    pub criteria: Vec<CriterionDto>,
+}
+
+/// The criteria that replace a call's criteria.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"criteria": [{"key": "motivation", "title": "Motivacija", "max_points": 10, "weight": 3}, {"key": "transfer", "title": "Prenos v delo knjižnice", "max_points": 10, "weight": 2}]}))]
+pub struct CriteriaRequest {
+    #[schema(min_items = 1, max_items = 50)]
+    pub criteria: Vec<CriterionDto>,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CommitteeMemberDto {
     pub user_id: Uuid,
@@ -27,15 +52,19 @@ pub struct CommitteeMemberDto {
 pub struct CriterionDto {
     /// Lower-case letters, digits and `_`.
     #[validate(length(min = 1, max = 40), custom(function = criterion_key))]
+    #[schema(min_length = 1, max_length = 40, pattern = "^[a-z0-9_]+$")]
     #[schema(example = "motivation")]
     pub key: String,
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     #[schema(example = "Motivation and fit with the mobility's goals")]
     pub title: String,
     #[validate(range(min = 1, max = 1000))]
+    #[schema(minimum = 1, maximum = 1000)]
     #[schema(example = 10)]
     pub max_points: i32,
     #[validate(range(min = 1, max = 100))]
+    #[schema(minimum = 1, maximum = 100)]
     #[schema(example = 3)]
     pub weight: i32,
 }
@@ -59,9 +88,11 @@ fn criterion_key(key: &str) -> Result<(), validator::ValidationError> {
 pub struct SelectionSettingsDto {
     /// Scores each application needs; null: every committee member without a conflict.
     #[validate(range(min = 1, max = 100))]
+    #[schema(minimum = 1, maximum = 100)]
     pub quorum: Option<i32>,
     /// Points added to the weighted total of applicants with fewer opportunities.
     #[validate(range(min = 0, max = 1000))]
+    #[schema(minimum = 0, maximum = 1000)]
     #[schema(example = 0)]
     pub fewer_opportunities_bonus: i32,
     /// Among equal totals, applicants with fewer opportunities come first.
@@ -76,6 +107,7 @@ pub struct ScoreRequest {
     /// Points per criterion key; every criterion, each within 0..max_points.
     pub scores: BTreeMap<String, i32>,
     #[validate(length(max = 5000))]
+    #[schema(max_length = 5000)]
     pub comment: Option<String>,
 }
 
@@ -92,6 +124,7 @@ pub struct ScoreDto {
 #[serde(deny_unknown_fields)]
 pub struct ConflictRequest {
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub reason: Option<String>,
 }
 
@@ -152,6 +185,7 @@ pub struct CallParam {
 #[schema(example = json!({"justification": "Izbranih je deset najbolje ocenjenih prijav; pri enakem številu točk je imela prednost prijava z manj priložnostmi."}))]
 pub struct FinaliseRequest {
     #[validate(length(min = 10, max = 20000))]
+    #[schema(min_length = 10, max_length = 20000)]
     pub justification: String,
 }
 
@@ -222,6 +256,7 @@ pub struct UpdateParticipantRequest {
 #[serde(deny_unknown_fields)]
 pub struct ParticipantWithdrawRequest {
     #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000)]
     pub reason: String,
 }
 
@@ -259,4 +294,15 @@ pub struct SelectionRecord {
     pub ranking: Vec<RankingEntry>,
     /// Null until the selection is final.
     pub decision: Option<DecisionDto>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ParticipantQuery {
+    /// Sort by `full_name`, `status`, `created_at`, `updated_at`; `-` first for descending (default `created_at`).
+    #[param(
+        pattern = "^-?(full_name|status|created_at|updated_at)$",
+        example = "-updated_at"
+    )]
+    pub sort: Option<String>,
 }

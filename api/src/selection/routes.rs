@@ -40,7 +40,7 @@ fn staff_or_committee(user: &AuthUser) -> ApiResult<()> {
     params(("id" = Uuid, Path, description = "Call id")),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "Members", body = Vec<CommitteeMemberDto>),
+        (status = 200, description = "Members", body = CommitteeDto),
         (status = 403, description = "Not a coordinator or committee member", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such call", body = Problem, content_type = "application/problem+json"),
     )
@@ -52,7 +52,10 @@ async fn get_committee(
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     staff_or_committee(&user)?;
-    Ok(HttpResponse::Ok().json(service::committee(&state.db, *id).await?))
+    Ok(HttpResponse::Ok().json(CommitteeDto {
+        call_id: *id,
+        members: service::committee(&state.db, *id).await?,
+    }))
 }
 
 /// Set the call's selection committee (replaces it). Coordinators.
@@ -65,7 +68,7 @@ async fn get_committee(
     request_body = CommitteeRequest,
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The committee", body = Vec<CommitteeMemberDto>),
+        (status = 200, description = "The committee", body = CommitteeDto),
         (status = 403, description = "Not a coordinator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such call", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A selection of the call is final (`selection.final`)", body = Problem, content_type = "application/problem+json"),
@@ -77,18 +80,20 @@ async fn put_committee(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
-    body: web::Json<CommitteeRequest>,
+    body: crate::http::Json<CommitteeRequest>,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Coordinator])?;
-    Ok(HttpResponse::Ok().json(
-        service::set_committee(
-            &state.db,
-            &Actor::from(&user),
-            *id,
-            body.into_inner().user_ids,
-        )
-        .await?,
-    ))
+    let members = service::set_committee(
+        &state.db,
+        &Actor::from(&user),
+        *id,
+        body.into_inner().user_ids,
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(CommitteeDto {
+        call_id: *id,
+        members,
+    }))
 }
 
 /// The call's selection criteria (a default set until a coordinator sets its own).
@@ -97,7 +102,7 @@ async fn put_committee(
     params(("id" = Uuid, Path, description = "Call id")),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "Criteria in order", body = Vec<CriterionDto>),
+        (status = 200, description = "Criteria in order", body = CriteriaDto),
         (status = 403, description = "Not a coordinator or committee member", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such call", body = Problem, content_type = "application/problem+json"),
     )
@@ -109,17 +114,20 @@ async fn get_criteria(
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     staff_or_committee(&user)?;
-    Ok(HttpResponse::Ok().json(service::criteria(&state.db, *id).await?))
+    Ok(HttpResponse::Ok().json(CriteriaDto {
+        call_id: *id,
+        criteria: service::criteria(&state.db, *id).await?,
+    }))
 }
 
 /// Set the call's selection criteria (replaces them), until the first score exists. Coordinators.
 #[utoipa::path(
     tag = "selection", operation_id = "setCriteria",
     params(("id" = Uuid, Path, description = "Call id")),
-    request_body(content = Vec<CriterionDto>, example = json!([{"key": "motivation", "title": "Motivacija", "max_points": 10, "weight": 3}, {"key": "transfer", "title": "Prenos v delo knjižnice", "max_points": 10, "weight": 2}])),
+    request_body = CriteriaRequest,
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The criteria", body = Vec<CriterionDto>),
+        (status = 200, description = "The criteria", body = CriteriaDto),
         (status = 403, description = "Not a coordinator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such call", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Scoring has started (`selection.criteria_locked`)", body = Problem, content_type = "application/problem+json"),
@@ -131,11 +139,20 @@ async fn put_criteria(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
-    body: web::Json<Vec<CriterionDto>>,
+    body: crate::http::Json<CriteriaRequest>,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Coordinator])?;
-    Ok(HttpResponse::Ok()
-        .json(service::set_criteria(&state.db, &Actor::from(&user), *id, body.into_inner()).await?))
+    let criteria = service::set_criteria(
+        &state.db,
+        &Actor::from(&user),
+        *id,
+        body.into_inner().criteria,
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(CriteriaDto {
+        call_id: *id,
+        criteria,
+    }))
 }
 
 /// How the call's selection treats fewer opportunities, and its quorum.
@@ -183,7 +200,7 @@ async fn put_settings(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
-    body: web::Json<SelectionSettingsDto>,
+    body: crate::http::Json<SelectionSettingsDto>,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Coordinator])?;
     body.validate()?;
@@ -215,7 +232,7 @@ async fn put_my_score(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
-    body: web::Json<ScoreRequest>,
+    body: crate::http::Json<ScoreRequest>,
 ) -> ApiResult<HttpResponse> {
     body.validate()?;
     let (score, created) = service::put_score(
@@ -226,12 +243,15 @@ async fn put_my_score(
         body.into_inner(),
     )
     .await?;
-    Ok(HttpResponse::build(if created {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    })
-    .json(score))
+    Ok(crate::http::created(
+        HttpResponse::build(if created {
+            StatusCode::CREATED
+        } else {
+            StatusCode::OK
+        })
+        .json(score),
+        format!("/applications/{}/scores/me", *id),
+    ))
 }
 
 /// The caller's own score of an application.
@@ -274,7 +294,7 @@ async fn declare_conflict(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
-    body: Option<web::Json<ConflictRequest>>,
+    body: Option<crate::http::Json<ConflictRequest>>,
 ) -> ApiResult<HttpResponse> {
     let reason = match body {
         Some(b) => {
@@ -284,12 +304,15 @@ async fn declare_conflict(
         None => None,
     };
     let (c, created) = service::declare_conflict(&state.db, &user, *id, reason).await?;
-    Ok(HttpResponse::build(if created {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    })
-    .json(c))
+    Ok(crate::http::created(
+        HttpResponse::build(if created {
+            StatusCode::CREATED
+        } else {
+            StatusCode::OK
+        })
+        .json(c),
+        format!("/applications/{}", *id),
+    ))
 }
 
 /// The live ranking of a mobility's submitted applications.
@@ -344,7 +367,7 @@ async fn finalise(
     user: AuthUser,
     id: web::Path<Uuid>,
     q: web::Query<CallParam>,
-    body: web::Json<FinaliseRequest>,
+    body: crate::http::Json<FinaliseRequest>,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Coordinator])?;
     body.validate()?;
@@ -387,7 +410,7 @@ async fn selection_record(
 /// The selection record as CSV (UTF-8 with BOM, `;`): one row per score with rank and outcome.
 #[utoipa::path(
     tag = "selection", operation_id = "getSelectionRecordCsv",
-    params(("id" = Uuid, Path, description = "Mobility id"), CallParam),
+    params(("id" = Uuid, Path, description = "Mobility id"), CallParam, crate::http::csv::CsvParams),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The CSV file", content_type = "text/csv", body = String),
@@ -402,6 +425,7 @@ async fn selection_record_csv(
     user: AuthUser,
     id: web::Path<Uuid>,
     q: web::Query<CallParam>,
+    csv: web::Query<crate::http::csv::CsvParams>,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Coordinator])?;
     let r = service::record(&state.db, *id, q.call_id).await?;
@@ -411,13 +435,13 @@ async fn selection_record_csv(
             header::CONTENT_DISPOSITION,
             format!("attachment; filename=\"selection-{}.csv\"", r.mobility_code),
         ))
-        .body(service::record_csv(&r)?))
+        .body(service::record_csv(&r, csv.delimiter())?))
 }
 
 /// A mobility's participants, as far as the caller may see them.
 #[utoipa::path(
     tag = "selection", operation_id = "listParticipants",
-    params(("id" = Uuid, Path, description = "Mobility id"), PageParams),
+    params(("id" = Uuid, Path, description = "Mobility id"), super::dto::ParticipantQuery, PageParams, crate::http::pagination::UpdatedSince),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Participants", body = Page<ParticipantDto>),
@@ -430,10 +454,14 @@ async fn list_participants(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
-    q: web::Query<PageParams>,
+    q: web::Query<super::dto::ParticipantQuery>,
+    list: web::Query<PageParams>,
+    since: web::Query<crate::http::pagination::UpdatedSince>,
 ) -> ApiResult<HttpResponse> {
-    let page = q.validate()?;
-    Ok(HttpResponse::Ok().json(service::participants(&state.db, &user, *id, page).await?))
+    let q = q.into_inner();
+    let page = list.validate_sorted(q.sort.is_some())?;
+    Ok(HttpResponse::Ok()
+        .json(service::participants(&state.db, &user, *id, q, since.into_inner(), page).await?))
 }
 
 /// Get a participant.
@@ -483,7 +511,7 @@ async fn update_participant(
     user: AuthUser,
     id: web::Path<Uuid>,
     if_match: IfMatch,
-    body: web::Json<UpdateParticipantRequest>,
+    body: crate::http::Json<UpdateParticipantRequest>,
 ) -> ApiResult<HttpResponse> {
     let p = service::update_participant(&state.db, &user, *id, body.into_inner(), |cur| {
         if_match.check(&etag(cur.id, cur.updated_at))
@@ -516,7 +544,7 @@ async fn withdraw_participant(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
-    body: web::Json<ParticipantWithdrawRequest>,
+    body: crate::http::Json<ParticipantWithdrawRequest>,
 ) -> ApiResult<HttpResponse> {
     body.validate()?;
     let out = service::withdraw_participant(

@@ -6,7 +6,7 @@ use crate::applications::service::after_deadline;
 use crate::audit::{self, Actor};
 use crate::clock::Clock;
 use crate::db::begin_write;
-use crate::http::pagination::PageRequest;
+use crate::http::pagination::{PageRequest, Sort, UpdatedSince};
 use crate::http::{ApiError, ApiResult, AuthUser, FieldError, Page};
 use crate::notifications::service::{self as notifications, Message};
 use chrono::Utc;
@@ -259,7 +259,7 @@ pub async fn set_criteria(
         if let Err(e) = validator::Validate::validate(c) {
             for fe in ApiError::from(e).errors {
                 errors.push(FieldError::new(
-                    format!("[{i}].{}", fe.field),
+                    format!("criteria[{i}].{}", fe.field),
                     fe.code,
                     fe.message,
                 ));
@@ -267,7 +267,7 @@ pub async fn set_criteria(
         }
         if !seen.insert(c.key.clone()) {
             errors.push(FieldError::new(
-                format!("[{i}].key"),
+                format!("criteria[{i}].key"),
                 "duplicate",
                 "keys must be unique",
             ));
@@ -1250,6 +1250,8 @@ pub async fn participants(
     db: &DatabaseConnection,
     user: &AuthUser,
     mobility_id: Uuid,
+    query: super::dto::ParticipantQuery,
+    since: UpdatedSince,
     page: PageRequest,
 ) -> ApiResult<Page<ParticipantDto>> {
     let mob = mobility::Entity::find_by_id(mobility_id)
@@ -1275,19 +1277,24 @@ pub async fn participants(
             ));
         }
     };
-    let total = q.clone().count(db).await?;
-    let items = q
-        .order_by_asc(participant::Column::CreatedAt)
-        .order_by_asc(participant::Column::Id)
-        .offset(page.offset())
-        .limit(page.per_page)
-        .all(db)
+    let order = Sort::columns(
+        query.sort.as_deref(),
+        &[
+            ("full_name", participant::Column::FullName),
+            ("status", participant::Column::Status),
+            ("created_at", participant::Column::CreatedAt),
+            ("updated_at", participant::Column::UpdatedAt),
+        ],
+        &[(participant::Column::CreatedAt, sea_orm::Order::Asc)],
+    )?;
+    if let Some(t) = since.updated_since {
+        q = q.filter(participant::Column::UpdatedAt.gte(t));
+    }
+    let mut fetched = page
+        .fetch(db, q, &order, participant::Column::Id, |m| m.id)
         .await?;
-    Ok(Page::new(
-        items.into_iter().map(ParticipantDto::from).collect(),
-        page,
-        total,
-    ))
+    let items = fetched.take_items();
+    Ok(fetched.with_items(items.into_iter().map(ParticipantDto::from).collect()))
 }
 
 pub async fn participant_visible(
@@ -1580,12 +1587,12 @@ pub async fn record(
 }
 
 /// The record as CSV: one row per score, with the application's rank and outcome.
-pub fn record_csv(r: &SelectionRecord) -> ApiResult<Vec<u8>> {
-    let mut out = "\u{feff}".as_bytes().to_vec();
+pub fn record_csv(
+    r: &SelectionRecord,
+    delimiter: crate::http::csv::Delimiter,
+) -> ApiResult<Vec<u8>> {
+    let mut w = crate::http::csv::writer(delimiter);
     {
-        let mut w = csv::WriterBuilder::new()
-            .delimiter(b';')
-            .from_writer(&mut out);
         let mut header: Vec<String> = [
             "rank",
             "application_id",
@@ -1645,7 +1652,6 @@ pub fn record_csv(r: &SelectionRecord) -> ApiResult<Vec<u8>> {
                 w.write_record(&row).map_err(ApiError::internal)?;
             }
         }
-        w.flush().map_err(ApiError::internal)?;
     }
-    Ok(out)
+    w.into_inner().map_err(ApiError::internal)
 }

@@ -44,14 +44,17 @@ impl From<entity::user::Model> for UserDto {
 #[schema(example = json!({"email": "director@knjiznica.si", "full_name": "Ana Novak", "role": "library", "organisation_id": "0190f1c2-0000-7000-8000-000000000001", "password": "a long secret passphrase"}))]
 pub struct CreateUserRequest {
     #[validate(email, length(max = 320))]
+    #[schema(max_length = 320, format = Email)]
     pub email: String,
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub full_name: String,
     pub role: Role,
     /// Required for `library` (a member library) and `host` (a host or partner) users.
     pub organisation_id: Option<Uuid>,
     /// At least 12 characters.
     #[validate(length(min = 12, max = 1024))]
+    #[schema(min_length = 12, max_length = 1024)]
     #[schema(format = Password)]
     pub password: String,
     /// Default true.
@@ -64,8 +67,10 @@ pub struct CreateUserRequest {
 #[serde(deny_unknown_fields)]
 pub struct UpdateUserRequest {
     #[validate(email, length(max = 320))]
+    #[schema(max_length = 320, format = Email)]
     pub email: Option<String>,
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub full_name: Option<String>,
     pub role: Option<Role>,
     /// `null` detaches the user from their organisation.
@@ -74,6 +79,7 @@ pub struct UpdateUserRequest {
     pub organisation_id: Option<Option<Uuid>>,
     pub active: Option<bool>,
     #[validate(length(min = 12, max = 1024))]
+    #[schema(min_length = 12, max_length = 1024)]
     #[schema(format = Password)]
     pub password: Option<String>,
     /// Needed when users change their own password.
@@ -88,7 +94,12 @@ pub struct UserQuery {
     pub organisation_id: Option<Uuid>,
     pub active: Option<bool>,
     /// Case-insensitive part of the e-mail or name.
+    #[param(max_length = 200)]
     pub q: Option<String>,
-    pub page: Option<u64>,
-    pub per_page: Option<u64>,
+    /// Sort by `email`, `full_name`, `role`, `created_at`, `updated_at`; `-` first for descending (default `email`).
+    #[param(
+        pattern = "^-?(email|full_name|role|created_at|updated_at)$",
+        example = "-updated_at"
+    )]
+    pub sort: Option<String>,
 }

@@ -3,6 +3,7 @@ use super::policy::{can_manage, listable_roles};
 use super::service::{self, NewUser, UpdateRights};
 use crate::audit::Actor;
 use crate::http::etag::etag;
+use crate::http::pagination::UpdatedSince;
 use crate::http::{ApiError, ApiResult, AuthUser, IfMatch, Page, PageParams, Problem};
 use crate::state::AppState;
 use actix_web::http::header;
@@ -31,7 +32,7 @@ fn respond(status: actix_web::http::StatusCode, m: entity::user::Model) -> HttpR
 #[utoipa::path(
     tag = "users",
     operation_id = "listUsers",
-    params(UserQuery),
+    params(UserQuery, PageParams, UpdatedSince),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of users, ordered by e-mail", body = Page<UserDto>),
@@ -43,15 +44,20 @@ async fn list_users(
     state: web::Data<AppState>,
     user: AuthUser,
     q: web::Query<UserQuery>,
+    list: web::Query<PageParams>,
+    since: web::Query<UpdatedSince>,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Coordinator])?;
     let q = q.into_inner();
-    let page = PageParams {
-        page: q.page,
-        per_page: q.per_page,
-    }
-    .validate()?;
-    let result = service::list(&state.db, listable_roles(&user), q, page).await?;
+    let page = list.validate_sorted(q.sort.is_some())?;
+    let result = service::list(
+        &state.db,
+        listable_roles(&user),
+        q,
+        since.into_inner(),
+        page,
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(result.map(UserDto::from)))
 }
 
@@ -74,7 +80,7 @@ async fn list_users(
 async fn create_user(
     state: web::Data<AppState>,
     user: AuthUser,
-    body: web::Json<CreateUserRequest>,
+    body: crate::http::Json<CreateUserRequest>,
 ) -> ApiResult<HttpResponse> {
     body.validate()?;
     let b = body.into_inner();
@@ -93,7 +99,11 @@ async fn create_user(
         active: b.active.unwrap_or(true),
     };
     let m = service::create(&state.db, &Actor::from(&user), new).await?;
-    Ok(respond(actix_web::http::StatusCode::CREATED, m))
+    let location = format!("/users/{}", m.id);
+    Ok(crate::http::created(
+        respond(actix_web::http::StatusCode::CREATED, m),
+        location,
+    ))
 }
 
 /// Load a user the caller may see (themselves, or one they manage); 404 otherwise.
@@ -142,9 +152,9 @@ async fn get_user(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Changed", body = UserDto),
-        (status = 403, description = "Field not changeable by the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Field not changeable by the caller (`auth.forbidden`), or one's own role or active flag (`user.self_change`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such user (`user.not_found`)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "E-mail taken, or the last admin would be lost (`user.last_admin`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "E-mail taken (`user.email_taken`), or the last admin would be lost (`user.last_admin`)", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Stale If-Match (`request.precondition_failed`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     )
@@ -155,7 +165,7 @@ async fn update_user(
     user: AuthUser,
     id: web::Path<Uuid>,
     if_match: IfMatch,
-    body: web::Json<UpdateUserRequest>,
+    body: crate::http::Json<UpdateUserRequest>,
 ) -> ApiResult<HttpResponse> {
     body.validate()?;
     let target = visible(&state, &user, *id).await?;
@@ -191,9 +201,9 @@ async fn update_user(
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 403, description = "Not an admin or the user's coordinator", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin or the user's coordinator (`auth.forbidden`), or one's own account (`user.self_change`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "In use, or the last admin", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "In use (`user.in_use`), or the last admin (`user.last_admin`)", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Stale If-Match", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -205,7 +215,7 @@ async fn delete_user(
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
     let target = visible(&state, &user, *id).await?;
-    if !can_manage(&user, target.role) || target.id == user.id {
+    if !can_manage(&user, target.role) && target.id != user.id {
         return Err(ApiError::forbidden("You may not delete this user."));
     }
     service::delete(&state.db, &Actor::from(&user), *id, |cur| {

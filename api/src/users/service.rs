@@ -4,7 +4,7 @@ use super::dto::{UpdateUserRequest, UserQuery};
 use crate::audit::{self, Actor};
 use crate::auth::{password, service::normalise_email, service::revoke_all_for_user};
 use crate::db::begin_write;
-use crate::http::pagination::PageRequest;
+use crate::http::pagination::{PageRequest, Sort, UpdatedSince};
 use crate::http::{ApiError, ApiResult, FieldError, Page};
 use chrono::Utc;
 use entity::enums::{OrganisationKind, Role};
@@ -12,7 +12,7 @@ use entity::{organisation, user};
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
-    DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
 };
 use uuid::Uuid;
 
@@ -151,6 +151,7 @@ pub async fn list(
     db: &DatabaseConnection,
     roles: Option<&[Role]>,
     q: UserQuery,
+    since: UpdatedSince,
     page: PageRequest,
 ) -> ApiResult<Page<user::Model>> {
     let mut query = user::Entity::find();
@@ -174,14 +175,25 @@ pub async fn list(
                 .add(Expr::expr(Func::lower(Expr::col(user::Column::FullName))).like(pattern)),
         );
     }
-    let total = query.clone().count(db).await?;
-    let items = query
-        .order_by_asc(user::Column::Email)
-        .offset(page.offset())
-        .limit(page.per_page)
-        .all(db)
+    if let Some(t) = since.updated_since {
+        query = query.filter(user::Column::UpdatedAt.gte(t));
+    }
+    let order = Sort::columns(
+        q.sort.as_deref(),
+        &[
+            ("email", user::Column::Email),
+            ("full_name", user::Column::FullName),
+            ("role", user::Column::Role),
+            ("created_at", user::Column::CreatedAt),
+            ("updated_at", user::Column::UpdatedAt),
+        ],
+        &[(user::Column::Email, sea_orm::Order::Asc)],
+    )?;
+    let mut fetched = page
+        .fetch(db, query, &order, user::Column::Id, |m| m.id)
         .await?;
-    Ok(Page::new(items, page, total))
+    let items = fetched.take_items();
+    Ok(fetched.with_items(items))
 }
 
 fn json_of(m: &user::Model) -> serde_json::Value {
@@ -239,8 +251,18 @@ pub async fn update(
             "Only admins and coordinators change e-mail, role, organisation or active.",
         ));
     }
-    if patch.password.is_some() && !rights.manage {
-        // Users changing their own password prove they know the current one.
+    let own = actor.id == Some(id);
+    if own && (patch.role.is_some_and(|r| r != current.role) || patch.active == Some(false)) {
+        return Err(self_change());
+    }
+    if (patch.password.is_some() && (own || !rights.manage))
+        || (own
+            && patch
+                .email
+                .as_deref()
+                .is_some_and(|e| normalise_email(e) != current.email))
+    {
+        // Users changing their own password or e-mail prove they know the current password.
         let current_pw = patch.current_password.clone().unwrap_or_default();
         let hash = current.password_hash.clone();
         let ok = actix_web::rt::task::spawn_blocking(move || password::verify(&current_pw, &hash))
@@ -316,6 +338,16 @@ pub async fn update(
     Ok(updated)
 }
 
+/// 403 `user.self_change`: nobody deactivates, demotes or deletes their own account, so that
+/// nobody locks themselves out by mistake; another admin does it.
+fn self_change() -> ApiError {
+    ApiError::new(
+        actix_web::http::StatusCode::FORBIDDEN,
+        "user.self_change",
+        "You cannot deactivate, demote or delete your own account; another admin can.",
+    )
+}
+
 pub async fn delete(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -325,6 +357,9 @@ pub async fn delete(
     let txn = begin_write(db).await?;
     let current = get_model(&txn, id).await?;
     check(&current)?;
+    if actor.id == Some(id) {
+        return Err(self_change());
+    }
     if current.role == Role::Admin && current.active && count_active_admins(&txn).await? <= 1 {
         return Err(last_admin());
     }

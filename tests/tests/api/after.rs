@@ -56,7 +56,7 @@ async fn trip(app: &TestApp, heritage: bool) -> Trip {
 }
 
 fn status_of<'a>(obligations: &'a Value, key: &str) -> &'a str {
-    obligations
+    obligations["obligations"]
         .as_array()
         .unwrap()
         .iter()
@@ -193,7 +193,7 @@ async fn a_dtfl_participant_walks_from_travelled_to_completed() {
     let app = spawn_app().await;
     let t = trip(&app, false).await;
     let o = obligations(&app, &t).await;
-    let keys: Vec<&str> = o
+    let keys: Vec<&str> = o["obligations"]
         .as_array()
         .unwrap()
         .iter()
@@ -217,11 +217,17 @@ async fn a_dtfl_participant_walks_from_travelled_to_completed() {
             "practice_adopted"
         ]
     );
-    assert!(o.as_array().unwrap().iter().all(|x| x["status"] != "met"));
+    assert!(
+        o["obligations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|x| x["status"] != "met")
+    );
     // Posts were due by the last day of the mobility.
     assert_eq!(status_of(&o, "social_media_posts"), "overdue");
     assert_eq!(status_of(&o, "report"), "pending");
-    let due = o
+    let due = o["obligations"]
         .as_array()
         .unwrap()
         .iter()
@@ -247,11 +253,16 @@ async fn a_dtfl_participant_walks_from_travelled_to_completed() {
 
     let o = obligations(&app, &t).await;
     assert!(
-        o.as_array().unwrap().iter().all(|x| x["status"] == "met"),
+        o["obligations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|x| x["status"] == "met"),
         "{o}"
     );
     assert_eq!(
-        o.as_array()
+        o["obligations"]
+            .as_array()
             .unwrap()
             .iter()
             .find(|x| x["key"] == "social_media_posts")
@@ -295,7 +306,7 @@ async fn a_dtfl_participant_walks_from_travelled_to_completed() {
         .json()
         .await
         .unwrap();
-    let website = items
+    let website = items["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -318,7 +329,7 @@ async fn a_heritage_participant_walks_to_completed_through_a_published_story() {
     let app = spawn_app().await;
     let t = trip(&app, true).await;
     let o = obligations(&app, &t).await;
-    let keys: Vec<&str> = o
+    let keys: Vec<&str> = o["obligations"]
         .as_array()
         .unwrap()
         .iter()
@@ -553,7 +564,11 @@ async fn a_heritage_participant_walks_to_completed_through_a_published_story() {
     adopt(&app, &t, "good_practice").await;
     let o = obligations(&app, &t).await;
     assert!(
-        o.as_array().unwrap().iter().all(|x| x["status"] == "met"),
+        o["obligations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|x| x["status"] == "met"),
         "{o}"
     );
     assert_eq!(participant_status(&app, &t).await, "completed");
@@ -724,7 +739,7 @@ async fn the_questionnaire_opens_after_the_mobility_takes_one_response_and_aggre
             &format!("/api/v1/mobilities/{}/questionnaire", f.mobility_ids[0]),
             Some(&f.coordinator.token),
         )
-        .json(&q)
+        .json(&json!({"questions": q["questions"]}))
         .send()
         .await
         .unwrap();
@@ -736,12 +751,12 @@ async fn the_questionnaire_opens_after_the_mobility_takes_one_response_and_aggre
             &format!("/api/v1/mobilities/{}/questionnaire", f.mobility_ids[0]),
             Some(&f.coordinator.token),
         )
-        .json(&json!([{"key": "x", "text": "Izbira", "kind": "single_choice", "options": ["a"]}]))
+        .json(&json!({"questions": [{"key": "x", "text": "Izbira", "kind": "single_choice", "options": ["a"]}]}))
         .send()
         .await
         .unwrap();
     let p = assert_problem(res, 422, "validation.failed").await;
-    assert_eq!(problem_fields(&p), vec!["[0].options"]);
+    assert_eq!(problem_fields(&p), vec!["questions[0].options"]);
 }
 
 #[tokio::test]
@@ -1204,7 +1219,7 @@ async fn deadlines_are_configurable_per_mobility_and_make_obligations_overdue() 
         .unwrap();
     assert_eq!(res.status(), 200);
     let o = obligations(&app, &t).await;
-    let report = o
+    let report = o["obligations"]
         .as_array()
         .unwrap()
         .iter()

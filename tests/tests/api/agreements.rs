@@ -310,7 +310,7 @@ async fn a_change_after_a_signature_makes_a_new_version_and_old_ones_cannot_be_s
         .json()
         .await
         .unwrap();
-    let versions: Vec<(i64, &str)> = all
+    let versions: Vec<(i64, &str)> = all["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -544,7 +544,7 @@ async fn each_party_signs_for_itself_and_both_agreements_make_the_participant_co
         .await
         .unwrap();
     assert_eq!(
-        tasks
+        tasks["items"]
             .as_array()
             .unwrap()
             .iter()
@@ -634,7 +634,7 @@ async fn all_preparation_done_makes_the_participant_prepared() {
         .json()
         .await
         .unwrap();
-    for t in tasks
+    for t in tasks["items"]
         .as_array()
         .unwrap()
         .iter()

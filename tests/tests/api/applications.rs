@@ -785,7 +785,7 @@ async fn editing_changes_the_content_hash_and_voids_signatures() {
         .json()
         .await
         .unwrap();
-    let sigs = sigs.as_array().unwrap();
+    let sigs = sigs["items"].as_array().unwrap();
     assert_eq!(sigs.len(), 2);
     assert!(sigs.iter().all(|s| s["status"] == "void"
         && s["voided_at"].is_string()
@@ -977,7 +977,7 @@ async fn signatures_need_the_right_document() {
         .json()
         .await
         .unwrap();
-    let statuses: Vec<&str> = sigs
+    let statuses: Vec<&str> = sigs["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -1119,7 +1119,7 @@ async fn documents_are_pdfs_by_content_stored_once_and_served_to_who_may_see_the
         .json()
         .await
         .unwrap();
-    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(list["items"].as_array().unwrap().len(), 1);
     assert_problem(
         upload(&app, &other.token, id, "x.pdf", scan_pdf("intruder")).await,
         404,

@@ -75,7 +75,7 @@ async fn the_accountant_records_costs_in_exact_money() {
         .json()
         .await
         .unwrap();
-    assert_eq!(own.as_array().unwrap().len(), 2);
+    assert_eq!(own["items"].as_array().unwrap().len(), 2);
     assert_problem(
         app.get(&path, Some(&apps[1].library.token)).await,
         404,

@@ -9,6 +9,7 @@ mod auth;
 mod browser;
 mod budget;
 mod calls;
+mod contract;
 mod conventions;
 mod openapi;
 mod organisations;

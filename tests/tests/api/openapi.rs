@@ -20,6 +20,17 @@ fn committed_spec_matches_the_code() {
     );
 }
 
+/// A response, or the shared response a `$ref` names.
+fn resolve<'a>(spec: &'a Value, r: &'a Value) -> &'a Value {
+    match r["$ref"].as_str() {
+        Some(reference) => {
+            let name = reference.rsplit('/').next().unwrap();
+            &spec["components"]["responses"][name]
+        }
+        None => r,
+    }
+}
+
 #[test]
 fn every_operation_has_an_id_a_tag_a_summary_and_its_errors() {
     let spec = generated();
@@ -53,13 +64,40 @@ fn every_operation_has_an_id_a_tag_a_summary_and_its_errors() {
             if secured && !public {
                 assert!(responses.contains_key("401"), "{id} lacks 401");
             }
+            assert!(
+                op["description"].as_str().is_some_and(|d| !d.is_empty()),
+                "{id} has no description"
+            );
             for (status, r) in responses {
+                let r = resolve(&spec, r);
                 if status.starts_with('4') || status.starts_with('5') {
+                    let problem = &r["content"]["application/problem+json"];
+                    assert!(problem.is_object(), "{id} {status} is not a problem");
                     assert!(
-                        r["content"]["application/problem+json"].is_object(),
-                        "{id} {status} is not a problem"
+                        problem["examples"]
+                            .as_object()
+                            .is_some_and(|e| !e.is_empty()),
+                        "{id} {status} has no example"
                     );
                 }
+                if status == "201" {
+                    assert!(
+                        r["headers"]["Location"].is_object(),
+                        "{id} 201 has no Location"
+                    );
+                }
+                for (media, body) in r["content"].as_object().into_iter().flatten() {
+                    if !media.contains("json") {
+                        assert_eq!(
+                            body["schema"]["format"], "binary",
+                            "{id} {status} {media} is not a binary download"
+                        );
+                    }
+                }
+            }
+            if op["requestBody"]["content"].is_object() {
+                assert!(responses.contains_key("415"), "{id} lacks 415");
+                assert!(responses.contains_key("413"), "{id} lacks 413");
             }
         }
     }

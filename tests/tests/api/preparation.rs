@@ -38,7 +38,7 @@ pub async fn participant_user(app: &TestApp, f: &Fixture, pid: &str) -> String {
 }
 
 fn keys(tasks: &Value) -> Vec<&str> {
-    tasks
+    tasks["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -72,9 +72,15 @@ async fn tasks_follow_the_track_and_manual_ones_are_closed_by_hand() {
             "travel_details"
         ]
     );
-    assert!(tasks.as_array().unwrap().iter().all(|t| t["done"] == false));
+    assert!(
+        tasks["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["done"] == false)
+    );
 
-    let study = tasks[0]["id"].as_str().unwrap();
+    let study = tasks["items"][0]["id"].as_str().unwrap();
     let res = app
         .patch(
             &format!("/api/v1/tasks/{study}"),
@@ -87,7 +93,7 @@ async fn tasks_follow_the_track_and_manual_ones_are_closed_by_hand() {
     let t: Value = res.json().await.unwrap();
     assert_eq!(t["done"], true);
     assert!(t["done_at"].is_string());
-    let meeting_task = tasks[1]["id"].as_str().unwrap();
+    let meeting_task = tasks["items"][1]["id"].as_str().unwrap();
     assert_problem(
         app.patch(
             &format!("/api/v1/tasks/{meeting_task}"),
@@ -225,7 +231,7 @@ async fn travel_details_are_private_and_close_their_task() {
         .json()
         .await
         .unwrap();
-    let travel = tasks
+    let travel = tasks["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -301,7 +307,7 @@ async fn meetings_default_to_a_month_before_and_attendance_closes_tasks() {
     assert_eq!(att(&hm, &pids[0], true).await.status(), 200);
     assert_eq!(att(&hm, &pids[1], false).await.status(), 200);
     let task = |tasks: &Value, key: &str| {
-        tasks
+        tasks["items"]
             .as_array()
             .unwrap()
             .iter()

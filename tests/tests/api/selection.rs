@@ -203,7 +203,7 @@ async fn the_committee_is_made_of_committee_users_or_team_committee_members() {
         .json()
         .await
         .unwrap();
-    assert_eq!(list.as_array().unwrap().len(), 2);
+    assert_eq!(list["members"].as_array().unwrap().len(), 2);
     let res = app
         .req(reqwest::Method::PUT, &path, Some(&member.token))
         .json(&json!({"user_ids": []}))
@@ -230,7 +230,7 @@ async fn criteria_have_defaults_and_lock_at_the_first_score() {
         .json()
         .await
         .unwrap();
-    let keys: Vec<&str> = defaults
+    let keys: Vec<&str> = defaults["criteria"]
         .as_array()
         .unwrap()
         .iter()
@@ -243,14 +243,18 @@ async fn criteria_have_defaults_and_lock_at_the_first_score() {
 
     let put = |b: Value| {
         app.req(reqwest::Method::PUT, &path, Some(&f.coordinator.token))
-            .json(&b)
+            .json(&json!({"criteria": b}))
             .send()
     };
     let bad = json!([{"key": "a", "title": "A", "max_points": 0, "weight": 1}, {"key": "a", "title": "B", "max_points": 5, "weight": 1}, {"key": "Bad Key", "title": "C", "max_points": 5, "weight": 1}]);
     let p = assert_problem(put(bad).await.unwrap(), 422, "validation.failed").await;
     assert_eq!(
         problem_fields(&p),
-        vec!["[0].max_points", "[1].key", "[2].key"]
+        vec![
+            "criteria[0].max_points",
+            "criteria[1].key",
+            "criteria[2].key"
+        ]
     );
     let mine = json!([{"key": "motivation", "title": "Motivacija", "max_points": 10, "weight": 3}, {"key": "relevance", "title": "Ustreznost", "max_points": 10, "weight": 2}, {"key": "transfer", "title": "Prenos", "max_points": 10, "weight": 3}, {"key": "language", "title": "Jezik", "max_points": 5, "weight": 1}]);
     assert_eq!(put(mine.clone()).await.unwrap().status(), 200);

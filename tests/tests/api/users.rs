@@ -142,7 +142,7 @@ async fn user_input_is_validated_per_field() {
 }
 
 #[tokio::test]
-async fn the_last_admin_cannot_be_removed_or_demoted() {
+async fn nobody_deactivates_demotes_or_deletes_themselves() {
     let app = spawn_app().await;
     let admin = app.admin_token().await;
     let me: Value = app
@@ -155,19 +155,77 @@ async fn the_last_admin_cannot_be_removed_or_demoted() {
     assert_problem(
         app.patch(&path, Some(&admin), &json!({"active": false}), None)
             .await,
-        409,
-        "user.last_admin",
+        403,
+        "user.self_change",
     )
     .await;
     assert_problem(
         app.patch(&path, Some(&admin), &json!({"role": "coordinator"}), None)
             .await,
-        409,
-        "user.last_admin",
+        403,
+        "user.self_change",
     )
     .await;
+    // Not even with another admin to take over.
     let second = app.user("admin", None).await;
-    assert_problem(app.delete(&path, Some(&admin)).await, 403, "auth.forbidden").await;
+    assert_problem(
+        app.patch(&path, Some(&admin), &json!({"active": false}), None)
+            .await,
+        403,
+        "user.self_change",
+    )
+    .await;
+    // Changing one's own password or e-mail needs the current password, admins included.
+    let p = assert_problem(
+        app.patch(
+            &path,
+            Some(&admin),
+            &json!({"password": "a-brand-new-password"}),
+            None,
+        )
+        .await,
+        422,
+        "validation.failed",
+    )
+    .await;
+    assert_eq!(problem_fields(&p), vec!["current_password"]);
+    assert_problem(
+        app.patch(
+            &path,
+            Some(&admin),
+            &json!({"email": "new-admin@test.example"}),
+            None,
+        )
+        .await,
+        422,
+        "validation.failed",
+    )
+    .await;
+    let res = app
+        .patch(
+            &path,
+            Some(&admin),
+            &json!({"password": "a-brand-new-password", "current_password": ADMIN_PASSWORD}),
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    // The same role or `active: true` is no change and passes.
+    let res = app
+        .patch(
+            &path,
+            Some(&admin),
+            &json!({"role": "admin", "active": true}),
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_problem(
+        app.delete(&path, Some(&admin)).await,
+        403,
+        "user.self_change",
+    )
+    .await;
     let stale = app
         .req(reqwest::Method::DELETE, &path, Some(&second.token))
         .header("If-Match", "\"stale\"")

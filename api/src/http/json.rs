@@ -1,0 +1,143 @@
+//! The JSON body extractor every handler uses: `web::Json` (content type, size limit, the
+//! problem responses of `JsonConfig`) plus one rule JSON Schema makes necessary: an integral
+//! number written with a fraction (`61.0`, `1e2`) is the integer it denotes, since a schema's
+//! `type: integer` cannot tell them apart.
+
+use crate::http::fallback::invalid_json;
+use crate::http::{ApiError, FieldError};
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest, web};
+use serde::de::DeserializeOwned;
+use serde_json::{Number, Value};
+
+/// A JSON request body of type `T`.
+#[derive(Debug)]
+pub struct Json<T>(pub T);
+
+impl<T> Json<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> std::ops::Deref for Json<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
+    type Error = actix_web::Error;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let value = web::Json::<Value>::from_request(req, payload);
+        Box::pin(async move {
+            let mut value = value.await?.into_inner();
+            integral_numbers(&mut value);
+            let mut errors = Vec::new();
+            within_limits(&value, "", &mut errors);
+            if !errors.is_empty() {
+                return Err(ApiError::validation(errors).into());
+            }
+            serde_json::from_value(value)
+                .map(Json)
+                .map_err(|e| invalid_json(&e).into())
+        })
+    }
+}
+
+/// The longest text any field takes, in characters, where the field sets no limit of its own;
+/// the OpenAPI document states it as the `maxLength` of such fields.
+pub const MAX_TEXT_CHARS: usize = 20_000;
+/// The most items any list in a body takes, where the field sets no limit of its own.
+pub const MAX_ITEMS: usize = 10_000;
+
+/// Every string and list of a body within the general limits (fields with their own, smaller
+/// limits check those themselves).
+pub fn within_limits(value: &Value, path: &str, errors: &mut Vec<FieldError>) {
+    let at = |key: &str| {
+        if path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    match value {
+        Value::String(s) if s.chars().count() > MAX_TEXT_CHARS => errors.push(FieldError::new(
+            if path.is_empty() { "body" } else { path },
+            "length",
+            format!("at most {MAX_TEXT_CHARS} characters"),
+        )),
+        Value::Array(items) => {
+            if items.len() > MAX_ITEMS {
+                errors.push(FieldError::new(
+                    if path.is_empty() { "body" } else { path },
+                    "length",
+                    format!("at most {MAX_ITEMS} items"),
+                ));
+            } else {
+                for (i, item) in items.iter().enumerate() {
+                    within_limits(item, &at(&i.to_string()), errors);
+                }
+            }
+        }
+        Value::Object(map) => {
+            for (k, v) in map {
+                within_limits(v, &at(k), errors);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The largest integer an f64 holds exactly.
+const EXACT: f64 = 9_007_199_254_740_992.0;
+
+/// Rewrites every number with a zero fraction into an integer, in place.
+pub fn integral_numbers(value: &mut Value) {
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            if let Some(f) = n.as_f64()
+                && f.fract() == 0.0
+                && f.abs() <= EXACT
+            {
+                *n = if f < 0.0 {
+                    Number::from(f as i64)
+                } else {
+                    Number::from(f as u64)
+                };
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(integral_numbers),
+        Value::Object(map) => map.values_mut().for_each(integral_numbers),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn integral_floats_become_integers_and_fractions_stay() {
+        let mut v = json!({"a": 61.0, "b": [1e2, -3.0, 0.5], "c": {"d": 7}, "e": "61.0"});
+        integral_numbers(&mut v);
+        assert_eq!(
+            v,
+            json!({"a": 61, "b": [100, -3, 0.5], "c": {"d": 7}, "e": "61.0"})
+        );
+        assert!(v["a"].is_u64());
+        assert!(v["b"][1].is_i64());
+        let mut errors = Vec::new();
+        let long = "x".repeat(MAX_TEXT_CHARS + 1);
+        within_limits(&json!({"a": {"b": [long, "ok"]}}), "", &mut errors);
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].field, "a.b.0");
+        let mut big = json!(1e300);
+        integral_numbers(&mut big);
+        assert!(big.is_f64());
+    }
+}
