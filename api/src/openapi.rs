@@ -153,6 +153,7 @@ pub fn finish(spec: utoipa::openapi::OpenApi) -> Value {
         }
     }
     bound(&mut doc);
+    add_examples(&mut doc);
     doc
 }
 
@@ -442,5 +443,193 @@ fn bound(value: &mut Value) {
         if key != "example" && key != "examples" && key != "enum" && key != "const" {
             bound(child);
         }
+    }
+}
+
+/// An example for a schema, built from its own `example`s, enums, formats, bounds and the
+/// names of its fields, so that every request body and success response shows a whole
+/// example (the contract tests check each against its schema).
+fn example_of(schema: &Value, doc: &Value, name: &str, depth: usize) -> Option<Value> {
+    if depth > 24 {
+        return None;
+    }
+    if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+        let target = reference.rsplit('/').next()?;
+        return example_of(&doc["components"]["schemas"][target], doc, name, depth + 1);
+    }
+    if let Some(example) = schema.get("example") {
+        return Some(example.clone());
+    }
+    if let Some(first) = schema
+        .get("examples")
+        .and_then(Value::as_array)
+        .and_then(|e| e.first())
+    {
+        return Some(first.clone());
+    }
+    if let Some(values) = schema.get("enum").and_then(Value::as_array) {
+        return values.iter().find(|v| !v.is_null()).cloned();
+    }
+    for key in ["oneOf", "anyOf"] {
+        if let Some(branches) = schema.get(key).and_then(Value::as_array) {
+            return branches
+                .iter()
+                .filter(|b| b.get("type").and_then(Value::as_str) != Some("null"))
+                .find_map(|b| example_of(b, doc, name, depth + 1));
+        }
+    }
+    if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
+        let mut merged = Map::new();
+        for part in parts {
+            if let Some(Value::Object(m)) = example_of(part, doc, name, depth + 1) {
+                merged.extend(m);
+            }
+        }
+        return Some(Value::Object(merged));
+    }
+    let kind = match schema.get("type") {
+        Some(Value::String(t)) => t.clone(),
+        Some(Value::Array(ts)) => ts
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|t| *t != "null")
+            .unwrap_or("null")
+            .to_string(),
+        _ if schema.get("properties").is_some() => "object".into(),
+        _ => return None,
+    };
+    match kind.as_str() {
+        "object" => {
+            let mut out = Map::new();
+            if let Some(props) = schema.get("properties").and_then(Value::as_object) {
+                for (key, prop) in props {
+                    if let Some(v) = example_of(prop, doc, key, depth + 1) {
+                        out.insert(key.clone(), v);
+                    }
+                }
+            }
+            if let Some(extra) = schema.get("additionalProperties").filter(|a| a.is_object())
+                && out.is_empty()
+                && let Some(v) = example_of(extra, doc, name, depth + 1)
+            {
+                out.insert("key".into(), v);
+            }
+            Some(Value::Object(out))
+        }
+        "array" => {
+            let item = example_of(schema.get("items")?, doc, name, depth + 1)?;
+            let min = schema.get("minItems").and_then(Value::as_u64).unwrap_or(1);
+            Some(Value::Array(vec![item; min.max(1) as usize]))
+        }
+        "integer" => {
+            let lo = schema.get("minimum").and_then(Value::as_i64).unwrap_or(0);
+            let hi = schema
+                .get("maximum")
+                .and_then(Value::as_i64)
+                .unwrap_or(i64::MAX);
+            Some(json!(1i64.clamp(lo, hi.max(lo))))
+        }
+        "number" => Some(json!(1.5)),
+        "boolean" => Some(json!(false)),
+        "string" => string_example(schema, name),
+        _ => None,
+    }
+}
+
+fn string_example(schema: &Value, name: &str) -> Option<Value> {
+    let format = schema.get("format").and_then(Value::as_str).unwrap_or("");
+    let pattern = schema.get("pattern").and_then(Value::as_str).unwrap_or("");
+    let text = match (format, pattern) {
+        ("binary", _) => return None,
+        ("uuid", _) => "0190f1c2-7a3b-7c4d-8e5f-1a2b3c4d5e6f".to_string(),
+        ("date", _) => "2026-03-25".to_string(),
+        ("date-time", _) => "2026-03-25T08:00:00Z".to_string(),
+        ("email", _) => "maja.kovac@knjiznica.example".to_string(),
+        ("uri", _) | ("uri-reference", _) => "https://www.knjiznica.example/".to_string(),
+        ("password", _) => "a-long-secret-password".to_string(),
+        (_, "^[A-Z]{2}$") => "SI".to_string(),
+        (_, "^[A-Z]{3}$") => "EUR".to_string(),
+        (_, "^[a-z]{2}$") => "sl".to_string(),
+        (_, "^[a-z0-9_]+$") => "motivation".to_string(),
+        (_, p) if p.starts_with("^-?(") => p
+            .trim_start_matches("^-?(")
+            .split(['|', ')'])
+            .next()
+            .unwrap_or("")
+            .to_string(),
+        _ => match name {
+            "full_name" | "name" | "signer_name" | "director_name" | "mentor" => {
+                "Maja Kovač".to_string()
+            }
+            "city" => "Ljubljana".to_string(),
+            "title" => "Digitalne kompetence za starejše".to_string(),
+            "amount" => "412.80".to_string(),
+            "currency" => "EUR".to_string(),
+            "language" => "sl".to_string(),
+            "timezone" => "Europe/Ljubljana".to_string(),
+            "code" => "JS1".to_string(),
+            _ => "Besedilo".to_string(),
+        },
+    };
+    let min = schema.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
+    let max = schema
+        .get("maxLength")
+        .and_then(Value::as_u64)
+        .unwrap_or(u64::MAX) as usize;
+    let mut text: String = text.chars().take(max).collect();
+    while text.chars().count() < min {
+        text.push('x');
+    }
+    Some(json!(text))
+}
+
+/// Every JSON request body and success response without an example gets one.
+fn add_examples(doc: &mut Value) {
+    let snapshot = doc.clone();
+    let Some(paths) = doc["paths"].as_object_mut() else {
+        return;
+    };
+    for item in paths.values_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for (method, op) in item.iter_mut() {
+            if !matches!(method.as_str(), "get" | "post" | "put" | "patch" | "delete") {
+                continue;
+            }
+            let mut bodies: Vec<&mut Value> = Vec::new();
+            if let Some(c) = op
+                .get_mut("requestBody")
+                .and_then(|b| b.get_mut("content"))
+                .and_then(|c| c.get_mut("application/json"))
+            {
+                bodies.push(c);
+            }
+            for body in bodies {
+                fill_example(body, &snapshot);
+            }
+            if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
+                for (status, r) in responses.iter_mut() {
+                    if !status.starts_with('2') {
+                        continue;
+                    }
+                    if let Some(c) = r
+                        .get_mut("content")
+                        .and_then(|c| c.get_mut("application/json"))
+                    {
+                        fill_example(c, &snapshot);
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn fill_example(media: &mut Value, doc: &Value) {
+    if media.get("example").is_some() || media.get("examples").is_some() {
+        return;
+    }
+    if let Some(example) = example_of(&media["schema"], doc, "", 0) {
+        media["example"] = example;
     }
 }

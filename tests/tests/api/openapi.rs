@@ -1,7 +1,7 @@
 //! The committed spec matches the code, and every operation is documented.
 
 use mobility_tests::*;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 const REGENERATE: &str = "cargo run -q -p mobility-api -- openapi > openapi/openapi.json";
 
@@ -124,4 +124,69 @@ async fn the_spec_and_swagger_ui_are_served() {
         .await
         .unwrap();
     assert!(init.contains("/api/v1/openapi.json"), "{init}");
+}
+
+/// Every request body and success response has a whole example, and each is valid against
+/// its own schema (so generators, Swagger UI and the fuzzer's examples phase start from
+/// requests the server reads).
+#[test]
+fn every_example_is_valid_against_its_schema() {
+    let spec = generated();
+    let mut checked = 0;
+    let mut validators: std::collections::HashMap<String, jsonschema::Validator> =
+        std::collections::HashMap::new();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let id = op["operationId"].as_str().unwrap_or(method);
+            let mut media: Vec<(String, &Value)> = Vec::new();
+            if let Some(c) = op["requestBody"]["content"]["application/json"].as_object() {
+                assert!(
+                    c.contains_key("example"),
+                    "{id}: request body without an example"
+                );
+                media.push((
+                    "request".into(),
+                    &op["requestBody"]["content"]["application/json"],
+                ));
+            }
+            for (status, r) in op["responses"].as_object().unwrap() {
+                let r = resolve(&spec, r);
+                for (kind, m) in r["content"].as_object().into_iter().flatten() {
+                    if kind.contains("json") {
+                        if status.starts_with('2') {
+                            assert!(m.get("example").is_some(), "{id} {status}: no example");
+                        }
+                        media.push((format!("{status} {kind}"), m));
+                    }
+                }
+            }
+            for (what, m) in media {
+                let mut examples: Vec<&Value> = m.get("example").into_iter().collect();
+                for e in m["examples"].as_object().into_iter().flatten() {
+                    examples.push(&e.1["value"]);
+                }
+                // The schema, resolved against the whole document.
+                let validator = validators
+                    .entry(m["schema"].to_string())
+                    .or_insert_with(|| {
+                        let root = json!({
+                            "$ref": "#/__checked",
+                            "__checked": m["schema"],
+                            "components": {"schemas": spec["components"]["schemas"]},
+                        });
+                        jsonschema::draft202012::new(&root)
+                            .unwrap_or_else(|e| panic!("{method} {path} {what}: schema: {e}"))
+                    });
+                for example in examples {
+                    let errors: Vec<String> = validator
+                        .iter_errors(example)
+                        .map(|e| format!("{} at {}", e, e.instance_path()))
+                        .collect();
+                    assert!(errors.is_empty(), "{id} {what}: {errors:?}\n{example}");
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 300, "only {checked} examples");
 }
