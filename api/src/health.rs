@@ -14,6 +14,10 @@ pub struct HealthStatus {
 }
 
 /// Liveness: the process is up and serving.
+///
+/// Anonymous; no token needed. Answers 200 with `{"status": "ok"}` whenever the process is up
+/// and serving requests, without touching the database, so it suits a liveness probe. It
+/// changes nothing and has no failure case of its own.
 #[utoipa::path(
     tag = "health",
     operation_id = "healthLive",
@@ -27,6 +31,10 @@ async fn live() -> HttpResponse {
 }
 
 /// Readiness: the database answers.
+///
+/// Anonymous; no token needed. Pings the database and answers 200 with `{"status": "ok"}` when
+/// it responds, so it suits a readiness probe or a load balancer check. When the database does
+/// not answer it is 503 `health.database_unavailable` (the cause is logged, not returned).
 #[utoipa::path(
     tag = "health",
     operation_id = "healthReady",

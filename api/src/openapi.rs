@@ -13,9 +13,11 @@ use utoipa::{Modify, OpenApi};
     info(
         title = "Erasmus+ staff mobility API",
         description = "Runs an Erasmus+ staff-mobility project of a library network, from the call for applications to the final report.\n\n\
-Log in with `POST /api/v1/auth/login`, then click **Authorize** and paste the `access_token`.\n\n\
-Errors are `application/problem+json` (RFC 9457) with a stable `code`. Lists take `page` and `per_page` (max 200). \
-`PATCH` and `DELETE` honour `If-Match` with the `ETag` of the last read (412 when stale).",
+**Signing in.** `POST /api/v1/auth/login` with e-mail and password (on a fresh server: `admin@localhost` and the password in `data/initial-admin-password`), then click **Authorize** and paste the `access_token`; it lasts 15 minutes, `POST /api/v1/auth/refresh` gives a new pair.\n\n\
+**Errors** are `application/problem+json` (RFC 9457) with a stable `code` from the `ProblemCode` catalogue; validation errors list the fields in `errors`.\n\n\
+**Collections** answer `{items, page, per_page, total}` with `page` and `per_page` (at most 200), or, with `cursor=` (empty to start), `{items, per_page, next_cursor}` in creation order, for deep pages and syncing. `sort=` takes the fields each collection lists (`-` first for descending), `updated_since=` an RFC 3339 time; a query parameter an operation does not take is a 400.\n\n\
+**Changes**: `PATCH` takes only the fields that change; `PATCH` and `DELETE` honour `If-Match` with the `ETag` of the last read (412 when stale). A `201` names the new resource in `Location`.\n\n\
+Dates are `YYYY-MM-DD` in Europe/Ljubljana, timestamps RFC 3339 UTC, money decimal strings such as `\"412.80\"`. The changes to this document are in CHANGELOG.md.",
         license(name = "MIT OR Apache-2.0"),
     ),
     tags(
@@ -102,6 +104,12 @@ const SHARED_RESPONSES: &[(&str, &str, &str, &[&str])] = &[
         "415",
         "Wrong `Content-Type`",
         &["request.unsupported_media_type"],
+    ),
+    (
+        "ValidationFailed",
+        "422",
+        "Fields break their rules; `errors` names each one",
+        &["validation.failed"],
     ),
     (
         "InternalError",
@@ -197,6 +205,9 @@ fn finish_operation(path: &str, method: &str, op: &mut Value, schemas: &Value) {
         if !responses.contains_key("415") {
             responses.insert("415".into(), shared("UnsupportedMediaType"));
         }
+        if body_types.iter().any(|t| t == "application/json") && !responses.contains_key("422") {
+            responses.insert("422".into(), shared("ValidationFailed"));
+        }
     }
     responses.insert("500".into(), shared("InternalError"));
     for (status, response) in responses.iter_mut() {
@@ -221,9 +232,7 @@ fn finish_operation(path: &str, method: &str, op: &mut Value, schemas: &Value) {
             });
         }
     }
-    if op["description"].as_str().is_none_or(str::is_empty) {
-        op["description"] = json!(describe(method, path, op));
-    }
+    op["description"] = json!(describe(method, path, op));
 }
 
 /// The codes a response description names in backticks; where it names none, the codes the
@@ -360,11 +369,16 @@ fn name_page_items(doc: &mut Value) {
     }
 }
 
-/// A description for an operation that has only a summary: who may call it (from its
-/// security), and every status it answers with the codes each names.
+/// The operation's description (its summary where it has none), then whether it needs a token
+/// and every status it answers with the codes each names.
 fn describe(method: &str, path: &str, op: &Value) -> String {
     let _ = (method, path);
-    let summary = op["summary"].as_str().unwrap_or("").to_string();
+    let summary = op["description"]
+        .as_str()
+        .filter(|d| !d.is_empty())
+        .or(op["summary"].as_str())
+        .unwrap_or("")
+        .to_string();
     let public = op["security"].as_array().is_none_or(|s| {
         s.is_empty()
             || s.iter()

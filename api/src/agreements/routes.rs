@@ -50,6 +50,12 @@ fn pdf(bytes: Vec<u8>, name: String, sha: &str) -> HttpResponse {
 }
 
 /// A participant's agreements, every version.
+///
+/// Whoever may see the participant: admins, coordinators, accountants, the participant, their
+/// library's users and users of the mobility's host; committee users and others get 404
+/// `participant.not_found`. Returns every agreement of the participant (grant, learning and the
+/// Europass record), all versions including superseded ones, ordered by kind and version, each
+/// with its parties' signature status and content; `updated_since` filters.
 #[utoipa::path(
     tag = "agreements", operation_id = "listAgreements",
     params(("id" = Uuid, Path, description = "Participant id"), PageParams, UpdatedSince),
@@ -83,6 +89,12 @@ async fn list_agreements(
 /// `grant`: ZSK, the participant and the library; `learning`: ZSK, the host and the
 /// participant. Content: dates, host, programme, goals, learning outcomes, what the project
 /// pays and what the employer pays, recognition by Europass, the obligations afterwards.
+///
+/// Admins and coordinators only (other viewers get 403, the rest 404). Issues version 1 of the
+/// participant's `grant` (ZSK, participant, library) or `learning` (ZSK, host, participant)
+/// agreement as a `draft`, filled from project, mobility and participant, with its PDF's
+/// SHA-256, and writes an audit entry. A current agreement of that kind is 409
+/// `agreement.exists`; the participant's status is not checked.
 #[utoipa::path(
     tag = "agreements", operation_id = "createAgreement",
     params(("id" = Uuid, Path, description = "Participant id")),
@@ -110,6 +122,12 @@ async fn create_agreement(
 }
 
 /// Get an agreement version, with who has signed it.
+///
+/// Whoever may see the agreement's participant (admins, coordinators, accountants, the
+/// participant, their library, the host's users), plus the project's `responsible_person`
+/// whatever their role; others get 404 `agreement.not_found`. Returns one version with its
+/// status (`draft`, `awaiting_signatures`, `signed`, `superseded`), parties and who signed how
+/// and when, the content, `document_sha256` and an `ETag`.
 #[utoipa::path(
     tag = "agreements", operation_id = "getAgreement",
     params(("id" = Uuid, Path, description = "Agreement id")),
@@ -131,6 +149,13 @@ async fn get_agreement(
 
 /// Change an agreement (coordinators). A draft nobody has signed changes in place; after any
 /// signature the change makes version n+1 and the old version is superseded (read-only).
+///
+/// Admins and coordinators; a host user of the mobility's host only for `skills_acquired` of a
+/// Europass record (otherwise 403). A version nobody has signed changes in place (new
+/// `document_sha256`); after any signature the change supersedes it with version n+1 as a draft
+/// (for grant and learning this reopens the `sign_agreements` task). Refused:
+/// `agreement.superseded` (409), end before start (422), stale `If-Match` (412); an unchanged
+/// body changes nothing.
 #[utoipa::path(
     tag = "agreements", operation_id = "updateAgreement",
     params(("id" = Uuid, Path, description = "Agreement id"), ("If-Match" = Option<String>, Header, description = "The ETag last read")),
@@ -161,6 +186,12 @@ async fn update_agreement(
 }
 
 /// Amend an agreement (coordinators): version n+1 with the same content, to be signed again.
+///
+/// Admins and coordinators only (others who can see it get 403, the rest 404). Supersedes the
+/// current version and creates version n+1 with the same content as a `draft` to be signed
+/// again by every party; the `sign_agreements` task reopens and a `contracted` participant can
+/// fall back to `selected`, and an `amend` audit entry is written. A superseded version cannot
+/// be amended: 409 `agreement.superseded`.
 #[utoipa::path(
     tag = "agreements", operation_id = "amendAgreement",
     params(("id" = Uuid, Path, description = "Agreement id")),
@@ -186,6 +217,12 @@ async fn amend_agreement(
 }
 
 /// The agreement as PDF; the same version always gives the same bytes (`document_sha256`).
+///
+/// Whoever may see the agreement (its participant's viewers and the project's responsible
+/// person); others get 404 `agreement.not_found`. Returns the version as a PDF attachment,
+/// rendered from its stored content so the same version always gives the same bytes, with
+/// `document_sha256` as `ETag`; this is the hash a signature must name. Superseded versions can
+/// still be downloaded.
 #[utoipa::path(
     tag = "agreements", operation_id = "getAgreementDocument",
     params(("id" = Uuid, Path, description = "Agreement id")),
@@ -210,6 +247,12 @@ async fn agreement_document(
 }
 
 /// Upload a signed copy (a scan, or a digitally signed PDF) for a signature. Parties only.
+///
+/// Only a user who may sign for one of the parties (the participant, their library's `library`
+/// users, the host's users, coordinators/admins or the responsible person for ZSK); other
+/// viewers get 403, the rest 404. Stores a signed PDF (part `file`), noting any digital
+/// signature and signer, with an audit entry; pass its id as `evidence_id` when signing.
+/// Refused: `document.not_pdf`, `document.too_large`, `document.file_missing`.
 #[utoipa::path(
     tag = "agreements", operation_id = "uploadAgreementEvidence",
     params(("id" = Uuid, Path, description = "Agreement id")),
@@ -259,6 +302,13 @@ async fn upload_evidence(
 /// `qualified_electronic` (an uploaded PDF with a real digital signature). The signature
 /// names the version and document hash; when every party has signed the agreement is
 /// `signed`, and with both agreements signed the participant is `contracted`.
+///
+/// Own party only: the participant, their library's `library` user, the host's `host` user, or
+/// for `zsk` coordinators/admins or the responsible person (else 403). Once every party has
+/// signed the version it is `signed` (else `awaiting_signatures`); grant and learning both
+/// signed make the participant `contracted`. Refused: `agreement.stale_version`,
+/// `agreement.already_signed`, `agreement.unknown_party`, `agreement.confirmation_required`,
+/// `signature.document_required`, `signature.not_digitally_signed`.
 #[utoipa::path(
     tag = "agreements", operation_id = "signAgreement",
     params(("id" = Uuid, Path, description = "Agreement id")),
@@ -292,6 +342,11 @@ async fn sign_agreement(
 
 /// The participant's Europass Mobility record (JSON): holder, sending and host organisation,
 /// mentor, objectives, activities, dates, skills acquired, language, signatures.
+///
+/// Whoever may see the participant: admins, coordinators, accountants, the participant, their
+/// library's users and the host's users; others get 404 `participant.not_found`. Returns the
+/// current Europass Mobility record (kind `europass`, parties ZSK and host) with content,
+/// signatures, version and `ETag`. If none has been opened yet it is 404 `europass.not_found`.
 #[utoipa::path(
     tag = "agreements", operation_id = "getEuropass",
     params(("id" = Uuid, Path, description = "Participant id")),
@@ -314,6 +369,12 @@ async fn get_europass(
 /// Create or change the Europass record. Coordinators write it; the host writes
 /// `skills_acquired`. ZSK (sending) and the host sign it like an agreement
 /// (`POST /agreements/{id}/signatures`); a change after a signature makes a new version.
+///
+/// Admins and coordinators open the record (version 1, filled from mobility and participant)
+/// and change any field; a `host` user of the host may only write `skills_acquired`; other
+/// viewers get 403, the rest 404. An unsigned version changes in place; a change after a
+/// signature supersedes it with version n+1 to be signed again; audit entries are written. An
+/// end date before the start is 422.
 #[utoipa::path(
     tag = "agreements", operation_id = "putEuropass",
     params(("id" = Uuid, Path, description = "Participant id")),
@@ -339,6 +400,12 @@ async fn put_europass(
 }
 
 /// The Europass Mobility record as PDF.
+///
+/// Whoever may see the participant (admins, coordinators, accountants, the participant, their
+/// library, the host's users); others get 404 `participant.not_found`. Returns the current
+/// Europass Mobility record as a PDF attachment with its `document_sha256` as `ETag`: the hash
+/// ZSK and the host must name when signing it via `signAgreement`. Without a record it is 404
+/// `europass.not_found`.
 #[utoipa::path(
     tag = "agreements", operation_id = "getEuropassDocument",
     params(("id" = Uuid, Path, description = "Participant id")),

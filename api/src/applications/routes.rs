@@ -50,6 +50,13 @@ async fn respond(
 /// `received_at`, which then counts for the deadline). One application per member library
 /// per mobility (withdrawn ones aside). The call must be open and its deadline (a whole day,
 /// inclusive, in the project's time zone) not passed.
+///
+/// A `library` user for its own library; admins and coordinators for any member library
+/// (`library_id`), and only they record e-mailed ones (`received_via: email`, past
+/// `received_at` counting for the deadline). Creates a `draft` with `content_sha256`, history
+/// and audit entries. Refused: `application.call_not_open`, `application.deadline_passed`,
+/// `application.not_member_library`, `application.mobility_not_in_call`,
+/// `application.duplicate` (one active per library and mobility).
 #[utoipa::path(
     tag = "applications",
     operation_id = "createApplication",
@@ -90,6 +97,13 @@ async fn create_application(
 ///
 /// Coordinators see all; a library its own; a participant the ones naming them; committee
 /// members submitted ones only. Hosts and accountants see none (403).
+///
+/// Admins and coordinators see all; a `library` user its library's; a `participant` those
+/// naming their e-mail; `committee` users every submitted one (`submitted`, `selected`,
+/// `reserve`, `rejected`, any call); `host` and `accountant` get 403. Returns a page with
+/// status histories, oldest first, filterable by call, mobility, library, status,
+/// `received_via`, `fewer_opportunities`, `updated_since`; `fewer_opportunities_note` only for
+/// admins and coordinators.
 #[utoipa::path(
     tag = "applications",
     operation_id = "listApplications",
@@ -120,6 +134,12 @@ async fn list_applications(
 ///
 /// UTF-8 with a byte-order mark, `;` (default) or `,` separated, one row per application.
 /// The fewer-opportunities note is included only with `include_fewer_opportunities_note=true`.
+///
+/// Admins and coordinators only. Returns every application of the call, in any status (drafts
+/// and withdrawn ones included), as a UTF-8 CSV with a byte-order mark, `;` or `,` separated,
+/// one row per application with mobility code, library name, applicant, flags, status and
+/// timestamps. The fewer-opportunities note column is added only with
+/// `include_fewer_opportunities_note=true`. An unknown call is 404 `call.not_found`.
 #[utoipa::path(
     tag = "applications",
     operation_id = "exportApplicationsCsv",
@@ -157,6 +177,12 @@ async fn export_applications(
 }
 
 /// Get an application.
+///
+/// Visible to admins and coordinators, the applying library's users, the participant whose
+/// e-mail it names, and committee users once it has been submitted; others (hosts, accountants,
+/// other libraries) get 404 `application.not_found`. Returns the application with its full
+/// status history and an `ETag`; the `fewer_opportunities_note` is shown only to admins and
+/// coordinators.
 #[utoipa::path(
     tag = "applications",
     operation_id = "getApplication",
@@ -180,6 +206,12 @@ async fn get_application(
 /// Change a draft application.
 ///
 /// Any change of content gives a new `content_sha256` and voids the signatures given so far.
+///
+/// The applying library's users, coordinators and admins; only the latter two change
+/// `received_via`/`received_at`; callers who cannot see it get 404. Changes the fields sent; a
+/// content change gives a new `content_sha256`, voids every valid signature and is audited (an
+/// unchanged body changes nothing). Refused when not a draft (409 `application.locked`), on a
+/// stale `If-Match` (412) and for invalid fields or e-mail receipt data (422).
 #[utoipa::path(
     tag = "applications",
     operation_id = "updateApplication",
@@ -220,6 +252,12 @@ async fn update_application(
 }
 
 /// Delete a draft application.
+///
+/// The applying library's users, coordinators and admins; the named participant gets 403 and
+/// callers who cannot see it 404. Deletes the draft with its signatures, documents and status
+/// history, and writes a `delete` audit entry; the library may then apply again. Only a draft
+/// can be deleted (409 `application.locked`); a stale `If-Match` is 412
+/// `request.precondition_failed`.
 #[utoipa::path(
     tag = "applications",
     operation_id = "deleteApplication",
@@ -255,6 +293,13 @@ async fn delete_application(
 /// Needs an open call, the deadline not passed (for e-mail applications: they arrived in
 /// time), and both signatures, the participant's and the library director's, valid for the
 /// current content.
+///
+/// The applying library's users, coordinators and admins (not the participant). Moves the draft
+/// to `submitted` with `submitted_at` (for e-mailed ones `received_at`), adds history and audit
+/// entries, and locks it. Refused: not a draft (409 `application.locked`),
+/// `application.call_not_open`, `application.deadline_passed`, and
+/// `application.participant_signature_missing` or `application.director_signature_missing` when
+/// no valid signature covers the current `content_sha256`.
 #[utoipa::path(
     tag = "applications",
     operation_id = "submitApplication",
@@ -279,6 +324,12 @@ async fn submit_application(
 }
 
 /// Withdraw an application (draft or submitted), freeing the library's place for a new one.
+///
+/// The applying library's users, the participant it names, coordinators and admins. Sets
+/// `withdrawn` with `withdrawn_at` and the optional reason, audited, freeing the library's
+/// place to apply again. Only `draft` and `submitted` ones can be withdrawn, also after the
+/// deadline during scoring; once the selection has decided (`selected`, `reserve`, `rejected`)
+/// or when already withdrawn it is 409 `application.withdraw_not_allowed`.
 #[utoipa::path(
     tag = "applications",
     operation_id = "withdrawApplication",
@@ -339,6 +390,13 @@ fn disposition(filename: &str) -> ContentDisposition {
 /// `multipart/form-data` with one file part named `file`. Only PDFs are accepted, checked by
 /// content; the size limit is `MOBILITY_UPLOAD_MAX_BYTES` (default 10 MiB). The same bytes
 /// uploaded again return the existing document (200).
+///
+/// The applying library's users, coordinators, admins and the named participant; other viewers
+/// get 403, the rest 404. Stores a PDF (part `file`, checked by content, up to
+/// `MOBILITY_UPLOAD_MAX_BYTES`, default 10 MiB), noting any digital signature, with an audit
+/// entry; the same bytes again return the existing document (200). Refused: not a draft (409
+/// `application.locked`), `document.not_pdf` (415), `document.too_large` (413),
+/// `document.file_missing` (422).
 #[utoipa::path(
     tag = "applications",
     operation_id = "uploadApplicationDocument",
@@ -395,6 +453,11 @@ async fn upload_document(
 }
 
 /// List an application's documents.
+///
+/// Anyone who may see the application: admins, coordinators, the applying library, the named
+/// participant, and committee users once submitted; others get 404 `application.not_found`.
+/// Returns a page of its uploaded PDFs, oldest first, each with file name, size and SHA-256;
+/// nothing is changed.
 #[utoipa::path(
     tag = "applications",
     operation_id = "listApplicationDocuments",
@@ -419,6 +482,11 @@ async fn list_documents(
 }
 
 /// Download a document, for whoever may see its application.
+///
+/// Anyone who may see the document's application (admins, coordinators, the applying library,
+/// the named participant, committee users once submitted); everyone else gets 404
+/// `document.not_found`, as does an unknown id. Returns the stored bytes with their content
+/// type, a `Content-Disposition: attachment` file name and the SHA-256 as `ETag`.
 #[utoipa::path(
     tag = "applications",
     operation_id = "downloadDocument",
@@ -450,6 +518,13 @@ async fn download_document(
 /// signature needs the uploaded scan (one scan may carry both); a `qualified_electronic` one
 /// an uploaded PDF that really holds a digital signature. A new signature for a role replaces
 /// the earlier one; changing the application voids them all.
+///
+/// The applying library's users, coordinators and admins record either role; the named
+/// participant only its own `participant` signature (else 403). It binds the current
+/// `content_sha256`, voids that role's earlier valid signature and is audited. Refused: not a
+/// draft (409 `application.locked`), no document (422 `signature.document_required`),
+/// `qualified_electronic` on an unsigned PDF (422 `signature.not_digitally_signed`), future
+/// `signed_at` or a foreign document (422).
 #[utoipa::path(
     tag = "applications",
     operation_id = "createApplicationSignature",
@@ -488,6 +563,12 @@ async fn create_signature(
 }
 
 /// List an application's signatures, void ones included (the history).
+///
+/// Anyone who may see the application (admins, coordinators, the applying library, the named
+/// participant, committee users once submitted); others get 404 `application.not_found`.
+/// Returns every signature, oldest first, void ones included, each with its method, signer,
+/// document, the `content_sha256` it covers and, for qualified electronic ones, the signer name
+/// read from the PDF.
 #[utoipa::path(
     tag = "applications",
     operation_id = "listApplicationSignatures",

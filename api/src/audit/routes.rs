@@ -13,6 +13,12 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 ///
 /// Every create, update, delete and action is recorded with its actor, object, time and the
 /// names of the changed fields. Admins only.
+///
+/// Admins only (403 for every other role). Returns a page of audit-log entries, newest first
+/// unless `sort` says otherwise, filterable by object type, object id, actor and action: each
+/// entry names the actor (user or system), the action (e.g. `create`, `update`, `submit`,
+/// `sign`, `finalise_selection`, `login`), the object, the time, the request id and the names
+/// of the changed fields, never their values. Reading it changes nothing.
 #[utoipa::path(
     tag = "audit",
     operation_id = "listAuditLog",

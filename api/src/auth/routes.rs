@@ -19,10 +19,22 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 ///
 /// Returns a short-lived access token (JWT) and a single-use refresh token. An unknown
 /// e-mail, a wrong password and an inactive account all get the same 401.
+///
+/// On a fresh `mobility serve` the first admin is `admin@localhost`, and its password is
+/// in the file `data/initial-admin-password` (in `MOBILITY_DATA_DIR`; readable only by the
+/// user running the service), unless `MOBILITY_ADMIN_EMAIL` and `MOBILITY_ADMIN_PASSWORD`
+/// named another admin. Put that password in the example, send it, then click
+/// **Authorize** and paste the `access_token`: the authorisation is kept across reloads.
+///
+/// Anonymous; no bearer token needed. Checks the e-mail (trimmed, case-insensitive) and
+/// password and returns a short-lived access token (15 minutes by default) plus a single-use
+/// refresh token that starts a new login; it stamps the user's last-login time and writes a
+/// `login` audit entry, and the response is `Cache-Control: no-store`. An unknown e-mail, a
+/// wrong password and an inactive account all get the same 401 `auth.invalid_credentials`.
 #[utoipa::path(
     tag = "auth",
     operation_id = "login",
-    request_body(content = LoginRequest, example = json!({"email": "admin@localhost", "password": "see data/initial-admin-password"})),
+    request_body(content = LoginRequest, example = json!({"email": "admin@localhost", "password": "the contents of data/initial-admin-password"})),
     responses(
         (status = 200, description = "Logged in", body = TokenResponse),
         (status = 401, description = "Unknown e-mail, wrong password or inactive user (`auth.invalid_credentials`)", body = Problem, content_type = "application/problem+json"),
@@ -52,6 +64,12 @@ async fn login(
 /// Exchange a refresh token for a new token pair.
 ///
 /// Each refresh token can be used once. Presenting a used one again revokes the whole login.
+///
+/// Anonymous; the refresh token itself is the credential. It spends the token and returns a new
+/// access/refresh pair of the same login, with a `refresh_token` audit entry. Presenting an
+/// already-spent token again revokes every token of that login (possible theft); unknown,
+/// expired, revoked or spent tokens, or a token whose user is now inactive, get 401
+/// `auth.invalid_refresh_token`.
 #[utoipa::path(
     tag = "auth",
     operation_id = "refreshToken",
@@ -74,6 +92,11 @@ async fn refresh(
 }
 
 /// Log out: revoke the refresh token and every token rotated from the same login.
+///
+/// Anonymous; send the refresh token in the body. It revokes that token and every token rotated
+/// from the same login and writes a `logout` audit entry; an unknown token is silently accepted
+/// (still 204). Access tokens already issued stay valid until they expire, unless the user is
+/// deactivated.
 #[utoipa::path(
     tag = "auth",
     operation_id = "logout",
@@ -93,6 +116,11 @@ async fn logout(
 }
 
 /// The user the access token belongs to.
+///
+/// Any signed-in user, whatever the role. Returns the caller's own user record (id, e-mail,
+/// name, role, organisation, active), read fresh from the database, so a role or organisation
+/// change shows at once. A token of a deleted or deactivated user gets 401
+/// `auth.invalid_token`; an expired one `auth.token_expired`.
 #[utoipa::path(
     tag = "auth",
     operation_id = "getMe",

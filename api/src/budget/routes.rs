@@ -16,6 +16,12 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 const BUDGET_ROLES: &[Role] = &[Role::Coordinator, Role::Accountant];
 
 /// The Erasmus+ unit-cost rates of a call year (admins, coordinators, the accountant).
+///
+/// Admins, coordinators and accountants only (403 otherwise). Returns the unit-cost rates
+/// stored for the call year: travel distance bands (standard and green), receiving-country
+/// groups, individual support per day by group, organisational and inclusion support per
+/// participant, as EUR strings or null where unknown. 2024–2026 are seeded with the guide's
+/// travel bands and DK 1, LT 3 only; a year without rates is 404 `unit_cost_rates.not_found`.
 #[utoipa::path(
     tag = "budget", operation_id = "getUnitCostRates",
     params(("call_year" = i32, Path, description = "Call year, e.g. 2025")),
@@ -38,6 +44,12 @@ async fn get_rates(
 
 /// Set the unit-cost rates of a call year (replaces them). Enter only rates you have from
 /// the programme guide or the National Agency; leave the others null.
+///
+/// Admins, coordinators and accountants only. Replaces the whole rate set of the call year
+/// (2014–2100, else 400 `request.invalid_path`) with a `create` or `update` audit entry;
+/// budgets use it at once. Enter only rates from the programme guide or the National Agency,
+/// others null. Amounts that are not decimal strings with two decimals at most, overlapping or
+/// unordered bands, bad country codes or groups outside 1–3 are 422 `validation.failed`.
 #[utoipa::path(
     tag = "budget", operation_id = "putUnitCostRates",
     params(("call_year" = i32, Path, description = "Call year, e.g. 2025")),
@@ -68,6 +80,13 @@ async fn put_rates(
 /// green travel) × participants; organisational support × participants; inclusion support ×
 /// participants with fewer opportunities. A rate or input that is missing is listed in
 /// `missing_rates` and its component is null, never zero.
+///
+/// Admins, coordinators and accountants only. Per mobility and in total: the unit-cost grant
+/// (travel band, individual support × funded days, organisational and inclusion support, times
+/// participants) beside actual project and employer spending, with the rates of the project's
+/// call year. Counts participants once the selection is final, places before; a missing rate or
+/// input is listed in `missing_rates` and its part is null, never zero. Unknown project: 404
+/// `project.not_found`.
 #[utoipa::path(
     tag = "budget", operation_id = "getBudget",
     params(("id" = Uuid, Path, description = "Project id")),

@@ -29,6 +29,11 @@ fn sees_drafts(user: &MaybeAuthUser) -> bool {
 }
 
 /// List a project's calls. Public for open and closed calls; drafts for admins and coordinators.
+///
+/// Public for `open` and `closed` calls; drafts appear only when the bearer is an admin or
+/// coordinator (a token is optional, but if sent it must be valid). Returns a page of the
+/// project's calls with their mobility ids, ordered by `published_from`, filterable by status,
+/// `mobility_id` and `updated_since`. An unknown project is 404 `project.not_found`.
 #[utoipa::path(
     tag = "calls",
     operation_id = "listCalls",
@@ -56,6 +61,12 @@ async fn list_calls(
 }
 
 /// Create a call (as a draft). Admins and coordinators.
+///
+/// Admins and coordinators only. Creates the call as a `draft` for the given mobilities of this
+/// project, with its publication date, inclusive deadline (Europe/Ljubljana), optional
+/// selection due date, submission e-mail and info URL, and writes a `create` audit entry. A
+/// deadline before `published_from`, a `selection_due` before the deadline or a mobility of
+/// another project is 422; a title already used in the project is 409 `call.title_taken`.
 #[utoipa::path(
     tag = "calls",
     operation_id = "createCall",
@@ -88,6 +99,10 @@ async fn create_call(
 }
 
 /// Get a call. Public unless it is a draft.
+///
+/// Public unless the call is a draft: drafts are shown only to admins and coordinators and are
+/// 404 `call.not_found` to everyone else. Returns the call with its mobility ids, status,
+/// publication and closing times and an `ETag` for `If-Match`.
 #[utoipa::path(
     tag = "calls",
     operation_id = "getCall",
@@ -111,6 +126,12 @@ async fn get_call(
 }
 
 /// Change a call. Admins and coordinators.
+///
+/// Admins and coordinators only. Changes only the fields sent and writes an `update` audit
+/// entry; dates, including the deadline, stay changeable while the call is open. A closed call
+/// is 409 `call.closed`; changing `mobility_ids` once published is 409 `call.not_draft`; dates
+/// out of order or a mobility of another project are 422; a title taken is 409
+/// `call.title_taken`; a stale `If-Match` is 412.
 #[utoipa::path(
     tag = "calls",
     operation_id = "updateCall",
@@ -151,6 +172,11 @@ async fn update_call(
 }
 
 /// Publish a draft call: it becomes `open`. Admins and coordinators.
+///
+/// Admins and coordinators only. Moves a `draft` call to `open`, stamps `published_at` and
+/// writes a `publish` audit entry; from then on member libraries can apply, up to the deadline.
+/// Only a draft can be published (409 `call.invalid_transition`), and it needs at least one
+/// mobility (422 `call.no_mobilities`); an unknown id is 404 `call.not_found`.
 #[utoipa::path(
     tag = "calls",
     operation_id = "publishCall",
@@ -176,6 +202,11 @@ async fn publish_call(
 }
 
 /// Close an open call. Admins and coordinators.
+///
+/// Admins and coordinators only. Moves an `open` call to `closed`, stamps `closed_at` and
+/// writes a `close` audit entry; no new applications, submissions or call changes are accepted
+/// after that. Only an open call can be closed (409 `call.invalid_transition`); an unknown id
+/// is 404 `call.not_found`.
 #[utoipa::path(
     tag = "calls",
     operation_id = "closeCall",

@@ -16,6 +16,12 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 }
 
 /// A participant's costs (the accountant, coordinators; the participant and their library read).
+///
+/// Admins, coordinators and accountants for any participant; the participant themself and their
+/// library's users read their own; host users who can see the participant get 403, and callers
+/// who cannot see it 404 `participant.not_found`. Returns the participant's costs (kind, amount
+/// as exact decimal string and cents, currency, who pays, reimbursable, paid date), oldest
+/// first or sorted by `paid_on`/`amount`/`created_at`, filterable by `updated_since`.
 #[utoipa::path(
     tag = "costs", operation_id = "listCosts",
     params(("id" = Uuid, Path, description = "Participant id"), CostQuery, PageParams, UpdatedSince),
@@ -66,6 +72,12 @@ struct CostQuery {
 ///
 /// The project pays return flights, accommodation and insurance directly; the employer pays
 /// daily allowances, airport transfers and local transport, never reimbursed (422 if marked so).
+///
+/// Admins, coordinators and accountants only (other viewers get 403, the rest 404). Records a
+/// cost (flight, accommodation, insurance, daily allowance, airport transfer, local transport,
+/// other) paid by `project` or `employer`, in EUR unless another ISO 4217 code is given, with
+/// an audit entry. The amount must be a non-negative decimal string with at most two decimals,
+/// and an employer cost cannot be `reimbursable` (422 `validation.failed`).
 #[utoipa::path(
     tag = "costs", operation_id = "createCost",
     params(("id" = Uuid, Path, description = "Participant id")),
@@ -98,6 +110,10 @@ async fn create_cost(
 }
 
 /// Get a cost.
+///
+/// Admins, coordinators and accountants; the participant and their library's users for the
+/// participant's own costs. Hosts, committee users and anyone who cannot see the participant
+/// get 404 `cost.not_found`. Returns the cost with an `ETag` for `If-Match`.
 #[utoipa::path(
     tag = "costs", operation_id = "getCost",
     params(("id" = Uuid, Path, description = "Cost id")),
@@ -122,6 +138,12 @@ async fn get_cost(
 }
 
 /// Change a cost (the accountant, coordinators).
+///
+/// Admins, coordinators and accountants only (the participant and library get 403, others 404
+/// `cost.not_found`). Changes only the fields sent (send null to clear description or paid
+/// date) and writes an audit entry listing the changed fields. The same rules as on creation
+/// apply to the result: a valid amount and currency, and no reimbursable employer cost (422); a
+/// stale `If-Match` is 412.
 #[utoipa::path(
     tag = "costs", operation_id = "updateCost",
     params(("id" = Uuid, Path, description = "Cost id"), ("If-Match" = Option<String>, Header, description = "The ETag last read")),
@@ -155,6 +177,11 @@ async fn update_cost(
 }
 
 /// Delete a cost (the accountant, coordinators).
+///
+/// Admins, coordinators and accountants only (the participant and library get 403, others 404
+/// `cost.not_found`). Deletes the cost for good and writes a `delete` audit entry; the project
+/// budget's actual figures change accordingly. A stale `If-Match` is 412
+/// `request.precondition_failed`.
 #[utoipa::path(
     tag = "costs", operation_id = "deleteCost",
     params(("id" = Uuid, Path, description = "Cost id"), ("If-Match" = Option<String>, Header, description = "The ETag last read")),

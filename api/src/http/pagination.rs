@@ -4,7 +4,7 @@
 
 use crate::http::{ApiError, FieldError};
 use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder,
@@ -31,7 +31,7 @@ pub struct PageParams {
     /// Keyset mode: items in creation order after this cursor; `cursor=` (empty) starts at
     /// the beginning, and each answer's `next_cursor` continues (`null` at the end). Not with
     /// `page` or `sort`.
-    #[param(max_length = 64, pattern = "^[A-Za-z0-9_-]*$", example = "")]
+    #[param(max_length = 22, pattern = "^([A-Za-z0-9_-]{22})?$", example = "")]
     pub cursor: Option<String>,
 }
 
@@ -109,15 +109,25 @@ fn invalid_cursor(detail: &str) -> ApiError {
     e
 }
 
+/// Cursors are the last record's id in unpadded base64url (22 characters); any 22 such
+/// characters are a cursor, so every cursor the document allows is one the server reads.
+const CURSOR: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::URL_SAFE,
+    GeneralPurposeConfig::new()
+        .with_encode_padding(false)
+        .with_decode_allow_trailing_bits(true)
+        .with_decode_padding_mode(DecodePaddingMode::RequireNone),
+);
+
 pub fn encode_cursor(id: Uuid) -> String {
-    URL_SAFE_NO_PAD.encode(id.as_bytes())
+    CURSOR.encode(id.as_bytes())
 }
 
 fn decode_cursor(cursor: &str) -> Result<Option<Uuid>, ApiError> {
     if cursor.is_empty() {
         return Ok(None);
     }
-    URL_SAFE_NO_PAD
+    CURSOR
         .decode(cursor)
         .ok()
         .and_then(|b| Uuid::from_slice(&b).ok())
@@ -425,6 +435,12 @@ mod tests {
         assert!(params(None, Some("")).validate_sorted(true).is_err());
         let e = params(None, Some("nonsense!")).validate().unwrap_err();
         assert_eq!(e.code, "request.invalid_cursor");
+        // Any 22 base64url characters are a cursor.
+        assert!(
+            params(None, Some("zzzzzzzzzzzzzzzzzzzzzz"))
+                .validate()
+                .is_ok()
+        );
     }
 
     #[test]

@@ -23,6 +23,11 @@ fn respond(status: StatusCode, d: MobilityDto) -> HttpResponse {
 }
 
 /// List a project's mobilities. Public.
+///
+/// Public: no token needed. Returns a page of the project's mobilities ordered by code, with
+/// host, visited organisations, dates, places, reserve places, follow-up track, goals and
+/// programme, filterable by status and `updated_since`. An unknown project is 404
+/// `project.not_found`.
 #[utoipa::path(
     tag = "mobilities",
     operation_id = "listMobilities",
@@ -46,6 +51,12 @@ async fn list_mobilities(
 }
 
 /// Add a mobility to a project. Admins and coordinators.
+///
+/// Admins and coordinators only. Adds a mobility to the project with its host, visited
+/// organisations, planned window and dates, places (reserve places default to 3) and follow-up
+/// track; the status defaults to `planned` and a `create` audit entry is written. The host must
+/// be an organisation of kind host or partner, visited organisations must exist once each, and
+/// dates must be in order (422); a code used in the project is 409 `mobility.code_taken`.
 #[utoipa::path(
     tag = "mobilities",
     operation_id = "createMobility",
@@ -78,6 +89,10 @@ async fn create_mobility(
 }
 
 /// Get a mobility. Public.
+///
+/// Public: no token needed. Returns one mobility with host, visited organisations, dates,
+/// places, reserve places, follow-up track, goals and programme, and an `ETag` for `If-Match`.
+/// An unknown id is 404 `mobility.not_found`.
 #[utoipa::path(
     tag = "mobilities",
     operation_id = "getMobility",
@@ -93,6 +108,12 @@ async fn get_mobility(state: web::Data<AppState>, id: web::Path<Uuid>) -> ApiRes
 }
 
 /// Change a mobility. Admins and coordinators.
+///
+/// Admins and coordinators only. Changes the fields sent; `visited_organisations` replaces the
+/// list; `status` is set freely (no transition rule); an audit entry lists changes. Dates,
+/// places and status stay changeable after selection or departure. Refused: a host that is not
+/// a host or partner, an unknown visited organisation or dates out of order (422), a code used
+/// (409 `mobility.code_taken`), stale `If-Match` (412).
 #[utoipa::path(
     tag = "mobilities",
     operation_id = "updateMobility",

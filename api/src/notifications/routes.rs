@@ -9,6 +9,12 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 }
 
 /// The notification outbox: messages queued for delivery, oldest first.
+///
+/// Admins and coordinators only (403 otherwise). Returns a page of queued e-mail notifications,
+/// oldest first, filterable by status, kind, recipient e-mail and object id; today the
+/// selection outcome messages (`selection.selected`, `selection.reserve`, `selection.rejected`,
+/// `selection.promoted`) to applicants and libraries, in Slovenian, with subject and body.
+/// Reading it does not send or mark anything.
 #[utoipa::path(
     tag = "notifications",
     operation_id = "listOutbox",

@@ -32,6 +32,11 @@ fn dto(user: &AuthUser, m: entity::organisation::Model) -> OrganisationDto {
 }
 
 /// List organisations.
+///
+/// Any signed-in user. Returns a page of organisations (member libraries, hosts, partners, the
+/// coordinator), ordered by name unless `sort` says otherwise, filterable by kind, country,
+/// city, `q` text and `updated_since`. Director name and e-mail are filled in only for admins,
+/// coordinators and members of that same organisation; for everyone else they are null.
 #[utoipa::path(
     tag = "organisations",
     operation_id = "listOrganisations",
@@ -54,6 +59,12 @@ async fn list_organisations(
 }
 
 /// Create an organisation. Admins and coordinators.
+///
+/// Admins and coordinators only (403 otherwise). Stores an organisation with its kind
+/// (`coordinator`, `member_library`, `host`, `partner`), ISO country and contacts, trimming
+/// text and lower-casing e-mails, and writes a `create` audit entry. An organisation with the
+/// same name in the same city (case and spacing ignored) is 409 `organisation.duplicate`; bad
+/// fields are 422 `validation.failed`.
 #[utoipa::path(
     tag = "organisations",
     operation_id = "createOrganisation",
@@ -93,6 +104,12 @@ async fn create_organisation(
 /// erasmus_oid, director_name, director_email`; comma or semicolon separated. Every data
 /// row gets its own result: `created`, `duplicate` (same name and city already stored; the
 /// existing id is given) or `error` (with the invalid fields). One bad row rejects nothing else.
+///
+/// Admins and coordinators only. The body is a UTF-8 CSV (`text/csv`, up to 5 MiB, `,` or `;`)
+/// with columns `name, kind, country, city` and optional contacts; each row is created with its
+/// own audit entry, or reported `duplicate` (same name and city, existing id given) or `error`
+/// with its fields. Refused: not UTF-8 400 `import.invalid_encoding`; empty file 422
+/// `import.empty`; missing or unknown columns 422 `import.invalid_header`.
 #[utoipa::path(
     tag = "organisations",
     operation_id = "importOrganisations",
@@ -133,6 +150,10 @@ async fn import_organisations(
 }
 
 /// Get an organisation.
+///
+/// Any signed-in user. Returns the organisation with an `ETag` for later changes; director name
+/// and e-mail are shown only to admins, coordinators and the organisation's own users. An
+/// unknown id is 404 `organisation.not_found`.
 #[utoipa::path(
     tag = "organisations",
     operation_id = "getOrganisation",
@@ -158,6 +179,12 @@ async fn get_organisation(
 }
 
 /// Change an organisation. Admins and coordinators.
+///
+/// Admins and coordinators only. Changes only the fields sent (name, kind, country, city,
+/// contacts, Erasmus OID), with an `update` audit entry naming the changed fields. A new
+/// name/city pair that another organisation already has is 409 `organisation.duplicate`; a
+/// stale `If-Match` is 412 `request.precondition_failed`; unknown id 404
+/// `organisation.not_found`.
 #[utoipa::path(
     tag = "organisations",
     operation_id = "updateOrganisation",

@@ -36,6 +36,12 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 /// Made from the mobility's track when the participant is selected. Tasks the system can
 /// see done (meeting attendance, both agreements signed, travel details given) close
 /// themselves; the participant or a coordinator closes the others. All done: `prepared`.
+///
+/// Whoever may see the participant (admins, coordinators, accountants, the participant, their
+/// library, the host's users); others get 404 `participant.not_found`. Returns the preparation
+/// checklist made at selection from the mobility's track (DTFL toolkit for that track,
+/// coordinator and host meetings, language support, both agreements, travel details), in order,
+/// each `automatic` or manual, done or open; `updated_since` filters.
 #[utoipa::path(
     tag = "preparation", operation_id = "listTasks",
     params(("id" = Uuid, Path, description = "Participant id"), PageParams, UpdatedSince),
@@ -64,6 +70,12 @@ async fn list_tasks(
 }
 
 /// Close or reopen a task that does not close itself (the participant or a coordinator).
+///
+/// The participant themself, coordinators and admins; other viewers of the participant get 403,
+/// everyone else 404 `task.not_found`. Closes or reopens a manual task (`done: true/false`),
+/// recording who and when, recomputes the participant's status (all tasks done: `prepared`;
+/// back to `contracted`/`selected` when reopened) and writes a `complete`/`reopen` audit entry.
+/// Automatic tasks are 409 `task.automatic`; a stale `If-Match` is 412.
 #[utoipa::path(
     tag = "preparation", operation_id = "updateTask",
     params(("id" = Uuid, Path, description = "Task id"), ("If-Match" = Option<String>, Header, description = "The ETag last read")),
@@ -97,6 +109,12 @@ async fn update_task(
 }
 
 /// A participant's travel details (the participant, coordinators and admins only).
+///
+/// Only the participant themself, coordinators and admins; libraries, hosts and accountants get
+/// 404 `travel_details.not_found` even though they can see the participant, and callers who
+/// cannot see the participant get 404 `participant.not_found`. Returns the name as in the
+/// passport, date of birth, phone and notes, with who last changed them. None given yet: 404
+/// `travel_details.not_found`.
 #[utoipa::path(
     tag = "preparation", operation_id = "getTravelDetails",
     params(("id" = Uuid, Path, description = "Participant id")),
@@ -118,6 +136,11 @@ async fn get_travel(
 }
 
 /// Give or change travel details (the participant or a coordinator); closes the task.
+///
+/// Only the participant themself, coordinators and admins (others get 404). Replaces the travel
+/// details (name as in passport, date of birth, phone, notes), closes the automatic
+/// `travel_details` task, recomputes the participant's status and writes an audit entry naming
+/// only the fields, never the values. Blank or over-long fields are 422 `validation.failed`.
 #[utoipa::path(
     tag = "preparation", operation_id = "putTravelDetails",
     params(("id" = Uuid, Path, description = "Participant id")),
@@ -143,6 +166,12 @@ async fn put_travel(
 }
 
 /// A mobility's meetings, with attendance.
+///
+/// Admins, coordinators and accountants; users of the mobility's host; `library` and
+/// `participant` users only when one of the mobility's participants (withdrawn ones included)
+/// is theirs; committee users and others get 404 `mobility.not_found`. Returns all the
+/// mobility's meetings, internal ones included, with attendance, sorted by `starts_at` unless
+/// `sort` says otherwise, filterable by `updated_since`.
 #[utoipa::path(
     tag = "preparation", operation_id = "listMeetings",
     params(("id" = Uuid, Path, description = "Mobility id"), MeetingQuery, PageParams, UpdatedSince),
@@ -186,6 +215,12 @@ struct MeetingQuery {
 
 /// Schedule a meeting (coordinators). A `host_preparation` meeting without `starts_at` is
 /// set one month before the mobility starts, 10:00 Europe/Ljubljana.
+///
+/// Admins and coordinators only (other viewers get 403, the rest 404 `mobility.not_found`).
+/// Schedules a `coordinator_preparation`, `host_preparation`, `evaluation` or `internal`
+/// meeting, with an audit entry. `starts_at` is required except for `host_preparation`, which
+/// defaults to one month before the mobility's start at 10:00 Europe/Ljubljana (422 without a
+/// start date); title, duration 5–1440 minutes and link are validated (422).
 #[utoipa::path(
     tag = "preparation", operation_id = "createMeeting",
     params(("id" = Uuid, Path, description = "Mobility id")),
@@ -220,6 +255,11 @@ async fn create_meeting(
 }
 
 /// Get a meeting.
+///
+/// Whoever may see the meeting's mobility: admins, coordinators, accountants, the host's users,
+/// and libraries and participants with a participant in it; others get 404 `meeting.not_found`.
+/// Returns the meeting with kind, time, duration, link, notes, each participant's recorded
+/// attendance and an `ETag`. Internal meetings are not hidden here.
 #[utoipa::path(
     tag = "preparation", operation_id = "getMeeting",
     params(("id" = Uuid, Path, description = "Meeting id")),
@@ -245,6 +285,12 @@ async fn get_meeting(
 }
 
 /// Change a meeting (coordinators).
+///
+/// Admins and coordinators only (other viewers get 403, the rest 404 `meeting.not_found`).
+/// Changes title, start, duration, online link or notes (send null to clear the link or notes);
+/// the kind cannot change, and an audit entry lists the changed fields. Attendance is kept and
+/// tasks are not reopened. A non-http(s) link or invalid field is 422; a stale `If-Match` is
+/// 412.
 #[utoipa::path(
     tag = "preparation", operation_id = "updateMeeting",
     params(("id" = Uuid, Path, description = "Meeting id"), ("If-Match" = Option<String>, Header, description = "The ETag last read")),
@@ -281,6 +327,12 @@ async fn update_meeting(
 
 /// Record a participant's attendance (coordinators). Attending a preparation meeting with
 /// the coordinator or the host closes that preparation task.
+///
+/// Admins and coordinators only (other viewers get 403, the rest 404 `meeting.not_found`).
+/// Records or replaces one participant's attendance; for preparation meetings with the
+/// coordinator or host the matching automatic task closes or reopens (attended any meeting of
+/// that kind), updating status; for `evaluation` meetings obligations are re-checked. The
+/// participant must be active in this mobility (422 on `participant_id`).
 #[utoipa::path(
     tag = "preparation", operation_id = "recordAttendance",
     params(("id" = Uuid, Path, description = "Meeting id")),
@@ -322,6 +374,12 @@ fn ics(body: String, name: &str) -> HttpResponse {
 }
 
 /// The mobility's calendar (RFC 5545): the mobility as an all-day event and every meeting.
+///
+/// Same viewers as the mobility's meetings: admins, coordinators, accountants, the host's
+/// users, and libraries and participants with a participant in it; others get 404
+/// `mobility.not_found`. Returns an RFC 5545 iCalendar with the mobility as an all-day event
+/// (once it has dates) and its meetings; `internal` meetings are included only for admins and
+/// coordinators.
 #[utoipa::path(
     tag = "preparation", operation_id = "getMobilityCalendar",
     params(("id" = Uuid, Path, description = "Mobility id")),
@@ -359,6 +417,12 @@ async fn mobility_calendar(
 }
 
 /// A participant's calendar: their mobility and its meetings (internal meetings aside).
+///
+/// Whoever may see the participant: admins, coordinators, accountants, the participant, their
+/// library's users and the host's users; others get 404 `participant.not_found`. Returns an RFC
+/// 5545 iCalendar named after the mobility and participant, with the mobility as an all-day
+/// event (once it has dates) and its meetings, `internal` meetings always left out, even for
+/// coordinators.
 #[utoipa::path(
     tag = "preparation", operation_id = "getParticipantCalendar",
     params(("id" = Uuid, Path, description = "Participant id")),

@@ -29,6 +29,10 @@ fn respond(status: StatusCode, m: entity::project::Model) -> HttpResponse {
 }
 
 /// List projects. Public.
+///
+/// Public: no token needed, and every project is listed whatever its status. Returns a page of
+/// projects ordered by start date (or by `sort`: code, start_date, created_at, updated_at),
+/// filterable by `status`, exact `code` and `updated_since`. Nothing is changed.
 #[utoipa::path(
     tag = "projects",
     operation_id = "listProjects",
@@ -49,6 +53,12 @@ async fn list_projects(
 }
 
 /// Create a project. Admins and coordinators.
+///
+/// Admins and coordinators only (403 otherwise). Creates a project with its code, programme,
+/// action type, titles, applicant organisation and dates; the time zone defaults to
+/// Europe/Ljubljana and the status to `planned`, and a `create` audit entry is written. A code
+/// already used is 409 `project.code_taken`; an end date before the start or an unknown
+/// `applicant_id` is 422 `validation.failed`.
 #[utoipa::path(
     tag = "projects",
     operation_id = "createProject",
@@ -78,6 +88,9 @@ async fn create_project(
 }
 
 /// Get a project. Public.
+///
+/// Public: no token needed. Returns one project with an `ETag` to send back in `If-Match` when
+/// changing it. An unknown id is 404 `project.not_found`.
 #[utoipa::path(
     tag = "projects",
     operation_id = "getProject",
@@ -96,6 +109,12 @@ async fn get_project(state: web::Data<AppState>, id: web::Path<Uuid>) -> ApiResu
 }
 
 /// Change a project. Admins and coordinators.
+///
+/// Admins and coordinators only. Changes only the fields sent, including `status`, which can be
+/// set to any value with no transition rule, and writes an `update` audit entry listing the
+/// changed fields. A code another project has is 409 `project.code_taken`; an end before the
+/// start or an unknown applicant is 422; a stale `If-Match` is 412
+/// `request.precondition_failed`.
 #[utoipa::path(
     tag = "projects",
     operation_id = "updateProject",
@@ -136,6 +155,12 @@ async fn update_project(
 }
 
 /// List the project team. Any signed-in user.
+///
+/// Any signed-in user. Returns a page of the project team with each member's name, e-mail, role
+/// and function (`responsible_person`, `coordinator`, `accountant`, `committee_member`),
+/// ordered by function. The `responsible_person` signs agreements for the association and a
+/// `committee_member` coordinator or admin may sit on a selection committee. Unknown project:
+/// 404 `project.not_found`.
 #[utoipa::path(
     tag = "projects",
     operation_id = "listTeamMembers",
@@ -158,6 +183,12 @@ async fn list_team(
 }
 
 /// Add a user to the project team with a function. Admins and coordinators.
+///
+/// Admins and coordinators only. Gives an existing user a function in the project team and
+/// writes an audit entry; one user may hold several functions. Only admin, coordinator,
+/// committee and accountant users can be in a team (422 on `user_id`, also for an unknown
+/// user); the same user with the same function again is 409 `team.duplicate`; an unknown
+/// project is 404 `project.not_found`.
 #[utoipa::path(
     tag = "projects",
     operation_id = "addTeamMember",
@@ -196,6 +227,11 @@ async fn add_team_member(
 }
 
 /// Remove a member from the project team. Admins and coordinators.
+///
+/// Admins and coordinators only. Deletes one team membership (the user stays) and writes a
+/// `delete` audit entry; committees already set for calls and agreement signatures already
+/// given are not touched. A member id that is not in this project's team is 404
+/// `team_member.not_found`.
 #[utoipa::path(
     tag = "projects",
     operation_id = "removeTeamMember",

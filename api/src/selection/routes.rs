@@ -35,6 +35,10 @@ fn staff_or_committee(user: &AuthUser) -> ApiResult<()> {
 }
 
 /// The call's selection committee.
+///
+/// Admins, coordinators and any `committee` user (not only members of this call); others get
+/// 403. Returns the call's committee members by name, with e-mail and organisation; nothing
+/// changes. An unknown call is 404 `call.not_found`.
 #[utoipa::path(
     tag = "selection", operation_id = "getCommittee",
     params(("id" = Uuid, Path, description = "Call id")),
@@ -62,6 +66,12 @@ async fn get_committee(
 ///
 /// Members are users of role `committee`, or project-team members with the function
 /// `committee_member`. Only they score the call's applications.
+///
+/// Admins and coordinators only. Replaces the call's committee with the given users (duplicates
+/// collapse) and writes an audit entry; it can still change after scoring has started, and
+/// scores of members taken off no longer count. Every member must be an active `committee`
+/// user, or a coordinator/admin in the project team with the function `committee_member` (422
+/// per entry); once any selection of the call is final it is 409 `selection.final`.
 #[utoipa::path(
     tag = "selection", operation_id = "setCommittee",
     params(("id" = Uuid, Path, description = "Call id")),
@@ -97,6 +107,11 @@ async fn put_committee(
 }
 
 /// The call's selection criteria (a default set until a coordinator sets its own).
+///
+/// Admins, coordinators and any `committee` user; others get 403. Returns the call's scoring
+/// criteria in order, each with key, title, `max_points` and `weight`; until a coordinator sets
+/// its own, the default set (motivation, relevance, transfer, language) is returned. An unknown
+/// call is 404 `call.not_found`.
 #[utoipa::path(
     tag = "selection", operation_id = "getCriteria",
     params(("id" = Uuid, Path, description = "Call id")),
@@ -121,6 +136,11 @@ async fn get_criteria(
 }
 
 /// Set the call's selection criteria (replaces them), until the first score exists. Coordinators.
+///
+/// Admins and coordinators only. Replaces the call's criteria (1 to 20, unique lower-case keys,
+/// `max_points` 1–1000, `weight` 1–100) and writes an audit entry. Once any application of the
+/// call has a score the criteria are fixed: 409 `selection.criteria_locked`; invalid or
+/// duplicate entries are 422 `validation.failed`; an unknown call 404 `call.not_found`.
 #[utoipa::path(
     tag = "selection", operation_id = "setCriteria",
     params(("id" = Uuid, Path, description = "Call id")),
@@ -156,6 +176,11 @@ async fn put_criteria(
 }
 
 /// How the call's selection treats fewer opportunities, and its quorum.
+///
+/// Admins, coordinators and any `committee` user; others get 403. Returns the call's quorum
+/// (null means every committee member without a conflict), the fewer-opportunities bonus points
+/// and whether fewer opportunities break ties, or the defaults (no quorum, bonus 0, ties on) if
+/// none were set. Unknown call: 404 `call.not_found`.
 #[utoipa::path(
     tag = "selection", operation_id = "getSelectionSettings",
     params(("id" = Uuid, Path, description = "Call id")),
@@ -182,6 +207,12 @@ async fn get_settings(
 /// fewer opportunities; with `fewer_opportunities_first_in_ties` they come first among equal
 /// totals (then earlier submission). `quorum`: scores each application needs (null: every
 /// committee member without a conflict).
+///
+/// Admins and coordinators only. Replaces the call's selection settings: `quorum` (1–100, or
+/// null for every eligible member), `fewer_opportunities_bonus` (0–1000 points added to the
+/// weighted total) and `fewer_opportunities_first_in_ties`; an audit entry is written. After
+/// the first score of the call it is 409 `selection.criteria_locked`; out-of-range values are
+/// 422.
 #[utoipa::path(
     tag = "selection", operation_id = "setSelectionSettings",
     params(("id" = Uuid, Path, description = "Call id")),
@@ -213,6 +244,12 @@ async fn put_settings(
 /// Only after the call's deadline, only submitted applications, every criterion within
 /// 0..max_points; editable until the selection is final. Members from the applicant's own
 /// library, or who declared a conflict, cannot score it.
+///
+/// Only members of the call's committee (other viewers 403 `selection.not_committee_member`,
+/// others 404). Records or replaces the caller's points per criterion and comment (201, then
+/// 200), audited. Refused: before the deadline day ends `selection.scoring_not_open`; once
+/// final `selection.final`; not submitted `selection.not_submitted`; own library or declared
+/// conflict `selection.conflict_of_interest`; missing, unknown or out-of-range criteria 422.
 #[utoipa::path(
     tag = "selection", operation_id = "putMyScore",
     params(("id" = Uuid, Path, description = "Application id")),
@@ -255,6 +292,12 @@ async fn put_my_score(
 }
 
 /// The caller's own score of an application.
+///
+/// Only members of the application's call committee (others who can see the application get 403
+/// `selection.not_committee_member`, the rest 404 `application.not_found`). Returns the
+/// caller's own score of the application: points per criterion, comment and last change; other
+/// members' scores are never shown here. Without a score of the caller it is 404
+/// `score.not_found`.
 #[utoipa::path(
     tag = "selection", operation_id = "getMyScore",
     params(("id" = Uuid, Path, description = "Application id")),
@@ -276,6 +319,12 @@ async fn get_my_score(
 
 /// Declare a conflict of interest with an application: the member's score is removed and
 /// they leave its quorum.
+///
+/// Only members of the application's call committee (others who can see it get 403
+/// `selection.not_committee_member`, the rest 404). Records the conflict with an optional
+/// reason, deletes the member's score of this application, removes them from its quorum and
+/// writes an audit entry (201); declaring again returns the existing one (200). Refused once
+/// the mobility's selection is final (409 `selection.final`).
 #[utoipa::path(
     tag = "selection", operation_id = "declareConflictOfInterest",
     params(("id" = Uuid, Path, description = "Application id")),
@@ -321,6 +370,13 @@ async fn declare_conflict(
 /// bonus), the number of scores against the quorum, and the rank (ties: fewer opportunities,
 /// then earlier submission). Coordinators always; committee members once they have scored
 /// every application they can score.
+///
+/// Admins and coordinators; a `committee` user only on the call's committee (403
+/// `selection.not_committee_member`) and after scoring all they may (403
+/// `selection.scoring_incomplete`); others 403. Per application: criterion averages, weighted
+/// total with bonus, score count against quorum, rank (ties: fewer opportunities if set, then
+/// earlier submission); plus `complete` and `finalised`. Without one published call: 422
+/// `selection.no_call`.
 #[utoipa::path(
     tag = "selection", operation_id = "getRanking",
     params(("id" = Uuid, Path, description = "Mobility id"), CallParam),
@@ -348,6 +404,13 @@ async fn get_ranking(
 /// rejects the rest, creates a participant for each selected application, queues a
 /// notification to each applicant and library, and records whether it came after the call's
 /// `selection_due`. All in one transaction.
+///
+/// Admins and coordinators, with a justification. In one transaction by rank: the top `places`
+/// become `selected` (each gets a participant and checklist), the next `reserve_places`
+/// `reserve`, the rest `rejected`; applicants and libraries get queued notifications; the
+/// decision notes if after `selection_due`. Refused: `selection.already_final`,
+/// `selection.scoring_not_open` (before deadline), `selection.no_committee`,
+/// `selection.incomplete`, `selection.no_call`.
 #[utoipa::path(
     tag = "selection", operation_id = "finaliseSelection",
     params(("id" = Uuid, Path, description = "Mobility id"), CallParam),
@@ -385,6 +448,13 @@ async fn finalise(
 
 /// The selection record of a mobility: committee, criteria, every score with its member,
 /// conflicts, the ranking, the decision and its justification, the dates. Coordinators.
+///
+/// Admins and coordinators only. Returns the full selection record of the mobility for its
+/// call: committee, criteria, settings, every score with the member's name and comment,
+/// declared conflicts, the ranking and, once final, the decision (selected, reserve and
+/// rejected ids as decided, justification, who and when, whether after `selection_due`).
+/// Unknown mobility: 404 `mobility.not_found`; no published call: 422 `selection.no_call`;
+/// several without a matching `call_id`: 422.
 #[utoipa::path(
     tag = "selection", operation_id = "getSelectionRecord",
     params(("id" = Uuid, Path, description = "Mobility id"), CallParam),
@@ -408,6 +478,12 @@ async fn selection_record(
 }
 
 /// The selection record as CSV (UTF-8 with BOM, `;`): one row per score with rank and outcome.
+///
+/// Admins and coordinators only. The selection record as a CSV download (UTF-8 with BOM, `;`
+/// unless `delimiter` says otherwise): one row per score with rank, applicant,
+/// fewer-opportunities flag, weighted total, status, member, points per criterion and comment;
+/// applications without scores get one row. Unknown mobility: 404 `mobility.not_found`; no
+/// published call: 422 `selection.no_call`; several without a matching `call_id`: 422.
 #[utoipa::path(
     tag = "selection", operation_id = "getSelectionRecordCsv",
     params(("id" = Uuid, Path, description = "Mobility id"), CallParam, crate::http::csv::CsvParams),
@@ -439,6 +515,12 @@ async fn selection_record_csv(
 }
 
 /// A mobility's participants, as far as the caller may see them.
+///
+/// Admins, coordinators and accountants see all of the mobility's participants; a `library`
+/// user its library's; a `participant` those with their e-mail; a `host` user only if its
+/// organisation hosts this mobility (else 403); `committee` users get 403. Returns a page,
+/// oldest first, filterable by `updated_since` and sortable by name, status or dates. An
+/// unknown mobility is 404 `mobility.not_found`.
 #[utoipa::path(
     tag = "selection", operation_id = "listParticipants",
     params(("id" = Uuid, Path, description = "Mobility id"), super::dto::ParticipantQuery, PageParams, crate::http::pagination::UpdatedSince),
@@ -465,6 +547,12 @@ async fn list_participants(
 }
 
 /// Get a participant.
+///
+/// Admins, coordinators and accountants; the participant's library; the participant (linked
+/// user or same e-mail); users of the mobility's host organisation. Committee users and
+/// everyone else get 404 `participant.not_found`. Returns the participant with status
+/// (`selected`, `contracted`, `prepared`, `travelled`, `completed`, `withdrawn`), reserve rank,
+/// dates and an `ETag`.
 #[utoipa::path(
     tag = "selection", operation_id = "getParticipant",
     params(("id" = Uuid, Path, description = "Participant id")),
@@ -489,6 +577,11 @@ async fn get_participant(
 }
 
 /// Change a participant (link their user account). Coordinators.
+///
+/// Admins and coordinators only (others who can see the participant get 403, the rest 404).
+/// Links the participant to a user account: `user_id` must be a user of role `participant` (422
+/// otherwise); an audit entry is written. A stale `If-Match` is 412
+/// `request.precondition_failed`. No other field can be changed here.
 #[utoipa::path(
     tag = "selection", operation_id = "updateParticipant",
     params(
@@ -526,6 +619,12 @@ async fn update_participant(
 
 /// Withdraw a participant before the mobility starts; the first reserve is promoted into
 /// the free place in the same transaction. The participant, their library, or a coordinator.
+///
+/// The participant, their library's users, coordinators and admins, with a reason (hosts and
+/// accountants 403). Sets participant and application `withdrawn`, audited; if a place frees
+/// up, the first reserve of the mobility is promoted: application `selected`, a new participant
+/// with tasks, a notification queued. Refused: `participant.already_withdrawn`;
+/// `participant.mobility_started` once travelled or on or after the start date.
 #[utoipa::path(
     tag = "selection", operation_id = "withdrawParticipant",
     params(("id" = Uuid, Path, description = "Participant id")),

@@ -29,6 +29,11 @@ fn respond(status: actix_web::http::StatusCode, m: entity::user::Model) -> HttpR
 /// List users.
 ///
 /// Admins see everyone; coordinators see library, participant and host users.
+///
+/// Admins and coordinators; other roles get 403. Admins see every user, coordinators only
+/// `library`, `participant` and `host` users (other roles are silently filtered out). Filter by
+/// role, organisation, active flag, `q` (substring of e-mail or name) and `updated_since`;
+/// results are paged and ordered by e-mail unless `sort` says otherwise.
 #[utoipa::path(
     tag = "users",
     operation_id = "listUsers",
@@ -64,6 +69,12 @@ async fn list_users(
 /// Create a user.
 ///
 /// Coordinators may create library, participant and host users; admins anyone.
+///
+/// Admins create users of any role; coordinators only `library`, `participant` and `host` users
+/// (else 403). The e-mail is trimmed and lower-cased, the password hashed, the user is active
+/// unless `active: false`, and a `create` audit entry is written. A `library` user needs a
+/// member-library organisation and a `host` user a host or partner (422 on `organisation_id`);
+/// a used e-mail is 409 `user.email_taken`.
 #[utoipa::path(
     tag = "users",
     operation_id = "createUser",
@@ -117,6 +128,11 @@ async fn visible(state: &AppState, caller: &AuthUser, id: Uuid) -> ApiResult<ent
 }
 
 /// Get a user.
+///
+/// Any signed-in user may read their own record; admins read anyone, coordinators only
+/// `library`, `participant` and `host` users. Anyone else, including a coordinator asking for
+/// an admin or another coordinator, gets 404 `user.not_found`. The `ETag` is what `updateUser`
+/// and `deleteUser` take in `If-Match`.
 #[utoipa::path(
     tag = "users",
     operation_id = "getUser",
@@ -141,6 +157,12 @@ async fn get_user(
 ///
 /// Send only the fields that change. Changing the password, role or active flag ends the
 /// user's logins (their refresh tokens are revoked).
+///
+/// Users change their own `full_name` and `password` (with `current_password`); admins, and
+/// coordinators for `library`/`participant`/`host` users, also e-mail, role (coordinators only
+/// those three), organisation and active flag. Password, role or active changes revoke refresh
+/// tokens; changes are audited. Refused: own role or deactivation `user.self_change`,
+/// `user.last_admin`, `user.email_taken`, stale `If-Match` 412, wrong current password 422.
 #[utoipa::path(
     tag = "users",
     operation_id = "updateUser",
@@ -191,6 +213,12 @@ async fn update_user(
 /// Delete a user.
 ///
 /// Users referred to by other records cannot be deleted (409 `user.in_use`): deactivate them.
+///
+/// Admins, and coordinators for `library`, `participant` and `host` users; users the caller may
+/// not see are 404 `user.not_found`. Deletes the account for good and writes a `delete` audit
+/// entry. Refused for one's own account (403 `user.self_change`), for the last active admin
+/// (409 `user.last_admin`), for a user other records still refer to (409 `user.in_use`:
+/// deactivate instead) and on a stale `If-Match` (412).
 #[utoipa::path(
     tag = "users",
     operation_id = "deleteUser",

@@ -75,4 +75,28 @@ async fn swagger_ui_renders_operations_and_authorize_in_chromium() {
         dom.contains("authorization__btn"),
         "secured operations show their lock"
     );
+    assert!(
+        dom.contains("operation-filter-input"),
+        "a filter box for operations"
+    );
+    assert!(
+        dom.contains("opblock-summary-operation-id") && dom.contains("listProjects"),
+        "operation ids are shown"
+    );
+}
+
+#[tokio::test]
+async fn swagger_ui_keeps_the_authorisation_filters_and_shows_operation_ids() {
+    let app = spawn_app().await;
+    let res = app.get("/docs/swagger-initializer.js", None).await;
+    assert_eq!(res.status(), 200);
+    let js = res.text().await.unwrap();
+    let compact: String = js.chars().filter(|c| !c.is_whitespace()).collect();
+    for setting in [
+        "\"persistAuthorization\":true",
+        "\"filter\":true",
+        "\"displayOperationId\":true",
+    ] {
+        assert!(compact.contains(setting), "{setting} in:\n{js}");
+    }
 }
