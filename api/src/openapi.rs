@@ -81,6 +81,8 @@ const SHARED_RESPONSES: &[(&str, &str, &str, &[&str])] = &[
             "request.invalid_query",
             "request.invalid_path",
             "request.unknown_parameter",
+            "request.invalid_sort",
+            "request.invalid_cursor",
         ],
     ),
     (
@@ -147,7 +149,6 @@ pub fn finish(spec: utoipa::openapi::OpenApi) -> Value {
         "anyOf": [{"$ref": "#/components/schemas/ProblemCode"}, {"type": "string", "maxLength": 100}],
     });
     name_page_items(&mut doc);
-    let schemas = doc["components"]["schemas"].clone();
     if let Some(paths) = doc["paths"].as_object_mut() {
         for (path, item) in paths.iter_mut() {
             let Some(item) = item.as_object_mut() else {
@@ -155,7 +156,7 @@ pub fn finish(spec: utoipa::openapi::OpenApi) -> Value {
             };
             for (method, op) in item.iter_mut() {
                 if matches!(method.as_str(), "get" | "post" | "put" | "patch" | "delete") {
-                    finish_operation(path, method, op, &schemas);
+                    finish_operation(path, op);
                 }
             }
         }
@@ -165,7 +166,7 @@ pub fn finish(spec: utoipa::openapi::OpenApi) -> Value {
     doc
 }
 
-fn finish_operation(path: &str, method: &str, op: &mut Value, schemas: &Value) {
+fn finish_operation(path: &str, op: &mut Value) {
     let secured = op["security"]
         .as_array()
         .is_some_and(|s| s.iter().any(|r| r.get("bearer").is_some()));
@@ -174,6 +175,22 @@ fn finish_operation(path: &str, method: &str, op: &mut Value, schemas: &Value) {
         op["security"] = json!([]);
     }
     if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
+        for p in params.iter_mut() {
+            // Parameters are short: a path, query or header value the server reads whole.
+            let if_match = p["name"] == "If-Match";
+            let schema = &mut p["schema"];
+            let is_string = schema["type"] == "string"
+                || schema["type"]
+                    .as_array()
+                    .is_some_and(|t| t.contains(&json!("string")));
+            if is_string && schema.get("maxLength").is_none() && schema.get("enum").is_none() {
+                schema["maxLength"] = json!(if if_match {
+                    crate::http::etag::MAX_IF_MATCH
+                } else {
+                    200
+                });
+            }
+        }
         for p in params {
             if p.get("description")
                 .and_then(Value::as_str)
@@ -218,7 +235,7 @@ fn finish_operation(path: &str, method: &str, op: &mut Value, schemas: &Value) {
         if let Some(content) = response.get_mut("content").and_then(Value::as_object_mut) {
             for (media, body) in content.iter_mut() {
                 if media == PROBLEM_JSON {
-                    let codes = codes_in(&description, status, path, schemas);
+                    let codes = codes_in(&description, status, path);
                     body["examples"] = problem_examples(status, &codes);
                 } else if media != "application/json" {
                     body["schema"] = json!({"type": "string", "format": "binary"});
@@ -232,13 +249,12 @@ fn finish_operation(path: &str, method: &str, op: &mut Value, schemas: &Value) {
             });
         }
     }
-    op["description"] = json!(describe(method, path, op));
+    op["description"] = json!(describe(op));
 }
 
 /// The codes a response description names in backticks; where it names none, the codes the
 /// status stands for in general.
-fn codes_in(description: &str, status: &str, path: &str, schemas: &Value) -> Vec<String> {
-    let _ = schemas;
+fn codes_in(description: &str, status: &str, path: &str) -> Vec<String> {
     let mut codes: Vec<String> = description
         .split('`')
         .skip(1)
@@ -371,8 +387,7 @@ fn name_page_items(doc: &mut Value) {
 
 /// The operation's description (its summary where it has none), then whether it needs a token
 /// and every status it answers with the codes each names.
-fn describe(method: &str, path: &str, op: &Value) -> String {
-    let _ = (method, path);
+fn describe(op: &Value) -> String {
     let summary = op["description"]
         .as_str()
         .filter(|d| !d.is_empty())
@@ -565,6 +580,8 @@ fn string_example(schema: &Value, name: &str) -> Option<Value> {
         (_, "^[A-Z]{3}$") => "EUR".to_string(),
         (_, "^[a-z]{2}$") => "sl".to_string(),
         (_, "^[a-z0-9_]+$") => "motivation".to_string(),
+        (_, p) if p.starts_with("^https?://") => "https://www.knjiznica.example/".to_string(),
+        (_, p) if p.contains("[0-9]{1,13}") => "412.80".to_string(),
         (_, p) if p.starts_with("^-?(") => p
             .trim_start_matches("^-?(")
             .split(['|', ')'])
@@ -576,6 +593,9 @@ fn string_example(schema: &Value, name: &str) -> Option<Value> {
                 "Maja Kovač".to_string()
             }
             "city" => "Ljubljana".to_string(),
+            "url" | "website" | "online_link" | "info_url" => {
+                "https://www.knjiznica.example/".to_string()
+            }
             "title" => "Digitalne kompetence za starejše".to_string(),
             "amount" => "412.80".to_string(),
             "currency" => "EUR".to_string(),

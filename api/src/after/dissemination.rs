@@ -25,10 +25,17 @@ use uuid::Uuid;
 pub struct DisseminationRequest {
     pub kind: DisseminationKind,
     pub date: NaiveDate,
+    #[schema(
+        min_length = 1,
+        max_length = 500,
+        pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]"
+    )]
     pub title: String,
     /// http or https only.
+    #[schema(max_length = 2000, pattern = r"^https?://\S+$")]
     pub url: Option<String>,
     pub channel: Option<String>,
+    #[schema(minimum = 0)]
     pub audience_size: Option<i32>,
     /// Other participants the item belongs to as well (a joint article).
     #[serde(default)]
@@ -40,15 +47,20 @@ pub struct DisseminationRequest {
 pub struct UpdateDisseminationRequest {
     pub kind: Option<DisseminationKind>,
     pub date: Option<NaiveDate>,
+    #[schema(
+        min_length = 1,
+        max_length = 500,
+        pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]"
+    )]
     pub title: Option<String>,
     #[serde(default, deserialize_with = "crate::http::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 2000, pattern = r"^https?://\S+$")]
     pub url: Option<Option<String>>,
     #[serde(default, deserialize_with = "crate::http::double_option")]
     #[schema(value_type = Option<String>)]
     pub channel: Option<Option<String>>,
     #[serde(default, deserialize_with = "crate::http::double_option")]
-    #[schema(value_type = Option<i32>)]
+    #[schema(value_type = Option<i32>, minimum = 0)]
     pub audience_size: Option<Option<i32>>,
 }
 
@@ -72,13 +84,13 @@ pub struct DisseminationDto {
 fn check(title: Option<&str>, url: Option<&str>, audience: Option<i32>) -> ApiResult<()> {
     let mut errors = Vec::new();
     if let Some(t) = title
-        && (t.trim().is_empty() || t.chars().count() > 500)
+        && (crate::http::checks::is_blank(t) || t.chars().count() > 500)
     {
         errors.push(FieldError::new("title", "length", "1 to 500 characters"));
     }
     if let Some(u) = url {
         let ok = (u.starts_with("https://") || u.starts_with("http://"))
-            && u.len() <= 2000
+            && u.chars().count() <= 2000
             && u.split("://")
                 .nth(1)
                 .is_some_and(|rest| !rest.is_empty() && !rest.contains(char::is_whitespace));

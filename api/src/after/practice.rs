@@ -41,6 +41,7 @@ pub struct CreateAdoptionRequest {
     /// A `library` user's own library by default; coordinators name it.
     pub library_id: Option<Uuid>,
     pub method: Method,
+    #[schema(pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]")]
     pub description: String,
     #[serde(default)]
     pub plan: Vec<PlanStep>,
@@ -119,7 +120,7 @@ pub async fn create(
         r.library_id,
         "Libraries and coordinators record new practice.",
     )?;
-    if r.description.trim().is_empty() {
+    if crate::http::checks::is_blank(&r.description) {
         return Err(ApiError::invalid_field(
             "description",
             "required",

@@ -809,8 +809,13 @@ async fn add_story_media(
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     stories::visible(&state.db, &user, *id).await?;
-    let (file, mut fields) =
-        crate::http::upload::read_form(&req, payload, state.settings.upload_max_bytes).await?;
+    let (file, mut fields) = crate::http::upload::read_form(
+        &req,
+        payload,
+        state.settings.upload_max_bytes,
+        &["caption", "creator", "licence"],
+    )
+    .await?;
     let (filename, bytes) = file.ok_or_else(|| {
         ApiError::unprocessable(
             "document.file_missing",
@@ -1201,7 +1206,7 @@ async fn get_public_indicators(
 /// e-mail and fewer-opportunities flag), `activities` (the Beneficiary Module's columns as far
 /// as known, with distance band and green travel), `dissemination` or `workshops`. Any other
 /// name is 404 `export.not_found`; an unknown project 404 `project.not_found`.
-#[utoipa::path(tag = "after", operation_id = "exportCsv", params(("id" = Uuid, Path, description = "Project id"), ("name" = String, Path, description = "participants, activities, dissemination or workshops"), crate::http::csv::CsvParams), security(("bearer" = [])),
+#[utoipa::path(tag = "after", operation_id = "exportCsv", params(("id" = Uuid, Path, description = "Project id"), ("name" = inline(ExportName), Path, description = "participants, activities, dissemination or workshops"), crate::http::csv::CsvParams), security(("bearer" = [])),
     responses((status = 200, description = "The CSV file", content_type = "text/csv", body = String), (status = 403, description = "Not a coordinator", body = Problem, content_type = P), (status = 404, description = "No such project or export (`export.not_found`)", body = Problem, content_type = P)))]
 #[get("/projects/{id}/exports/{name}.csv")]
 async fn export_csv(
@@ -1220,4 +1225,15 @@ async fn export_csv(
             format!("attachment; filename=\"{name}.csv\""),
         ))
         .body(bytes))
+}
+
+/// The CSV exports of a project (the document's enum; another name is 404 `export.not_found`).
+#[derive(utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum ExportName {
+    Participants,
+    Activities,
+    Dissemination,
+    Workshops,
 }

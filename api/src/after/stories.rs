@@ -56,10 +56,17 @@ pub struct Contributor {
 #[schema(example = json!({"workshop_id": "0190f1c2-0000-7000-8000-000000000001", "title": "Mlini ob Krki", "summary": "Spomini na mline.", "text": "…", "language": "sl", "place": "Krško", "period": "1950–1970", "subjects": ["mlinarstvo", "reka Krka"]}))]
 pub struct CreateStoryRequest {
     pub workshop_id: Uuid,
+    #[schema(
+        min_length = 1,
+        max_length = 300,
+        pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]"
+    )]
     pub title: String,
+    #[schema(pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]")]
     pub summary: String,
     pub text: String,
     /// ISO 639-1, e.g. "sl".
+    #[schema(pattern = "^[a-z]{2}$")]
     pub language: String,
     pub place: Option<String>,
     pub period: Option<String>,
@@ -72,9 +79,16 @@ pub struct CreateStoryRequest {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateStoryRequest {
+    #[schema(
+        min_length = 1,
+        max_length = 300,
+        pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]"
+    )]
     pub title: Option<String>,
+    #[schema(pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]")]
     pub summary: Option<String>,
     pub text: Option<String>,
+    #[schema(pattern = "^[a-z]{2}$")]
     pub language: Option<String>,
     pub place: Option<String>,
     pub period: Option<String>,
@@ -134,6 +148,11 @@ pub struct StoryDto {
 #[serde(deny_unknown_fields)]
 pub struct PublishRequest {
     /// The story's https address on kamra.si.
+    #[schema(
+        max_length = 2000,
+        pattern = r"^\s*https://([^/?#\s]+\.)?[kK][aA][mM][rR][aA]\.[sS][iI]([/?#]\S*)?\s*$",
+        example = "https://www.kamra.si/digitalne-zbirke/item/mlin-na-krki.html"
+    )]
     pub kamra_url: String,
 }
 
@@ -174,10 +193,10 @@ pub async fn dto(db: &impl ConnectionTrait, s: digital_story::Model) -> ApiResul
 
 fn check_text(title: Option<&str>, summary: Option<&str>, language: Option<&str>) -> ApiResult<()> {
     let mut errors = Vec::new();
-    if title.is_some_and(|t| t.trim().is_empty() || t.chars().count() > 300) {
+    if title.is_some_and(|t| crate::http::checks::is_blank(t) || t.chars().count() > 300) {
         errors.push(FieldError::new("title", "length", "1 to 300 characters"));
     }
-    if summary.is_some_and(|t| t.trim().is_empty()) {
+    if summary.is_some_and(crate::http::checks::is_blank) {
         errors.push(FieldError::new("summary", "required", "is required"));
     }
     if language.is_some_and(|l| l.len() != 2 || !l.chars().all(|c| c.is_ascii_lowercase())) {

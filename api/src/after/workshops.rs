@@ -34,6 +34,7 @@ pub struct AttendeesProfile {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct LearningNeed {
+    #[schema(pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]")]
     pub need: String,
     pub description: Option<String>,
     /// How many attendees raised it.
@@ -107,6 +108,7 @@ pub struct CreateWorkshopRequest {
     pub mobility_id: Uuid,
     /// A `library` user's own library by default; coordinators name it.
     pub library_id: Option<Uuid>,
+    #[schema(pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]")]
     pub title: String,
     pub planned_content: Option<String>,
     pub planned_on: Option<NaiveDate>,
@@ -185,7 +187,7 @@ pub async fn create(
         r.library_id,
         "Libraries and coordinators plan workshops.",
     )?;
-    if r.title.trim().is_empty() {
+    if crate::http::checks::is_blank(&r.title) {
         return Err(ApiError::invalid_field("title", "required", "is required"));
     }
     let txn = begin_write(db).await?;
@@ -463,7 +465,7 @@ pub async fn put_report(
                 ));
             }
             for (i, n) in r.learning_needs.iter().enumerate() {
-                if n.need.trim().is_empty() {
+                if crate::http::checks::is_blank(&n.need) {
                     errors.push(FieldError::new(
                         format!("learning_needs[{i}].need"),
                         "required",

@@ -12,7 +12,11 @@ use validator::Validate;
 #[serde(deny_unknown_fields)]
 pub struct Applicant {
     #[validate(length(min = 1, max = 200), custom(function = not_blank))]
-    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]"
+    )]
     #[schema(example = "Maja Kovač")]
     pub full_name: String,
     #[validate(email, length(max = 320))]
@@ -20,12 +24,20 @@ pub struct Applicant {
     #[schema(example = "maja.kovac@knjiznica.example")]
     pub email: String,
     #[validate(length(min = 1, max = 200), custom(function = not_blank))]
-    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]"
+    )]
     #[schema(example = "bibliotekarka")]
     pub job_title: String,
     /// The applicant's role in adult education at the library.
     #[validate(length(min = 1, max = 500), custom(function = not_blank))]
-    #[schema(min_length = 1, max_length = 500, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 500,
+        pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]"
+    )]
     #[schema(example = "organizatorka izobraževanj za starejše")]
     pub adult_education_role: String,
     #[validate(range(min = 0, max = 60))]
@@ -98,13 +110,25 @@ pub struct CreateApplicationRequest {
     #[validate(nested)]
     pub applicant: Applicant,
     #[validate(length(min = 1, max = 10000), custom(function = not_blank))]
-    #[schema(min_length = 1, max_length = 10000, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 10000,
+        pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]"
+    )]
     pub motivation: String,
     #[validate(length(min = 1, max = 10000), custom(function = not_blank))]
-    #[schema(min_length = 1, max_length = 10000, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 10000,
+        pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]"
+    )]
     pub expected_use: String,
     #[validate(length(min = 1, max = 2000), custom(function = not_blank))]
-    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]"
+    )]
     pub language_skills: String,
     #[serde(default)]
     pub fewer_opportunities: bool,
@@ -124,13 +148,25 @@ pub struct UpdateApplicationRequest {
     #[validate(nested)]
     pub applicant: Option<Applicant>,
     #[validate(length(min = 1, max = 10000), custom(function = not_blank))]
-    #[schema(min_length = 1, max_length = 10000, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 10000,
+        pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]"
+    )]
     pub motivation: Option<String>,
     #[validate(length(min = 1, max = 10000), custom(function = not_blank))]
-    #[schema(min_length = 1, max_length = 10000, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 10000,
+        pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]"
+    )]
     pub expected_use: Option<String>,
     #[validate(length(min = 1, max = 2000), custom(function = not_blank))]
-    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]"
+    )]
     pub language_skills: Option<String>,
     pub fewer_opportunities: Option<bool>,
     #[serde(default, deserialize_with = "double_option")]
@@ -214,7 +250,11 @@ pub struct CreateSignatureRequest {
     pub signer_role: SignerRole,
     pub method: SignatureMethod,
     #[validate(length(min = 1, max = 200), custom(function = not_blank))]
-    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]"
+    )]
     pub signer_name: String,
     #[validate(length(max = 200))]
     #[schema(max_length = 200)]

@@ -18,9 +18,11 @@ pub struct TravelBand {
     pub max_km: Option<u32>,
     /// Standard travel, e.g. "309.00"; null if not set.
     #[schema(example = "309.00")]
+    #[schema(max_length = 20, pattern = r"^\s*[0-9]{1,13}(\.[0-9]{1,2})?\s*$")]
     pub standard: Option<String>,
     /// Green travel, e.g. "417.00"; null where it does not apply or is not set.
     #[schema(example = "417.00")]
+    #[schema(max_length = 20, pattern = r"^\s*[0-9]{1,13}(\.[0-9]{1,2})?\s*$")]
     pub green: Option<String>,
 }
 
@@ -33,14 +35,18 @@ pub struct RateSet {
     /// Receiving-country group (1, 2 or 3) by ISO 3166-1 alpha-2 code.
     #[serde(default)]
     #[schema(example = json!({"DK": 1, "LT": 3}))]
+    #[schema(schema_with = country_groups_schema)]
     pub country_groups: BTreeMap<String, u8>,
     /// Individual support per day, by country group ("1", "2", "3"), as set by the National Agency.
     #[serde(default)]
     #[schema(example = json!({"1": null, "3": null}))]
+    #[schema(schema_with = individual_support_schema)]
     pub individual_support_per_day: BTreeMap<String, Option<String>>,
     /// Organisational support per participant.
+    #[schema(max_length = 20, pattern = r"^\s*[0-9]{1,13}(\.[0-9]{1,2})?\s*$")]
     pub organisational_support_per_participant: Option<String>,
     /// Inclusion support per participant with fewer opportunities.
+    #[schema(max_length = 20, pattern = r"^\s*[0-9]{1,13}(\.[0-9]{1,2})?\s*$")]
     pub inclusion_support_per_participant: Option<String>,
 }
 
@@ -151,6 +157,52 @@ impl RateSet {
             .iter()
             .find(|b| km >= b.min_km && b.max_km.is_none_or(|m| km <= m))
     }
+}
+
+/// `country_groups`: ISO 3166-1 alpha-2 codes to group 1, 2 or 3.
+fn country_groups_schema() -> utoipa::openapi::Object {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .property_names(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some("^[A-Z]{2}$")),
+        ))
+        .additional_properties(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                    utoipa::openapi::KnownFormat::Int32,
+                )))
+                .enum_values(Some([1, 2, 3])),
+        ))
+        .max_properties(Some(300))
+        .examples([serde_json::json!({"DK": 1, "LT": 3})])
+        .build()
+}
+
+/// `individual_support_per_day`: country group `1`, `2` or `3` to an amount, or null.
+fn individual_support_schema() -> utoipa::openapi::Object {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .property_names(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(["1", "2", "3"])),
+        ))
+        .additional_properties(Some(
+            ObjectBuilder::new()
+                .schema_type(utoipa::openapi::schema::SchemaType::from_iter([
+                    Type::String,
+                    Type::Null,
+                ]))
+                .max_length(Some(20))
+                .pattern(Some(r"^\s*[0-9]{1,13}(\.[0-9]{1,2})?\s*$")),
+        ))
+        .examples([serde_json::json!({"1": "180.00", "3": null})])
+        .build()
 }
 
 #[cfg(test)]

@@ -24,7 +24,7 @@ const BUDGET_ROLES: &[Role] = &[Role::Coordinator, Role::Accountant];
 /// travel bands and DK 1, LT 3 only; a year without rates is 404 `unit_cost_rates.not_found`.
 #[utoipa::path(
     tag = "budget", operation_id = "getUnitCostRates",
-    params(("call_year" = i32, Path, description = "Call year, e.g. 2025")),
+    params(("call_year" = i32, Path, minimum = 2014, maximum = 2100, description = "Call year, e.g. 2025")),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The rates", body = RateSet),
@@ -52,7 +52,7 @@ async fn get_rates(
 /// unordered bands, bad country codes or groups outside 1–3 are 422 `validation.failed`.
 #[utoipa::path(
     tag = "budget", operation_id = "putUnitCostRates",
-    params(("call_year" = i32, Path, description = "Call year, e.g. 2025")),
+    params(("call_year" = i32, Path, minimum = 2014, maximum = 2100, description = "Call year, e.g. 2025")),
     request_body = RateSet,
     security(("bearer" = [])),
     responses(

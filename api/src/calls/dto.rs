@@ -39,7 +39,11 @@ pub struct CallDto {
 #[schema(example = json!({"title": "Vabilo k prijavi 2026", "published_from": "2026-10-12", "deadline": "2026-11-06", "selection_due": "2026-11-30", "mobility_ids": ["0190f1c2-0000-7000-8000-000000000001"]}))]
 pub struct CreateCallRequest {
     #[validate(length(min = 1, max = 300), custom(function = not_blank))]
-    #[schema(min_length = 1, max_length = 300, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 300,
+        pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]"
+    )]
     pub title: String,
     pub published_from: NaiveDate,
     pub deadline: NaiveDate,
@@ -62,7 +66,11 @@ pub struct CreateCallRequest {
 #[serde(deny_unknown_fields)]
 pub struct UpdateCallRequest {
     #[validate(length(min = 1, max = 300), custom(function = not_blank))]
-    #[schema(min_length = 1, max_length = 300, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 300,
+        pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]"
+    )]
     pub title: Option<String>,
     pub published_from: Option<NaiveDate>,
     pub deadline: Option<NaiveDate>,

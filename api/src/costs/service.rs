@@ -62,8 +62,10 @@ impl From<cost::Model> for CostDto {
 pub struct CreateCostRequest {
     pub kind: CostKind,
     /// Decimal string with at most two decimals, e.g. "412.80".
+    #[schema(max_length = 20, pattern = r"^\s*[0-9]{1,13}(\.[0-9]{1,2})?\s*$")]
     pub amount: String,
     /// ISO 4217; default EUR.
+    #[schema(pattern = "^[A-Z]{3}$")]
     pub currency: Option<String>,
     pub paid_by: PaidBy,
     /// Default false; must be false for employer costs.
@@ -77,7 +79,9 @@ pub struct CreateCostRequest {
 #[serde(deny_unknown_fields)]
 pub struct UpdateCostRequest {
     pub kind: Option<CostKind>,
+    #[schema(max_length = 20, pattern = r"^\s*[0-9]{1,13}(\.[0-9]{1,2})?\s*$")]
     pub amount: Option<String>,
+    #[schema(pattern = "^[A-Z]{3}$")]
     pub currency: Option<String>,
     pub paid_by: Option<PaidBy>,
     pub reimbursable: Option<bool>,

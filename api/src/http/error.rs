@@ -12,16 +12,23 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
+/// A problem echoes what the caller sent only so far: its `detail`, field names and messages
+/// are cut at these lengths (in characters), and it lists at most so many fields.
+pub const MAX_DETAIL: usize = 2000;
+pub const MAX_FIELD: usize = 200;
+pub const MAX_MESSAGE: usize = 500;
+pub const MAX_FIELD_ERRORS: usize = 100;
+
 /// One invalid field of a request.
 #[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
 pub struct FieldError {
     /// The field's name as sent, dotted for nested fields (`applicant.email`).
-    #[schema(example = "email")]
+    #[schema(example = "email", max_length = 201)]
     pub field: String,
     /// A stable machine code for what is wrong with it.
     #[schema(example = "email")]
     pub code: String,
-    #[schema(example = "must be a valid e-mail address")]
+    #[schema(example = "must be a valid e-mail address", max_length = 501)]
     pub message: String,
 }
 
@@ -57,11 +64,13 @@ pub struct Problem {
     pub title: String,
     pub status: u16,
     /// What went wrong, for a person.
+    #[schema(max_length = 2001)]
     pub detail: String,
     /// Stable machine-readable code, e.g. `auth.invalid_credentials`.
     pub code: String,
     /// Present on validation errors: one entry per invalid field.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(max_items = 100)]
     pub errors: Vec<FieldError>,
 }
 
@@ -161,9 +170,18 @@ impl ApiError {
                 .unwrap_or("Error")
                 .to_string(),
             status: self.status.as_u16(),
-            detail: self.detail.clone(),
+            detail: super::fallback::clip(&self.detail, MAX_DETAIL),
             code: self.code.to_string(),
-            errors: self.errors.clone(),
+            errors: self
+                .errors
+                .iter()
+                .take(MAX_FIELD_ERRORS)
+                .map(|e| FieldError {
+                    field: super::fallback::clip(&e.field, MAX_FIELD),
+                    code: e.code.clone(),
+                    message: super::fallback::clip(&e.message, MAX_MESSAGE),
+                })
+                .collect(),
         }
     }
 }

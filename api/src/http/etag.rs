@@ -18,6 +18,9 @@ pub fn etag(id: Uuid, updated_at: DateTime<Utc>) -> String {
     format!("\"{}\"", hex::encode(&digest[..12]))
 }
 
+/// The longest `If-Match` read (a few entity tags); the document states it.
+pub const MAX_IF_MATCH: usize = 200;
+
 /// The `If-Match` header, if any.
 #[derive(Debug, Clone, Default)]
 pub struct IfMatch(pub Option<String>);
@@ -45,6 +48,10 @@ impl FromRequest for IfMatch {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         ready(match req.headers().get(header::IF_MATCH) {
             None => Ok(IfMatch(None)),
+            Some(v) if v.len() > MAX_IF_MATCH => Err(ApiError::bad_request(
+                "request.invalid_header",
+                format!("If-Match is longer than {MAX_IF_MATCH} characters."),
+            )),
             Some(v) => v
                 .to_str()
                 .map(|s| IfMatch(Some(s.to_string())))

@@ -17,8 +17,8 @@ pub struct RouteTable {
 #[derive(Debug, Clone)]
 struct Route {
     segments: Vec<String>,
-    /// Method (upper case) and the names of its query parameters.
-    operations: Vec<(String, Vec<String>)>,
+    /// Method (upper case) and its query parameters.
+    operations: Vec<(String, Vec<QueryParam>)>,
 }
 
 impl Route {
@@ -44,7 +44,14 @@ pub enum RouteCheck {
     /// The path is known but not with this method.
     MethodNotAllowed(Vec<String>),
     /// Known, with the query parameters the operation documents.
-    Known(Vec<String>),
+    Known(Vec<QueryParam>),
+}
+
+/// A query parameter as the document states it: its name and the longest value it takes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueryParam {
+    pub name: String,
+    pub max_length: Option<usize>,
 }
 
 impl RouteTable {
@@ -72,7 +79,7 @@ impl RouteTable {
         table
     }
 
-    fn add(&mut self, path: &str, operations: Vec<(String, Vec<String>)>) {
+    fn add(&mut self, path: &str, operations: Vec<(String, Vec<QueryParam>)>) {
         let segments = path
             .trim_matches('/')
             .split('/')
@@ -84,21 +91,11 @@ impl RouteTable {
         });
     }
 
-    /// The methods allowed on `path`, over every template that matches it.
+    /// The methods allowed on `path`: those of the templates it means (the most literal ones).
     pub fn allowed(&self, path: &str) -> Option<Vec<String>> {
-        let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
-        let mut allowed: Vec<String> = self
-            .routes
-            .iter()
-            .filter(|r| r.matches(&parts))
-            .flat_map(|r| r.operations.iter().map(|(m, _)| m.clone()))
-            .collect();
-        if allowed.is_empty() {
-            None
-        } else {
-            allowed.sort();
-            allowed.dedup();
-            Some(allowed)
+        match self.check("", path) {
+            RouteCheck::MethodNotAllowed(methods) => Some(methods),
+            _ => None,
         }
     }
 
@@ -137,14 +134,19 @@ impl RouteTable {
     }
 }
 
-fn query_names(op: &serde_json::Value) -> Vec<String> {
+fn query_names(op: &serde_json::Value) -> Vec<QueryParam> {
     op.get("parameters")
         .and_then(|p| p.as_array())
         .map(|params| {
             params
                 .iter()
                 .filter(|p| p.get("in").and_then(|i| i.as_str()) == Some("query"))
-                .filter_map(|p| p.get("name").and_then(|n| n.as_str()).map(str::to_string))
+                .filter_map(|p| {
+                    Some(QueryParam {
+                        name: p.get("name")?.as_str()?.to_string(),
+                        max_length: p["schema"]["maxLength"].as_u64().map(|m| m as usize),
+                    })
+                })
                 .collect()
         })
         .unwrap_or_default()
@@ -166,42 +168,65 @@ pub fn check_request(
             Some(method_not_allowed(req.method().as_str(), methods))
         }
         RouteCheck::Known(params) => {
+            let pairs = form_urlencoded_pairs(req.query_string());
             let mut unknown: Vec<String> = Vec::new();
-            for (name, _) in form_urlencoded_pairs(req.query_string()) {
-                if !params.contains(&name) && !unknown.contains(&name) {
-                    unknown.push(name);
+            for (name, _) in &pairs {
+                if !params.iter().any(|p| p.name == *name) && !unknown.contains(name) {
+                    unknown.push(name.clone());
                 }
             }
-            if unknown.is_empty() {
-                return None;
-            }
-            let mut err = ApiError::bad_request(
-                "request.unknown_parameter",
-                format!(
-                    "Unknown query parameter{} {}; this operation takes {}.",
-                    if unknown.len() == 1 { "" } else { "s" },
-                    unknown
-                        .iter()
-                        .map(|u| format!("`{u}`"))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    if params.is_empty() {
-                        "none".to_string()
-                    } else {
-                        params
+            if !unknown.is_empty() {
+                let unknown: Vec<String> = unknown.iter().map(|u| clip(u, 100)).collect();
+                let mut err = ApiError::bad_request(
+                    "request.unknown_parameter",
+                    format!(
+                        "Unknown query parameter{} {}; this operation takes {}.",
+                        if unknown.len() == 1 { "" } else { "s" },
+                        unknown
                             .iter()
-                            .map(|p| format!("`{p}`"))
+                            .map(|u| format!("`{u}`"))
                             .collect::<Vec<_>>()
-                            .join(", ")
-                    }
-                ),
-            );
-            err.errors = unknown
-                .into_iter()
-                .map(|u| FieldError::new(u, "unknown", "not a parameter of this operation"))
+                            .join(", "),
+                        if params.is_empty() {
+                            "none".to_string()
+                        } else {
+                            params
+                                .iter()
+                                .map(|p| format!("`{}`", p.name))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        }
+                    ),
+                );
+                err.errors = unknown
+                    .into_iter()
+                    .map(|u| FieldError::new(u, "unknown", "not a parameter of this operation"))
+                    .collect();
+                return Some(err);
+            }
+            // The lengths the document states hold for every query parameter.
+            let too_long: Vec<FieldError> = pairs
+                .iter()
+                .filter_map(|(name, value)| {
+                    let max = params.iter().find(|p| p.name == *name)?.max_length?;
+                    (value.chars().count() > max).then(|| {
+                        FieldError::new(name.clone(), "length", format!("at most {max} characters"))
+                    })
+                })
                 .collect();
-            Some(err)
+            (!too_long.is_empty()).then(|| ApiError::invalid_query(too_long))
         }
+    }
+}
+
+/// At most `max` characters of a value the caller sent, for echoing it in a problem.
+pub fn clip(value: &str, max: usize) -> String {
+    if value.chars().count() <= max {
+        value.to_string()
+    } else {
+        let mut s: String = value.chars().take(max).collect();
+        s.push('…');
+        s
     }
 }
 

@@ -40,9 +40,22 @@ pub mod checks {
         }
     }
 
-    /// Not blank after trimming.
+    /// The JSON Schema `pattern` of a text that is not blank: it has a character outside the
+    /// set `is_blank` ignores (the same set in Rust, Python and ECMAScript regular expressions).
+    pub const NOT_BLANK_PATTERN: &str = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]";
+
+    /// Blank: nothing but white space, control characters and zero-width characters.
+    pub fn is_blank(value: &str) -> bool {
+        value.chars().all(|c| {
+            c.is_whitespace()
+                || c.is_control()
+                || matches!(c, '\u{feff}' | '\u{200b}'..='\u{200d}' | '\u{2060}')
+        })
+    }
+
+    /// Not blank (see `is_blank`).
     pub fn not_blank(value: &str) -> Result<(), ValidationError> {
-        if value.trim().is_empty() {
+        if is_blank(value) {
             let mut e = ValidationError::new("blank");
             e.message = Some("must not be blank".into());
             Err(e)
@@ -74,4 +87,36 @@ pub fn created(
             .insert(actix_web::http::header::LOCATION, v);
     }
     res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::checks::{NOT_BLANK_PATTERN, is_blank};
+
+    #[test]
+    fn blank_is_white_space_control_and_zero_width_only() {
+        for blank in [
+            "",
+            " ",
+            "\t\n",
+            "\u{a0}",
+            "\u{1f}",
+            "\u{200b}\u{feff}",
+            "\u{2060}\u{85}",
+        ] {
+            assert!(is_blank(blank), "{blank:?}");
+        }
+        for text in ["a", " a ", "\u{200b}x", "Č"] {
+            assert!(!is_blank(text), "{text:?}");
+        }
+    }
+
+    /// Every `pattern` of a non-blank field in the code is the one `is_blank` agrees with.
+    #[test]
+    fn the_document_states_the_same_not_blank_rule() {
+        let spec = crate::startup::openapi_spec().to_string();
+        let stated = serde_json::to_string(NOT_BLANK_PATTERN).unwrap();
+        assert!(spec.contains(&stated));
+        assert!(!spec.contains(r#""pattern":"\\S""#));
+    }
 }

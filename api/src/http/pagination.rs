@@ -306,25 +306,31 @@ impl PageRequest {
             }
             Mode::Cursor(after) => {
                 items.sort_by_key(|t| id(t));
-                let mut rest: Vec<T> = items
+                let rest: Vec<T> = items
                     .into_iter()
                     .filter(|t| after.is_none_or(|a| id(t) > a))
                     .take(per_page + 1)
                     .collect();
-                let next = if rest.len() > per_page {
-                    rest.truncate(per_page);
-                    rest.last().map(|t| encode_cursor(id(t)))
-                } else {
-                    None
-                };
-                Page {
-                    items: rest,
-                    page: None,
-                    per_page: self.per_page,
-                    total: None,
-                    next_cursor: Some(next),
-                }
+                self.keyset_page(rest, id)
             }
+        }
+    }
+
+    /// A keyset page from up to `per_page + 1` items in id order: the extra one only says
+    /// that there are more, and the last item kept is the next cursor.
+    fn keyset_page<T>(&self, mut items: Vec<T>, id: impl Fn(&T) -> Uuid) -> Page<T> {
+        let next = if items.len() as u64 > self.per_page {
+            items.truncate(self.per_page as usize);
+            items.last().map(|t| encode_cursor(id(t)))
+        } else {
+            None
+        };
+        Page {
+            items,
+            page: None,
+            per_page: self.per_page,
+            total: None,
+            next_cursor: Some(next),
         }
     }
 
@@ -369,20 +375,8 @@ impl PageRequest {
                 if let Some(after) = after {
                     q = q.filter(id.gt(after));
                 }
-                let mut items = q.order_by_asc(id).limit(self.per_page + 1).all(db).await?;
-                let next = if items.len() as u64 > self.per_page {
-                    items.truncate(self.per_page as usize);
-                    items.last().map(|m| encode_cursor(id_of(m)))
-                } else {
-                    None
-                };
-                Ok(Page {
-                    items,
-                    page: None,
-                    per_page: self.per_page,
-                    total: None,
-                    next_cursor: Some(next),
-                })
+                let items = q.order_by_asc(id).limit(self.per_page + 1).all(db).await?;
+                Ok(self.keyset_page(items, id_of))
             }
         }
     }

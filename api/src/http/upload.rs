@@ -13,7 +13,7 @@ pub async fn read_file(
     payload: web::Payload,
     limit: usize,
 ) -> Result<(String, Vec<u8>), ApiError> {
-    let (file, _) = read_form(req, payload, limit).await?;
+    let (file, _) = read_form(req, payload, limit, &[]).await?;
     file.ok_or_else(|| {
         ApiError::unprocessable(
             "document.file_missing",
@@ -22,11 +22,13 @@ pub async fn read_file(
     })
 }
 
-/// The part named `file` (if any) and the text fields of a multipart form.
+/// The part named `file` (if any) and the text parts named in `allowed` of a multipart form;
+/// any other part is a 400 `request.invalid_multipart`.
 pub async fn read_form(
     req: &HttpRequest,
     payload: web::Payload,
     limit: usize,
+    allowed: &[&str],
 ) -> Result<
     (
         Option<(String, Vec<u8>)>,
@@ -93,8 +95,16 @@ pub async fn read_form(
             if file.is_none() {
                 file = Some((filename.unwrap_or_else(|| "file".into()), bytes));
             }
-        } else if !name.is_empty() {
+        } else if allowed.contains(&name.as_str()) {
             fields.insert(name, String::from_utf8_lossy(&bytes).into_owned());
+        } else {
+            return Err(ApiError::bad_request(
+                "request.invalid_multipart",
+                format!(
+                    "The form has a part `{}` that this operation does not take.",
+                    super::fallback::clip(&name, 100)
+                ),
+            ));
         }
     }
     Ok((file, fields))
@@ -102,6 +112,7 @@ pub async fn read_form(
 
 /// A `multipart/form-data` body with one file.
 #[derive(utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct FileUpload {
     /// The file; its type is checked by its content, not its name.
@@ -111,6 +122,7 @@ pub struct FileUpload {
 
 /// A `multipart/form-data` body with a media file of a digital story and its description.
 #[derive(utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct MediaUploadForm {
     /// An image (JPEG, PNG), audio (MP3, OGG, WAV) or PDF; checked by its content.

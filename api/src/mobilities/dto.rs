@@ -71,10 +71,18 @@ pub struct MobilityDto {
 #[schema(example = json!({"code": "JS3", "title": "Sledenje na delovnem mestu 3", "activity_type": "job_shadowing", "host_organisation_id": "0190f1c2-0000-7000-8000-000000000001", "city": "Aarhus", "country": "DK", "programme_days": 3, "travel_days": 2, "places": 10, "follow_up": "dtfl_workshop", "goals": ["..."], "programme": ["..."]}))]
 pub struct CreateMobilityRequest {
     #[validate(length(min = 1, max = 50), custom(function = not_blank))]
-    #[schema(min_length = 1, max_length = 50, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 50,
+        pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]"
+    )]
     pub code: String,
     #[validate(length(min = 1, max = 300), custom(function = not_blank))]
-    #[schema(min_length = 1, max_length = 300, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 300,
+        pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]"
+    )]
     pub title: String,
     #[validate(length(min = 1, max = 300))]
     #[schema(min_length = 1, max_length = 300)]
@@ -83,7 +91,11 @@ pub struct CreateMobilityRequest {
     /// An organisation of kind `host` or `partner`.
     pub host_organisation_id: Uuid,
     #[validate(length(min = 1, max = 200), custom(function = not_blank))]
-    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]"
+    )]
     pub city: String,
     #[validate(custom(function = country_code))]
     #[schema(pattern = "^[A-Z]{2}$", max_length = 2)]
@@ -130,10 +142,18 @@ pub struct CreateMobilityRequest {
 #[serde(deny_unknown_fields)]
 pub struct UpdateMobilityRequest {
     #[validate(length(min = 1, max = 50), custom(function = not_blank))]
-    #[schema(min_length = 1, max_length = 50, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 50,
+        pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]"
+    )]
     pub code: Option<String>,
     #[validate(length(min = 1, max = 300), custom(function = not_blank))]
-    #[schema(min_length = 1, max_length = 300, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 300,
+        pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]"
+    )]
     pub title: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
@@ -141,7 +161,11 @@ pub struct UpdateMobilityRequest {
     pub activity_type: Option<ActivityType>,
     pub host_organisation_id: Option<Uuid>,
     #[validate(length(min = 1, max = 200), custom(function = not_blank))]
-    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]"
+    )]
     pub city: Option<String>,
     #[validate(custom(function = country_code))]
     #[schema(pattern = "^[A-Z]{2}$", max_length = 2)]

@@ -54,7 +54,11 @@ impl OrganisationDto {
 #[schema(example = json!({"name": "Knjižnica Kočevje", "kind": "member_library", "country": "SI", "city": "Kočevje"}))]
 pub struct CreateOrganisationRequest {
     #[validate(length(min = 1, max = 300), custom(function = not_blank))]
-    #[schema(min_length = 1, max_length = 300, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 300,
+        pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]"
+    )]
     pub name: String,
     pub kind: OrganisationKind,
     #[validate(custom(function = country_code))]
@@ -62,7 +66,11 @@ pub struct CreateOrganisationRequest {
     pub country: String,
     /// Unknown cities may be left out; name and city together identify an organisation.
     #[validate(length(min = 1, max = 200), custom(function = not_blank))]
-    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]"
+    )]
     pub city: Option<String>,
     #[validate(email)]
     #[schema(format = Email, max_length = 254)]
@@ -86,7 +94,11 @@ pub struct CreateOrganisationRequest {
 #[serde(deny_unknown_fields)]
 pub struct UpdateOrganisationRequest {
     #[validate(length(min = 1, max = 300), custom(function = not_blank))]
-    #[schema(min_length = 1, max_length = 300, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 300,
+        pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]"
+    )]
     pub name: Option<String>,
     pub kind: Option<OrganisationKind>,
     #[validate(custom(function = country_code))]

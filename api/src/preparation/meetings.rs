@@ -48,7 +48,11 @@ pub struct MeetingDto {
 pub struct CreateMeetingRequest {
     pub kind: MeetingKind,
     #[validate(length(min = 1, max = 300), custom(function = not_blank))]
-    #[schema(min_length = 1, max_length = 300, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 300,
+        pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]"
+    )]
     pub title: String,
     /// Default for `host_preparation`: one month before the mobility starts, 10:00 Europe/Ljubljana.
     pub starts_at: Option<DateTime<Utc>>,
@@ -67,14 +71,18 @@ pub struct CreateMeetingRequest {
 #[serde(deny_unknown_fields)]
 pub struct UpdateMeetingRequest {
     #[validate(length(min = 1, max = 300), custom(function = not_blank))]
-    #[schema(min_length = 1, max_length = 300, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 300,
+        pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]"
+    )]
     pub title: Option<String>,
     pub starts_at: Option<DateTime<Utc>>,
     #[validate(range(min = 5, max = 1440))]
     #[schema(minimum = 5, maximum = 1440)]
     pub duration_minutes: Option<i32>,
     #[serde(default, deserialize_with = "crate::http::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 2000, pattern = "^https?://")]
     pub online_link: Option<Option<String>>,
     #[serde(default, deserialize_with = "crate::http::double_option")]
     #[schema(value_type = Option<String>)]

@@ -20,11 +20,19 @@ use validator::Validate;
 #[schema(example = json!({"name_as_in_passport": "MAJA KOVAČ", "date_of_birth": "1980-04-12", "phone": "+386 41 123 456"}))]
 pub struct TravelDetailsRequest {
     #[validate(length(min = 1, max = 200), custom(function = not_blank))]
-    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]"
+    )]
     pub name_as_in_passport: String,
     pub date_of_birth: NaiveDate,
     #[validate(length(min = 5, max = 40), custom(function = not_blank))]
-    #[schema(min_length = 5, max_length = 40, pattern = r"\S")]
+    #[schema(
+        min_length = 5,
+        max_length = 40,
+        pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]"
+    )]
     pub phone: String,
     #[validate(length(max = 2000))]
     #[schema(max_length = 2000)]

@@ -63,7 +63,11 @@ impl From<entity::project::Model> for ProjectDto {
 #[schema(example = json!({"code": "2026-1-SI01-KA122-ADU-000000001", "programme": "Erasmus+, Key Action 1", "action_type": "KA122-ADU", "title": "Nov projekt", "applicant_id": "0190f1c2-0000-7000-8000-000000000001", "start_date": "2026-09-01", "end_date": "2027-11-30"}))]
 pub struct CreateProjectRequest {
     #[validate(length(min = 1, max = 100), custom(function = not_blank))]
-    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]"
+    )]
     pub code: String,
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
@@ -72,7 +76,11 @@ pub struct CreateProjectRequest {
     #[schema(min_length = 1, max_length = 100)]
     pub action_type: String,
     #[validate(length(min = 1, max = 500), custom(function = not_blank))]
-    #[schema(min_length = 1, max_length = 500, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 500,
+        pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]"
+    )]
     pub title: String,
     #[validate(length(min = 1, max = 500))]
     #[schema(min_length = 1, max_length = 500)]
@@ -95,7 +103,11 @@ pub struct CreateProjectRequest {
 #[serde(deny_unknown_fields)]
 pub struct UpdateProjectRequest {
     #[validate(length(min = 1, max = 100), custom(function = not_blank))]
-    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]"
+    )]
     pub code: Option<String>,
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
@@ -104,7 +116,11 @@ pub struct UpdateProjectRequest {
     #[schema(min_length = 1, max_length = 100)]
     pub action_type: Option<String>,
     #[validate(length(min = 1, max = 500), custom(function = not_blank))]
-    #[schema(min_length = 1, max_length = 500, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 500,
+        pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]"
+    )]
     pub title: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]

@@ -25,7 +25,7 @@ pub struct CommitteeDto {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CriteriaDto {
     pub call_id: Uuid,
-    #[schema(max_items = 50)]
+    #[schema(max_items = 20)]
     pub criteria: Vec<CriterionDto>,
 }
 
@@ -34,7 +34,7 @@ pub struct CriteriaDto {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"criteria": [{"key": "motivation", "title": "Motivacija", "max_points": 10, "weight": 3}, {"key": "transfer", "title": "Prenos v delo knjižnice", "max_points": 10, "weight": 2}]}))]
 pub struct CriteriaRequest {
-    #[schema(min_items = 1, max_items = 50)]
+    #[schema(min_items = 1, max_items = 20)]
     pub criteria: Vec<CriterionDto>,
 }
 

@@ -365,6 +365,28 @@ async fn a_heritage_participant_walks_to_completed_through_a_published_story() {
         .await
         .unwrap();
     let sid = story["id"].as_str().unwrap().to_string();
+    // Text parts without the file, or a part the form does not take, are refused.
+    let upload = |form: Form| {
+        app.req(
+            Method::POST,
+            &format!("/api/v1/digital-stories/{sid}/media"),
+            Some(&t.me),
+        )
+        .multipart(form)
+        .send()
+    };
+    let res = upload(Form::new().text("caption", "Brez datoteke"))
+        .await
+        .unwrap();
+    assert_problem(res, 422, "document.file_missing").await;
+    let res = upload(
+        Form::new()
+            .part("file", Part::bytes(PNG.to_vec()).file_name("mlin.png"))
+            .text("colour", "red"),
+    )
+    .await
+    .unwrap();
+    assert_problem(res, 400, "request.invalid_multipart").await;
     let form = Form::new()
         .part("file", Part::bytes(PNG.to_vec()).file_name("mlin.png"))
         .text("caption", "Mlin na Krki")

@@ -1033,7 +1033,21 @@ async fn documents_are_pdfs_by_content_stored_once_and_served_to_who_may_see_the
         .send()
         .await
         .unwrap();
-    assert_problem(res, 422, "document.file_missing").await;
+    let p = assert_problem(res, 400, "request.invalid_multipart").await;
+    assert!(p["detail"].as_str().unwrap().contains("`other`"));
+    // An empty form.
+    let form = Form::new();
+    let res = app
+        .req(
+            Method::POST,
+            &format!("/api/v1/applications/{id}/documents"),
+            Some(t),
+        )
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 400, "request.invalid_multipart").await;
 
     let res = upload(
         &app,

@@ -190,3 +190,30 @@ fn every_example_is_valid_against_its_schema() {
     }
     assert!(checked > 300, "only {checked} examples");
 }
+
+/// Every `$ref` of the document names something the document has.
+#[test]
+fn every_reference_resolves() {
+    fn walk(v: &Value, spec: &Value, dangling: &mut Vec<String>) {
+        match v {
+            Value::Object(map) => {
+                if let Some(Value::String(r)) = map.get("$ref") {
+                    let target = r
+                        .trim_start_matches("#/")
+                        .split('/')
+                        .try_fold(spec, |node, key| node.get(key));
+                    if target.is_none() {
+                        dangling.push(r.clone());
+                    }
+                }
+                map.values().for_each(|c| walk(c, spec, dangling));
+            }
+            Value::Array(items) => items.iter().for_each(|c| walk(c, spec, dangling)),
+            _ => {}
+        }
+    }
+    let spec = generated();
+    let mut dangling = Vec::new();
+    walk(&spec, &spec, &mut dangling);
+    assert!(dangling.is_empty(), "dangling references: {dangling:?}");
+}
