@@ -11,6 +11,8 @@ pub enum LogFormat {
     Pretty,
     Json,
 }
+/// The default of `MOBILITY_UPLOAD_MAX_BYTES`: 10 MiB.
+pub const DEFAULT_UPLOAD_MAX_BYTES: usize = 10 * 1024 * 1024;
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -56,7 +58,7 @@ impl Default for Settings {
             log_level: "info".into(),
             db_max_connections: 10,
             shutdown_timeout_seconds: 30,
-            upload_max_bytes: 10 * 1024 * 1024,
+            upload_max_bytes: DEFAULT_UPLOAD_MAX_BYTES,
         }
     }
 }

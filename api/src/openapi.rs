@@ -83,6 +83,8 @@ const SHARED_RESPONSES: &[(&str, &str, &str, &[&str])] = &[
             "request.unknown_parameter",
             "request.invalid_sort",
             "request.invalid_cursor",
+            "request.invalid_header",
+            "request.invalid_multipart",
         ],
     ),
     (
@@ -205,6 +207,18 @@ fn finish_operation(path: &str, op: &mut Value) {
         .as_object()
         .map(|c| c.keys().cloned().collect())
         .unwrap_or_default();
+    if let Some(content) = op
+        .get_mut("requestBody")
+        .and_then(|b| b.get_mut("content"))
+        .and_then(Value::as_object_mut)
+    {
+        for (media, body) in content.iter_mut() {
+            if media != "application/json" && media != "multipart/form-data" {
+                // A raw body (the organisations CSV): as large as the server reads.
+                body["schema"]["maxLength"] = json!(crate::startup::MAX_RAW_BODY_BYTES);
+            }
+        }
+    }
     let Some(responses) = op["responses"].as_object_mut() else {
         return;
     };
@@ -452,7 +466,7 @@ fn bound(value: &mut Value) {
             Some("date-time") => 40,
             Some("email") => 254,
             Some("uri") | Some("uri-reference") => 2048,
-            Some("binary") => 104_857_600,
+            Some("binary") => crate::config::DEFAULT_UPLOAD_MAX_BYTES as u64,
             _ => crate::http::json::MAX_TEXT_CHARS as u64,
         };
         map.insert("maxLength".into(), json!(max));

@@ -18,6 +18,9 @@ use utoipa::OpenApi;
 use utoipa_actix_web::{AppExt, scope};
 use utoipa_swagger_ui::{Config as SwaggerConfig, SwaggerUi};
 
+/// The largest raw (not JSON, not multipart) body read, e.g. an organisations CSV.
+pub const MAX_RAW_BODY_BYTES: usize = 5 * 1024 * 1024;
+
 /// Every route of the versioned API, for the server and for the spec alike.
 pub fn api_v1(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.configure(crate::auth::routes::configure)
@@ -163,7 +166,7 @@ impl Application {
                 )
                 .app_data(web::QueryConfig::default().error_handler(fallback::query_error))
                 .app_data(web::PathConfig::default().error_handler(fallback::path_error))
-                .app_data(web::PayloadConfig::new(5 * 1024 * 1024))
+                .app_data(web::PayloadConfig::new(MAX_RAW_BODY_BYTES))
                 .service(web::redirect("/docs", "/docs/"))
                 .default_service(web::to(fallback::not_found))
                 .wrap_fn({

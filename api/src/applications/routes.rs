@@ -348,12 +348,12 @@ async fn withdraw_application(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
-    body: Option<crate::http::Json<WithdrawRequest>>,
+    body: crate::http::OptionalJson<WithdrawRequest>,
 ) -> ApiResult<HttpResponse> {
-    let reason = match body {
+    let reason = match body.0 {
         Some(b) => {
             b.validate()?;
-            b.into_inner().reason
+            b.reason
         }
         None => None,
     };

@@ -28,11 +28,11 @@ impl Route {
                 .segments
                 .iter()
                 .zip(parts)
-                .all(|(s, p)| (s.starts_with('{') && s.ends_with('}') && !p.is_empty()) || s == p)
+                .all(|(s, p)| segment_matches(s, p))
     }
     /// How many segments are literal: the most literal template is the one a path means.
     fn literal_segments(&self) -> usize {
-        self.segments.iter().filter(|s| !s.starts_with('{')).count()
+        self.segments.iter().filter(|s| !s.contains('{')).count()
     }
 }
 
@@ -93,6 +93,10 @@ impl RouteTable {
 
     /// The methods allowed on `path`: those of the templates it means (the most literal ones).
     pub fn allowed(&self, path: &str) -> Option<Vec<String>> {
+        if path.len() > 1 && path.ends_with('/') {
+            // `/users/` is not `/users`: no route.
+            return None;
+        }
         match self.check("", path) {
             RouteCheck::MethodNotAllowed(methods) => Some(methods),
             _ => None,
@@ -103,7 +107,8 @@ impl RouteTable {
     /// so `PATCH /organisations/import` is a 405 of the import route, not a bad id for
     /// `/organisations/{id}`.
     pub fn check(&self, method: &str, path: &str) -> RouteCheck {
-        let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+        let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+        let parts: Vec<&str> = decoded.trim_matches('/').split('/').collect();
         let Some(best) = self
             .routes
             .iter()
@@ -118,7 +123,6 @@ impl RouteTable {
             .iter()
             .filter(|r| r.matches(&parts) && r.literal_segments() == best)
             .collect();
-        let method = if method == "HEAD" { "GET" } else { method };
         for route in &candidates {
             if let Some((_, params)) = route.operations.iter().find(|(m, _)| m == method) {
                 return RouteCheck::Known(params.clone());
@@ -131,6 +135,20 @@ impl RouteTable {
         methods.sort();
         methods.dedup();
         RouteCheck::MethodNotAllowed(methods)
+    }
+}
+
+/// A template segment (`users`, `{id}`, `{name}.csv`) against a path segment: literal text
+/// around a placeholder must be there, and the placeholder takes at least one character.
+fn segment_matches(template: &str, part: &str) -> bool {
+    match (template.find('{'), template.rfind('}')) {
+        (Some(open), Some(close)) if open < close => {
+            let (prefix, suffix) = (&template[..open], &template[close + 1..]);
+            part.len() > prefix.len() + suffix.len()
+                && part.starts_with(prefix)
+                && part.ends_with(suffix)
+        }
+        _ => template == part,
     }
 }
 

@@ -48,9 +48,10 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     }
 }
 
-/// The longest text any field takes, in characters, where the field sets no limit of its own;
-/// the OpenAPI document states it as the `maxLength` of such fields.
-pub const MAX_TEXT_CHARS: usize = 20_000;
+/// The longest text any field takes, in characters: the `maxLength` of fields without a
+/// limit of their own, and at least every field's own limit (the longest, a mobility report,
+/// takes 100,000), so that it never cuts a field short of what the document says.
+pub const MAX_TEXT_CHARS: usize = 100_000;
 /// The most items any list in a body takes, where the field sets no limit of its own.
 pub const MAX_ITEMS: usize = 10_000;
 
@@ -89,6 +90,31 @@ pub fn within_limits(value: &Value, path: &str, errors: &mut Vec<FieldError>) {
             }
         }
         _ => {}
+    }
+}
+
+/// An optional JSON body: `None` when the request has no body at all, otherwise read like
+/// [`Json`], so that a body that is sent but wrong is a 400/413/415/422, never ignored.
+#[derive(Debug)]
+pub struct OptionalJson<T>(pub Option<T>);
+
+impl<T: DeserializeOwned + 'static> FromRequest for OptionalJson<T> {
+    type Error = actix_web::Error;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let headers = req.headers();
+        let empty = !headers.contains_key(actix_web::http::header::CONTENT_TYPE)
+            && headers
+                .get(actix_web::http::header::CONTENT_LENGTH)
+                .and_then(|v| v.to_str().ok())
+                .is_none_or(|v| v.trim() == "0")
+            && !headers.contains_key(actix_web::http::header::TRANSFER_ENCODING);
+        if empty {
+            return Box::pin(async { Ok(OptionalJson(None)) });
+        }
+        let body = Json::<T>::from_request(req, payload);
+        Box::pin(async move { Ok(OptionalJson(Some(body.await?.into_inner()))) })
     }
 }
 

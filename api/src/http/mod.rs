@@ -13,7 +13,7 @@ pub mod upload;
 pub use auth::{AuthUser, MaybeAuthUser};
 pub use error::{ApiError, ApiResult, FieldError, Problem};
 pub use etag::IfMatch;
-pub use json::Json;
+pub use json::{Json, OptionalJson};
 pub use pagination::{Page, PageParams};
 
 /// For PATCH fields that can be set to `null`: absent -> `None`, `null` -> `Some(None)`.

@@ -335,7 +335,8 @@ impl PageRequest {
     }
 
     /// Read one page of `query` from the database: in page mode ordered by `order` and then
-    /// by `id`, with the total; in keyset mode by `id` after the cursor.
+    /// by `id` (in the first key's direction), with the total; in keyset mode by `id` after the
+    /// cursor.
     pub async fn fetch<E, C>(
         &self,
         db: &C,
@@ -356,8 +357,11 @@ impl PageRequest {
                 for (column, direction) in order {
                     q = q.order_by(*column, direction.clone());
                 }
+                // Ties go the way of the first key: a newest-first list is newest-first within
+                // one instant too.
+                let tie = order.first().map(|(_, d)| d.clone()).unwrap_or(Order::Asc);
                 let items = q
-                    .order_by_asc(id)
+                    .order_by(id, tie)
                     .offset((page - 1) * self.per_page)
                     .limit(self.per_page)
                     .all(db)

@@ -343,12 +343,12 @@ async fn declare_conflict(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
-    body: Option<crate::http::Json<ConflictRequest>>,
+    body: crate::http::OptionalJson<ConflictRequest>,
 ) -> ApiResult<HttpResponse> {
-    let reason = match body {
+    let reason = match body.0 {
         Some(b) => {
             b.validate()?;
-            b.into_inner().reason
+            b.reason
         }
         None => None,
     };

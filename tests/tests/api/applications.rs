@@ -458,6 +458,45 @@ async fn one_application_per_member_library_per_mobility() {
         .status(),
         201
     );
+    // A body that is sent but wrong is refused, and nothing is withdrawn.
+    let withdraw_path = format!(
+        "/api/v1/applications/{}/withdraw",
+        a["id"].as_str().unwrap()
+    );
+    let p = assert_problem(
+        app.post(
+            &withdraw_path,
+            Some(&f.library.token),
+            &json!({"reasn": "tipkarska"}),
+        )
+        .await,
+        400,
+        "request.invalid_json",
+    )
+    .await;
+    assert_eq!(problem_fields(&p), vec!["reasn"]);
+    let res = app
+        .req(
+            reqwest::Method::POST,
+            &withdraw_path,
+            Some(&f.library.token),
+        )
+        .header("content-type", "text/plain")
+        .body("bolezen")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 415, "request.unsupported_media_type").await;
+    let still: Value = app
+        .get(
+            &format!("/api/v1/applications/{}", a["id"].as_str().unwrap()),
+            Some(&f.library.token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(still["status"], "draft");
     // Withdrawing frees the place.
     let res = app
         .post(

@@ -74,6 +74,38 @@ async fn unknown_query_parameters_are_400_naming_them() {
     let zsk = app.zsk_project().await;
     let path = format!("/api/v1/projects/{}?verbose=1", zsk["id"].as_str().unwrap());
     assert_problem(app.get(&path, None).await, 400, "request.unknown_parameter").await;
+    // Also on routes whose segment holds a placeholder and a suffix, and on an encoded path.
+    let pid = zsk["id"].as_str().unwrap();
+    let p = assert_problem(
+        app.get(
+            &format!("/api/v1/projects/{pid}/exports/participants.csv?delimter=comma"),
+            Some(&admin),
+        )
+        .await,
+        400,
+        "request.unknown_parameter",
+    )
+    .await;
+    assert_eq!(problem_fields(&p), vec!["delimter"]);
+    assert_problem(
+        app.get("/api/v1/organisation%73?colour=red", Some(&admin))
+            .await,
+        400,
+        "request.unknown_parameter",
+    )
+    .await;
+    // A query value past its documented length is refused, naming it.
+    let p = assert_problem(
+        app.get(
+            &format!("/api/v1/organisations?q={}", "k".repeat(201)),
+            Some(&admin),
+        )
+        .await,
+        400,
+        "request.invalid_query",
+    )
+    .await;
+    assert_eq!(problem_fields(&p), vec!["q"]);
     // Documented parameters pass.
     let res = app
         .get("/api/v1/organisations?per_page=5&q=knj", Some(&admin))
@@ -118,8 +150,7 @@ async fn keyset_mode_walks_every_record_once_in_creation_order() {
     }
     // The seeded hosts come first: they were created first.
     assert_eq!(seen[seen.len() - 5..], created[..]);
-    let mut unique = seen.clone();
-    unique.dedup();
+    let unique: std::collections::HashSet<&String> = seen.iter().collect();
     assert_eq!(unique.len(), seen.len());
     assert!(pages >= 3);
 
@@ -251,7 +282,7 @@ async fn text_past_the_general_limit_is_refused_naming_the_field() {
     let admin = app.admin_token().await;
     let zsk = app.zsk_project().await;
     let path = format!("/api/v1/projects/{}", zsk["id"].as_str().unwrap());
-    let long = "a".repeat(20_001);
+    let long = "a".repeat(100_001);
     let p = assert_problem(
         app.patch(&path, Some(&admin), &json!({"description": long}), None)
             .await,
@@ -260,7 +291,7 @@ async fn text_past_the_general_limit_is_refused_naming_the_field() {
     )
     .await;
     assert_eq!(problem_fields(&p), vec!["description"]);
-    let fits = "a".repeat(20_000);
+    let fits = "a".repeat(100_000);
     let res = app
         .patch(&path, Some(&admin), &json!({"description": fits}), None)
         .await;
@@ -340,6 +371,32 @@ async fn every_csv_export_takes_the_delimiter() {
             );
         }
     }
+    let mobilities = get_json(&app, &format!("/api/v1/projects/{pid}/mobilities"), &admin).await;
+    let calls = get_json(&app, &format!("/api/v1/projects/{pid}/calls"), &admin).await;
+    let call = calls["items"][0]["id"].as_str().unwrap();
+    let res = app
+        .get(
+            &format!("/api/v1/calls/{call}/applications.csv?delimiter=comma"),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let text = res.text().await.unwrap();
+    let header = text.trim_start_matches('\u{feff}').lines().next().unwrap();
+    assert!(header.starts_with("id,mobility,library,"), "{header}");
+    let mobility = mobilities["items"][0]["id"].as_str().unwrap();
+    let res = app
+        .get(
+            &format!(
+                "/api/v1/mobilities/{mobility}/selection-record.csv?delimiter=comma&call_id={call}"
+            ),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let text = res.text().await.unwrap();
+    let header = text.trim_start_matches('\u{feff}').lines().next().unwrap();
+    assert!(header.starts_with("rank,application_id,"), "{header}");
     assert_problem(
         app.get(
             &format!("/api/v1/projects/{pid}/exports/participants.csv?delimiter=tab"),
