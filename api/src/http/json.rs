@@ -93,7 +93,7 @@ pub fn within_limits(value: &Value, path: &str, errors: &mut Vec<FieldError>) {
     }
 }
 
-/// An optional JSON body: `None` when the request has no body at all, otherwise read like
+/// An optional JSON body: `None` when the request has no body at all (or `null`), otherwise read like
 /// [`Json`], so that a body that is sent but wrong is a 400/413/415/422, never ignored.
 #[derive(Debug)]
 pub struct OptionalJson<T>(pub Option<T>);
@@ -113,8 +113,9 @@ impl<T: DeserializeOwned + 'static> FromRequest for OptionalJson<T> {
         if empty {
             return Box::pin(async { Ok(OptionalJson(None)) });
         }
-        let body = Json::<T>::from_request(req, payload);
-        Box::pin(async move { Ok(OptionalJson(Some(body.await?.into_inner()))) })
+        // A body of `null` is no body too.
+        let body = Json::<Option<T>>::from_request(req, payload);
+        Box::pin(async move { Ok(OptionalJson(body.await?.into_inner())) })
     }
 }
 

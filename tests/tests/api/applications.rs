@@ -538,6 +538,19 @@ async fn one_application_per_member_library_per_mobility() {
         "application.withdraw_not_allowed",
     )
     .await;
+    // `null` is no body: read, not refused as JSON, and the rule answers.
+    let res = app
+        .req(
+            reqwest::Method::POST,
+            &withdraw_path,
+            Some(&f.library.token),
+        )
+        .header("content-type", "application/json")
+        .body("null")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 409, "application.withdraw_not_allowed").await;
 
     // Only member libraries, only the call's mobilities.
     let host = app.create_org("Gostitelj", "host").await;
