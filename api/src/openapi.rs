@@ -596,6 +596,9 @@ fn string_example(schema: &Value, name: &str) -> Option<Value> {
         (_, "^[a-z0-9_]+$") => "motivation".to_string(),
         (_, p) if p.starts_with("^https?://") => "https://www.knjiznica.example/".to_string(),
         (_, p) if p.contains("[0-9]{1,13}") => "412.80".to_string(),
+        (_, p) if p.contains("https://") && p.contains("kamra") => {
+            "https://www.kamra.si/digitalne-zbirke/item/mlin-na-krki.html".to_string()
+        }
         (_, p) if p.starts_with("^-?(") => p
             .trim_start_matches("^-?(")
             .split(['|', ')'])

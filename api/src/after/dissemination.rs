@@ -28,11 +28,14 @@ pub struct DisseminationRequest {
     #[schema(
         min_length = 1,
         max_length = 500,
-        pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]"
+        pattern = r"[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff]"
     )]
     pub title: String,
     /// http or https only.
-    #[schema(max_length = 2000, pattern = r"^https?://\S+$")]
+    #[schema(
+        max_length = 2000,
+        pattern = r"^https?://[^\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$"
+    )]
     pub url: Option<String>,
     pub channel: Option<String>,
     #[schema(minimum = 0)]
@@ -50,11 +53,11 @@ pub struct UpdateDisseminationRequest {
     #[schema(
         min_length = 1,
         max_length = 500,
-        pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]"
+        pattern = r"[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff]"
     )]
     pub title: Option<String>,
     #[serde(default, deserialize_with = "crate::http::double_option")]
-    #[schema(value_type = Option<String>, max_length = 2000, pattern = r"^https?://\S+$")]
+    #[schema(value_type = Option<String>, max_length = 2000, pattern = r"^https?://[^\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$")]
     pub url: Option<Option<String>>,
     #[serde(default, deserialize_with = "crate::http::double_option")]
     #[schema(value_type = Option<String>)]

@@ -41,7 +41,9 @@ pub struct CreateAdoptionRequest {
     /// A `library` user's own library by default; coordinators name it.
     pub library_id: Option<Uuid>,
     pub method: Method,
-    #[schema(pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]")]
+    #[schema(
+        pattern = r"[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff]"
+    )]
     pub description: String,
     #[serde(default)]
     pub plan: Vec<PlanStep>,

@@ -59,10 +59,12 @@ pub struct CreateStoryRequest {
     #[schema(
         min_length = 1,
         max_length = 300,
-        pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]"
+        pattern = r"[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff]"
     )]
     pub title: String,
-    #[schema(pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]")]
+    #[schema(
+        pattern = r"[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff]"
+    )]
     pub summary: String,
     pub text: String,
     /// ISO 639-1, e.g. "sl".
@@ -82,10 +84,12 @@ pub struct UpdateStoryRequest {
     #[schema(
         min_length = 1,
         max_length = 300,
-        pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]"
+        pattern = r"[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff]"
     )]
     pub title: Option<String>,
-    #[schema(pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]")]
+    #[schema(
+        pattern = r"[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff]"
+    )]
     pub summary: Option<String>,
     pub text: Option<String>,
     #[schema(pattern = "^[a-z]{2}$")]
@@ -150,7 +154,7 @@ pub struct PublishRequest {
     /// The story's https address on kamra.si.
     #[schema(
         max_length = 2000,
-        pattern = r"^\s*https://([^/?#\s]+\.)?[kK][aA][mM][rR][aA]\.[sS][iI]([/?#]\S*)?\s*$",
+        pattern = r"^[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*https://([^/?#\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+\.)?[kK][aA][mM][rR][aA]\.[sS][iI]([/?#][^\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*)?[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$",
         example = "https://www.kamra.si/digitalne-zbirke/item/mlin-na-krki.html"
     )]
     pub kamra_url: String,

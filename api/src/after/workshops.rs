@@ -34,7 +34,9 @@ pub struct AttendeesProfile {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct LearningNeed {
-    #[schema(pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]")]
+    #[schema(
+        pattern = r"[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff]"
+    )]
     pub need: String,
     pub description: Option<String>,
     /// How many attendees raised it.
@@ -108,7 +110,9 @@ pub struct CreateWorkshopRequest {
     pub mobility_id: Uuid,
     /// A `library` user's own library by default; coordinators name it.
     pub library_id: Option<Uuid>,
-    #[schema(pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]")]
+    #[schema(
+        pattern = r"[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff]"
+    )]
     pub title: String,
     pub planned_content: Option<String>,
     pub planned_on: Option<NaiveDate>,

@@ -18,11 +18,17 @@ pub struct TravelBand {
     pub max_km: Option<u32>,
     /// Standard travel, e.g. "309.00"; null if not set.
     #[schema(example = "309.00")]
-    #[schema(max_length = 20, pattern = r"^\s*[0-9]{1,13}(\.[0-9]{1,2})?\s*$")]
+    #[schema(
+        max_length = 20,
+        pattern = r"^[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[0-9]{1,13}(\.[0-9]{1,2})?[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"
+    )]
     pub standard: Option<String>,
     /// Green travel, e.g. "417.00"; null where it does not apply or is not set.
     #[schema(example = "417.00")]
-    #[schema(max_length = 20, pattern = r"^\s*[0-9]{1,13}(\.[0-9]{1,2})?\s*$")]
+    #[schema(
+        max_length = 20,
+        pattern = r"^[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[0-9]{1,13}(\.[0-9]{1,2})?[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"
+    )]
     pub green: Option<String>,
 }
 
@@ -43,10 +49,16 @@ pub struct RateSet {
     #[schema(schema_with = individual_support_schema)]
     pub individual_support_per_day: BTreeMap<String, Option<String>>,
     /// Organisational support per participant.
-    #[schema(max_length = 20, pattern = r"^\s*[0-9]{1,13}(\.[0-9]{1,2})?\s*$")]
+    #[schema(
+        max_length = 20,
+        pattern = r"^[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[0-9]{1,13}(\.[0-9]{1,2})?[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"
+    )]
     pub organisational_support_per_participant: Option<String>,
     /// Inclusion support per participant with fewer opportunities.
-    #[schema(max_length = 20, pattern = r"^\s*[0-9]{1,13}(\.[0-9]{1,2})?\s*$")]
+    #[schema(
+        max_length = 20,
+        pattern = r"^[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[0-9]{1,13}(\.[0-9]{1,2})?[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"
+    )]
     pub inclusion_support_per_participant: Option<String>,
 }
 
@@ -199,7 +211,7 @@ fn individual_support_schema() -> utoipa::openapi::Object {
                     Type::Null,
                 ]))
                 .max_length(Some(20))
-                .pattern(Some(r"^\s*[0-9]{1,13}(\.[0-9]{1,2})?\s*$")),
+                .pattern(Some(r"^[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[0-9]{1,13}(\.[0-9]{1,2})?[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$")),
         ))
         .examples([serde_json::json!({"1": "180.00", "3": null})])
         .build()

@@ -62,7 +62,10 @@ impl From<cost::Model> for CostDto {
 pub struct CreateCostRequest {
     pub kind: CostKind,
     /// Decimal string with at most two decimals, e.g. "412.80".
-    #[schema(max_length = 20, pattern = r"^\s*[0-9]{1,13}(\.[0-9]{1,2})?\s*$")]
+    #[schema(
+        max_length = 20,
+        pattern = r"^[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[0-9]{1,13}(\.[0-9]{1,2})?[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"
+    )]
     pub amount: String,
     /// ISO 4217; default EUR.
     #[schema(pattern = "^[A-Z]{3}$")]
@@ -79,7 +82,10 @@ pub struct CreateCostRequest {
 #[serde(deny_unknown_fields)]
 pub struct UpdateCostRequest {
     pub kind: Option<CostKind>,
-    #[schema(max_length = 20, pattern = r"^\s*[0-9]{1,13}(\.[0-9]{1,2})?\s*$")]
+    #[schema(
+        max_length = 20,
+        pattern = r"^[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[0-9]{1,13}(\.[0-9]{1,2})?[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"
+    )]
     pub amount: Option<String>,
     #[schema(pattern = "^[A-Z]{3}$")]
     pub currency: Option<String>,

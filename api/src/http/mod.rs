@@ -42,7 +42,8 @@ pub mod checks {
 
     /// The JSON Schema `pattern` of a text that is not blank: it has a character outside the
     /// set `is_blank` ignores (the same set in Rust, Python and ECMAScript regular expressions).
-    pub const NOT_BLANK_PATTERN: &str = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]";
+    pub const NOT_BLANK_PATTERN: &str =
+        r"[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff]";
 
     /// Blank: nothing but white space, control characters and zero-width characters.
     pub fn is_blank(value: &str) -> bool {

@@ -74,14 +74,14 @@ pub struct CreateMobilityRequest {
     #[schema(
         min_length = 1,
         max_length = 50,
-        pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]"
+        pattern = r"[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff]"
     )]
     pub code: String,
     #[validate(length(min = 1, max = 300), custom(function = not_blank))]
     #[schema(
         min_length = 1,
         max_length = 300,
-        pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]"
+        pattern = r"[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff]"
     )]
     pub title: String,
     #[validate(length(min = 1, max = 300))]
@@ -94,7 +94,7 @@ pub struct CreateMobilityRequest {
     #[schema(
         min_length = 1,
         max_length = 200,
-        pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]"
+        pattern = r"[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff]"
     )]
     pub city: String,
     #[validate(custom(function = country_code))]
@@ -145,14 +145,14 @@ pub struct UpdateMobilityRequest {
     #[schema(
         min_length = 1,
         max_length = 50,
-        pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]"
+        pattern = r"[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff]"
     )]
     pub code: Option<String>,
     #[validate(length(min = 1, max = 300), custom(function = not_blank))]
     #[schema(
         min_length = 1,
         max_length = 300,
-        pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]"
+        pattern = r"[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff]"
     )]
     pub title: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
@@ -164,7 +164,7 @@ pub struct UpdateMobilityRequest {
     #[schema(
         min_length = 1,
         max_length = 200,
-        pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]"
+        pattern = r"[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff]"
     )]
     pub city: Option<String>,
     #[validate(custom(function = country_code))]

@@ -57,7 +57,7 @@ pub struct CreateOrganisationRequest {
     #[schema(
         min_length = 1,
         max_length = 300,
-        pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]"
+        pattern = r"[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff]"
     )]
     pub name: String,
     pub kind: OrganisationKind,
@@ -69,7 +69,7 @@ pub struct CreateOrganisationRequest {
     #[schema(
         min_length = 1,
         max_length = 200,
-        pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]"
+        pattern = r"[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff]"
     )]
     pub city: Option<String>,
     #[validate(email)]
@@ -97,7 +97,7 @@ pub struct UpdateOrganisationRequest {
     #[schema(
         min_length = 1,
         max_length = 300,
-        pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]"
+        pattern = r"[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff]"
     )]
     pub name: Option<String>,
     pub kind: Option<OrganisationKind>,

@@ -51,7 +51,7 @@ pub struct CreateMeetingRequest {
     #[schema(
         min_length = 1,
         max_length = 300,
-        pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]"
+        pattern = r"[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff]"
     )]
     pub title: String,
     /// Default for `host_preparation`: one month before the mobility starts, 10:00 Europe/Ljubljana.
@@ -74,7 +74,7 @@ pub struct UpdateMeetingRequest {
     #[schema(
         min_length = 1,
         max_length = 300,
-        pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]"
+        pattern = r"[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff]"
     )]
     pub title: Option<String>,
     pub starts_at: Option<DateTime<Utc>>,

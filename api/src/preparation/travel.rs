@@ -23,7 +23,7 @@ pub struct TravelDetailsRequest {
     #[schema(
         min_length = 1,
         max_length = 200,
-        pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]"
+        pattern = r"[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff]"
     )]
     pub name_as_in_passport: String,
     pub date_of_birth: NaiveDate,
@@ -31,7 +31,7 @@ pub struct TravelDetailsRequest {
     #[schema(
         min_length = 5,
         max_length = 40,
-        pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]"
+        pattern = r"[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff]"
     )]
     pub phone: String,
     #[validate(length(max = 2000))]

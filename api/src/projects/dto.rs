@@ -66,7 +66,7 @@ pub struct CreateProjectRequest {
     #[schema(
         min_length = 1,
         max_length = 100,
-        pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]"
+        pattern = r"[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff]"
     )]
     pub code: String,
     #[validate(length(min = 1, max = 200))]
@@ -79,7 +79,7 @@ pub struct CreateProjectRequest {
     #[schema(
         min_length = 1,
         max_length = 500,
-        pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]"
+        pattern = r"[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff]"
     )]
     pub title: String,
     #[validate(length(min = 1, max = 500))]
@@ -106,7 +106,7 @@ pub struct UpdateProjectRequest {
     #[schema(
         min_length = 1,
         max_length = 100,
-        pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]"
+        pattern = r"[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff]"
     )]
     pub code: Option<String>,
     #[validate(length(min = 1, max = 200))]
@@ -119,7 +119,7 @@ pub struct UpdateProjectRequest {
     #[schema(
         min_length = 1,
         max_length = 500,
-        pattern = r"[^\s\x00-\x1f\x7f-\x9f\ufeff\u200b-\u200d\u2060]"
+        pattern = r"[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff]"
     )]
     pub title: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
