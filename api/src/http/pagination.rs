@@ -296,13 +296,7 @@ impl PageRequest {
                 let total = items.len() as u64;
                 let start = ((page - 1) as usize).saturating_mul(per_page);
                 let items: Vec<T> = items.drain(..).skip(start).take(per_page).collect();
-                Page {
-                    items,
-                    page: Some(page),
-                    per_page: self.per_page,
-                    total: Some(total),
-                    next_cursor: None,
-                }
+                self.numbered_page(items, page, total)
             }
             Mode::Cursor(after) => {
                 items.sort_by_key(|t| id(t));
@@ -313,6 +307,17 @@ impl PageRequest {
                     .collect();
                 self.keyset_page(rest, id)
             }
+        }
+    }
+
+    /// A page-mode page: its number and the total over all pages.
+    fn numbered_page<T>(&self, items: Vec<T>, page: u64, total: u64) -> Page<T> {
+        Page {
+            items,
+            page: Some(page),
+            per_page: self.per_page,
+            total: Some(total),
+            next_cursor: None,
         }
     }
 
@@ -366,13 +371,7 @@ impl PageRequest {
                     .limit(self.per_page)
                     .all(db)
                     .await?;
-                Ok(Page {
-                    items,
-                    page: Some(page),
-                    per_page: self.per_page,
-                    total: Some(total),
-                    next_cursor: None,
-                })
+                Ok(self.numbered_page(items, page, total))
             }
             Mode::Cursor(after) => {
                 let mut q = query;
