@@ -1,7 +1,6 @@
 //! Erasmus+ staff-mobility project management for library networks: the service as a library,
 //! so that the binary and the black-box tests build the same application.
 
-pub mod after;
 pub mod agreements;
 pub mod applications;
 pub mod audit;
@@ -12,6 +11,7 @@ pub mod clock;
 pub mod config;
 pub mod costs;
 pub mod db;
+pub mod follow_up;
 pub mod fsutil;
 pub mod health;
 pub mod http;
@@ -20,6 +20,7 @@ pub mod money;
 pub mod notifications;
 pub mod openapi;
 pub mod organisations;
+pub mod participants;
 pub mod pdf;
 pub mod preparation;
 pub mod projects;
@@ -31,6 +32,9 @@ pub mod state;
 pub mod storage;
 pub mod telemetry;
 pub mod users;
+
+#[cfg(test)]
+mod layout;
 
 pub use config::Settings;
 pub use startup::Application;

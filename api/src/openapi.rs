@@ -215,7 +215,7 @@ fn finish_operation(path: &str, op: &mut Value) {
         for (media, body) in content.iter_mut() {
             if media != "application/json" && media != "multipart/form-data" {
                 // A raw body (the organisations CSV): as large as the server reads.
-                body["schema"]["maxLength"] = json!(crate::startup::MAX_RAW_BODY_BYTES);
+                body["schema"]["maxLength"] = json!(crate::http::MAX_RAW_BODY_BYTES);
             }
         }
     }

@@ -18,9 +18,6 @@ use utoipa::OpenApi;
 use utoipa_actix_web::{AppExt, scope};
 use utoipa_swagger_ui::{Config as SwaggerConfig, SwaggerUi};
 
-/// The largest raw (not JSON, not multipart) body read, e.g. an organisations CSV.
-pub const MAX_RAW_BODY_BYTES: usize = 5 * 1024 * 1024;
-
 /// Every route of the versioned API, for the server and for the spec alike.
 pub fn api_v1(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.configure(crate::auth::routes::configure)
@@ -31,12 +28,13 @@ pub fn api_v1(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(crate::calls::routes::configure)
         .configure(crate::applications::routes::configure)
         .configure(crate::selection::routes::configure)
+        .configure(crate::participants::routes::configure)
         .configure(crate::notifications::routes::configure)
         .configure(crate::costs::routes::configure)
         .configure(crate::budget::routes::configure)
         .configure(crate::preparation::routes::configure)
         .configure(crate::agreements::routes::configure)
-        .configure(crate::after::routes::configure)
+        .configure(crate::follow_up::routes::configure)
         .configure(crate::audit::routes::configure);
 }
 
@@ -166,7 +164,7 @@ impl Application {
                 )
                 .app_data(web::QueryConfig::default().error_handler(fallback::query_error))
                 .app_data(web::PathConfig::default().error_handler(fallback::path_error))
-                .app_data(web::PayloadConfig::new(MAX_RAW_BODY_BYTES))
+                .app_data(web::PayloadConfig::new(crate::http::MAX_RAW_BODY_BYTES))
                 .service(web::redirect("/docs", "/docs/"))
                 .default_service(web::to(fallback::not_found))
                 .wrap_fn({

@@ -5,8 +5,7 @@ use crate::audit::{self, Actor};
 use crate::clock::Clock;
 use crate::db::begin_write;
 use crate::http::{ApiError, ApiResult, AuthUser};
-use crate::preparation::tasks;
-use crate::selection::service::participant_visible;
+use crate::participants;
 use crate::storage::{BlobStore, sha256_hex};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::enums::{
@@ -299,7 +298,7 @@ pub async fn create(
     kind: AgreementKind,
 ) -> ApiResult<agreement::Model> {
     let txn = begin_write(db).await?;
-    let p = participant_visible(&txn, user, participant_id).await?;
+    let p = participants::access::visible(&txn, user, participant_id).await?;
     if !user.is_staff() {
         return Err(ApiError::forbidden("Only coordinators issue agreements."));
     }
@@ -334,7 +333,7 @@ pub async fn visible(
         .one(db)
         .await?
         .ok_or_else(|| ApiError::not_found("agreement"))?;
-    if participant_visible(db, user, a.participant_id)
+    if participants::access::visible(db, user, a.participant_id)
         .await
         .is_ok()
         || is_responsible_person(db, user, &a).await?
@@ -374,7 +373,7 @@ pub async fn list(
     user: &AuthUser,
     participant_id: Uuid,
 ) -> ApiResult<Vec<agreement::Model>> {
-    participant_visible(db, user, participant_id).await?;
+    participants::access::visible(db, user, participant_id).await?;
     Ok(agreement::Entity::find()
         .filter(agreement::Column::ParticipantId.eq(participant_id))
         .order_by_asc(agreement::Column::Kind)
@@ -587,7 +586,14 @@ async fn refresh_contract(
             .await?
             .is_some_and(|a| a.status == AgreementStatus::Signed);
     }
-    tasks::set_automatic(db, participant_id, tasks::SIGN_AGREEMENTS, both, by).await
+    participants::lifecycle::automatic_task(
+        db,
+        participant_id,
+        crate::preparation::checklist::SIGN_AGREEMENTS,
+        both,
+        by,
+    )
+    .await
 }
 
 pub async fn document(
@@ -851,7 +857,7 @@ pub async fn europass(
     user: &AuthUser,
     participant_id: Uuid,
 ) -> ApiResult<agreement::Model> {
-    participant_visible(db, user, participant_id).await?;
+    participants::access::visible(db, user, participant_id).await?;
     current(db, participant_id, AgreementKind::Europass)
         .await?
         .ok_or_else(|| ApiError::not_found("europass"))
@@ -867,7 +873,7 @@ pub async fn put_europass(
 ) -> ApiResult<agreement::Model> {
     // One transaction: a record is never left created but unchanged by a refused change.
     let txn = begin_write(db).await?;
-    let p = participant_visible(&txn, user, participant_id).await?;
+    let p = participants::access::visible(&txn, user, participant_id).await?;
     let a = match current(&txn, p.id, AgreementKind::Europass).await? {
         Some(a) => a,
         None => {

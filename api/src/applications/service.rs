@@ -4,6 +4,7 @@ use super::dto::{
     Applicant, ApplicationDto, ApplicationQuery, CreateApplicationRequest, CreateSignatureRequest,
     SignatureDto, StatusChangeDto, UpdateApplicationRequest,
 };
+use super::history::record_status;
 use super::policy::{self, COMMITTEE_VISIBLE};
 use crate::audit::{self, Actor};
 use crate::clock::Clock;
@@ -19,7 +20,7 @@ use entity::enums::{
 };
 use entity::{
     application, application_document, application_signature, application_status_change, call,
-    call_mobility, mobility, organisation, project,
+    call_mobility, mobility, organisation,
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -91,11 +92,7 @@ async fn call_context(db: &impl ConnectionTrait, call_id: Uuid) -> ApiResult<Cal
         .one(db)
         .await?
         .ok_or_else(|| ApiError::not_found("call"))?;
-    let tz = project::Entity::find_by_id(call.project_id)
-        .one(db)
-        .await?
-        .and_then(|p| p.timezone.parse::<Tz>().ok())
-        .unwrap_or(chrono_tz::Europe::Ljubljana);
+    let tz = crate::projects::service::timezone(db, call.project_id).await?;
     Ok(CallContext { call, tz })
 }
 
@@ -335,29 +332,6 @@ pub async fn list(
 }
 
 // ---------------------------------------------------------------- writing
-
-async fn record_status(
-    db: &impl ConnectionTrait,
-    app_id: Uuid,
-    from: Option<ApplicationStatus>,
-    to: ApplicationStatus,
-    actor: &Actor,
-    note: Option<String>,
-    at: DateTime<Utc>,
-) -> ApiResult<()> {
-    application_status_change::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        application_id: Set(app_id),
-        from_status: Set(from),
-        to_status: Set(to),
-        actor_id: Set(actor.id),
-        note: Set(note),
-        occurred_at: Set(at),
-    }
-    .insert(db)
-    .await?;
-    Ok(())
-}
 
 fn clean(s: &str) -> String {
     s.trim().to_string()

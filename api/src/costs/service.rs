@@ -2,7 +2,7 @@ use crate::audit::{self, Actor};
 use crate::db::begin_write;
 use crate::http::{ApiError, ApiResult, AuthUser, FieldError};
 use crate::money;
-use crate::selection::service::participant_visible;
+use crate::participants;
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::cost;
 use entity::enums::{CostKind, PaidBy, Role};
@@ -151,7 +151,7 @@ pub async fn list(
     user: &AuthUser,
     participant_id: Uuid,
 ) -> ApiResult<Vec<cost::Model>> {
-    let p = participant_visible(db, user, participant_id).await?;
+    let p = participants::access::visible(db, user, participant_id).await?;
     if !(can_manage(user) || matches!(user.role, Role::Library | Role::Participant)) {
         return Err(ApiError::forbidden(
             "Costs are for the accountant, coordinators, and the participant's library.",
@@ -172,7 +172,7 @@ pub async fn create(
     r: CreateCostRequest,
 ) -> ApiResult<cost::Model> {
     let txn = begin_write(db).await?;
-    let p = participant_visible(&txn, user, participant_id).await?;
+    let p = participants::access::visible(&txn, user, participant_id).await?;
     if !can_manage(user) {
         return Err(ApiError::forbidden(
             "Only the accountant and coordinators record costs.",
@@ -232,9 +232,9 @@ pub async fn visible(
         .one(db)
         .await?
         .ok_or_else(|| ApiError::not_found("cost"))?;
-    participant_visible(db, user, c.participant_id)
+    participants::access::visible(db, user, c.participant_id)
         .await
-        .map_err(|_| ApiError::not_found("cost"))?;
+        .map_err(|e| e.or_not_found("cost"))?;
     if !(can_manage(user) || matches!(user.role, Role::Library | Role::Participant)) {
         return Err(ApiError::not_found("cost"));
     }

@@ -1,19 +1,18 @@
 //! Knowledge sharing: presentations, publications, posts. One item may belong to several
 //! participants (a joint article counts for each).
 
-use super::access::is_participant;
 use crate::audit::{self, Actor};
 use crate::clock::Clock;
 use crate::db::begin_write;
 use crate::http::{ApiError, ApiResult, AuthUser, FieldError};
-use crate::selection::service::participant_visible;
+use crate::participants;
 use crate::storage::BlobStore;
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::enums::DisseminationKind;
 use entity::{dissemination_item, dissemination_participant, participant};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, QueryOrder,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -148,7 +147,7 @@ pub async fn dto(
 }
 
 fn may_record(user: &AuthUser, p: &participant::Model) -> bool {
-    is_participant(user, p) || super::access::staff_or_library(user, p.library_id)
+    participants::access::is_self(user, p) || super::access::staff_or_library(user, p.library_id)
 }
 
 pub async fn create(
@@ -160,7 +159,7 @@ pub async fn create(
 ) -> ApiResult<dissemination_item::Model> {
     check(Some(&r.title), r.url.as_deref(), r.audience_size)?;
     let txn = begin_write(db).await?;
-    let p = participant_visible(&txn, user, participant_id).await?;
+    let p = participants::access::visible(&txn, user, participant_id).await?;
     if !may_record(user, &p) {
         return Err(ApiError::forbidden(
             "The participant, their library or a coordinator records knowledge sharing.",
@@ -227,7 +226,7 @@ pub async fn create(
     )
     .await?;
     for id in &ids {
-        super::obligations::refresh(&txn, clock, *id).await?;
+        participants::lifecycle::refresh_completion(&txn, clock, *id).await?;
     }
     txn.commit().await?;
     Ok(m)
@@ -238,7 +237,7 @@ pub async fn list(
     user: &AuthUser,
     participant_id: Uuid,
 ) -> ApiResult<Vec<dissemination_item::Model>> {
-    participant_visible(db, user, participant_id).await?;
+    participants::access::visible(db, user, participant_id).await?;
     let ids: Vec<Uuid> = dissemination_participant::Entity::find()
         .filter(dissemination_participant::Column::ParticipantId.eq(participant_id))
         .all(db)
@@ -264,21 +263,22 @@ pub async fn visible(
         .one(db)
         .await?
         .ok_or_else(|| ApiError::not_found("dissemination"))?;
-    let links = dissemination_participant::Entity::find()
+    let linked = dissemination_participant::Entity::find()
         .filter(dissemination_participant::Column::ItemId.eq(id))
+        .select_only()
+        .column(dissemination_participant::Column::ParticipantId)
+        .into_tuple::<Uuid>()
         .all(db)
         .await?;
-    let mut seen = false;
-    let mut may = false;
-    for l in links {
-        if let Ok(p) = participant_visible(db, user, l.participant_id).await {
-            seen = true;
-            may |= may_record(user, &p);
-        }
-    }
-    if !seen {
+    let seen = participant::Entity::find()
+        .filter(participant::Column::Id.is_in(linked))
+        .filter(participants::access::Scope::of(user).condition())
+        .all(db)
+        .await?;
+    if seen.is_empty() {
         return Err(ApiError::not_found("dissemination"));
     }
+    let may = seen.iter().any(|p| may_record(user, p));
     Ok((m, may))
 }
 
@@ -349,7 +349,7 @@ pub async fn update(
     )
     .await?;
     for p in participants_of(&txn, id).await? {
-        super::obligations::refresh(&txn, clock, p).await?;
+        participants::lifecycle::refresh_completion(&txn, clock, p).await?;
     }
     txn.commit().await?;
     Ok(m)
@@ -372,7 +372,7 @@ pub async fn delete(
         .await?;
     audit::record(&txn, &Actor::from(user), "delete", "dissemination", id, &[]).await?;
     for p in ps {
-        super::obligations::refresh(&txn, clock, p).await?;
+        participants::lifecycle::refresh_completion(&txn, clock, p).await?;
     }
     txn.commit().await?;
     Ok(())

@@ -1,11 +1,10 @@
 //! The satisfaction questionnaire, the participant's report, and the mobility's evaluation.
 
-use super::access::is_participant;
 use crate::audit::{self, Actor};
 use crate::clock::Clock;
 use crate::db::begin_write;
 use crate::http::{ApiError, ApiResult, AuthUser, FieldError};
-use crate::selection::service::participant_visible;
+use crate::participants;
 use chrono::{DateTime, Utc};
 use entity::enums::{MeetingKind, ParticipantStatus, ReportStatus};
 use entity::{
@@ -246,8 +245,8 @@ pub async fn respond(
     r: ResponseRequest,
 ) -> ApiResult<questionnaire_response::Model> {
     let txn = begin_write(db).await?;
-    let p = participant_visible(&txn, user, participant_id).await?;
-    if !is_participant(user, &p) {
+    let p = participants::access::visible(&txn, user, participant_id).await?;
+    if !participants::access::is_self(user, &p) {
         return Err(ApiError::forbidden(
             "Only the participant answers their questionnaire.",
         ));
@@ -324,7 +323,7 @@ pub async fn respond(
         &[],
     )
     .await?;
-    super::obligations::refresh(&txn, clock, p.id).await?;
+    participants::lifecycle::refresh_completion(&txn, clock, p.id).await?;
     txn.commit().await?;
     Ok(m)
 }
@@ -502,8 +501,8 @@ pub async fn report(
     user: &AuthUser,
     participant_id: Uuid,
 ) -> ApiResult<participant_report::Model> {
-    let p = participant_visible(db, user, participant_id).await?;
-    if !(user.is_staff() || is_participant(user, &p)) {
+    let p = participants::access::visible(db, user, participant_id).await?;
+    if !(user.is_staff() || participants::access::is_self(user, &p)) {
         return Err(ApiError::not_found("report"));
     }
     participant_report::Entity::find_by_id(participant_id)
@@ -520,8 +519,8 @@ pub async fn put_report(
     r: ReportRequest,
 ) -> ApiResult<participant_report::Model> {
     let txn = begin_write(db).await?;
-    let p = participant_visible(&txn, user, participant_id).await?;
-    if !is_participant(user, &p) {
+    let p = participants::access::visible(&txn, user, participant_id).await?;
+    if !participants::access::is_self(user, &p) {
         return Err(ApiError::forbidden("The participant writes their report."));
     }
     if !mobility_over(&txn, clock, &p).await? {
@@ -583,8 +582,8 @@ pub async fn submit_report(
     participant_id: Uuid,
 ) -> ApiResult<participant_report::Model> {
     let txn = begin_write(db).await?;
-    let p = participant_visible(&txn, user, participant_id).await?;
-    if !is_participant(user, &p) {
+    let p = participants::access::visible(&txn, user, participant_id).await?;
+    if !participants::access::is_self(user, &p) {
         return Err(ApiError::forbidden("The participant submits their report."));
     }
     let r = participant_report::Entity::find_by_id(p.id)
@@ -611,50 +610,7 @@ pub async fn submit_report(
         &["status".into()],
     )
     .await?;
-    super::obligations::refresh(&txn, clock, p.id).await?;
-    txn.commit().await?;
-    Ok(m)
-}
-
-/// The participant came back: `travelled`.
-pub async fn mark_returned(
-    db: &DatabaseConnection,
-    clock: &dyn Clock,
-    user: &AuthUser,
-    participant_id: Uuid,
-) -> ApiResult<participant::Model> {
-    let txn = begin_write(db).await?;
-    let p = participant_visible(&txn, user, participant_id).await?;
-    if !user.is_staff() {
-        return Err(ApiError::forbidden("Coordinators record the return."));
-    }
-    if !matches!(
-        p.status,
-        ParticipantStatus::Selected | ParticipantStatus::Contracted | ParticipantStatus::Prepared
-    ) {
-        return Err(ApiError::conflict(
-            "participant.invalid_transition",
-            format!(
-                "A participant who is {} cannot be recorded as returned.",
-                p.status
-            ),
-        ));
-    }
-    let mut am: participant::ActiveModel = p.clone().into();
-    am.status = Set(ParticipantStatus::Travelled);
-    am.returned_at = Set(Some(clock.now()));
-    am.updated_at = Set(Utc::now());
-    let m = am.update(&txn).await?;
-    audit::record(
-        &txn,
-        &Actor::from(user),
-        "return",
-        "participant",
-        p.id,
-        &["status".into(), "returned_at".into()],
-    )
-    .await?;
-    super::obligations::refresh(&txn, clock, m.id).await?;
+    participants::lifecycle::refresh_completion(&txn, clock, p.id).await?;
     txn.commit().await?;
     Ok(m)
 }

@@ -3,6 +3,7 @@
 
 use crate::clock::Clock;
 use crate::http::{ApiError, ApiResult, AuthUser};
+use crate::participants;
 use chrono::{Duration, NaiveDate, Utc};
 use entity::enums::{
     AdoptionStatus, DisseminationKind, FollowUp, MeetingKind, ParticipantStatus, ReportStatus,
@@ -342,50 +343,13 @@ pub async fn compute(
         .collect())
 }
 
-/// A participant who came back and met every obligation is `completed` (and back to
-/// `travelled` if a record that met one is removed).
-pub async fn refresh(
-    db: &impl ConnectionTrait,
-    clock: &dyn Clock,
-    participant_id: Uuid,
-) -> ApiResult<()> {
-    let Some(p) = participant::Entity::find_by_id(participant_id)
-        .one(db)
-        .await?
-    else {
-        return Ok(());
-    };
-    if !matches!(
-        p.status,
-        ParticipantStatus::Travelled | ParticipantStatus::Completed
-    ) {
-        return Ok(());
-    }
-    let all_met = compute(db, clock, &p)
-        .await?
-        .iter()
-        .all(|o| o.status == ObligationStatus::Met);
-    let status = if all_met {
-        ParticipantStatus::Completed
-    } else {
-        ParticipantStatus::Travelled
-    };
-    if status != p.status {
-        let mut am: participant::ActiveModel = p.into();
-        am.status = Set(status);
-        am.updated_at = Set(Utc::now());
-        am.update(db).await?;
-    }
-    Ok(())
-}
-
 pub async fn for_participant(
     db: &DatabaseConnection,
     clock: &dyn Clock,
     user: &AuthUser,
     participant_id: Uuid,
 ) -> ApiResult<Vec<ObligationDto>> {
-    let p = crate::selection::service::participant_visible(db, user, participant_id).await?;
+    let p = participants::access::visible(db, user, participant_id).await?;
     compute(db, clock, &p).await
 }
 

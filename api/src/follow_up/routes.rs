@@ -18,7 +18,6 @@ use super::workshops::{
 use crate::http::etag::{etag, json_with_etag};
 use crate::http::pagination::{Sort, UpdatedSince};
 use crate::http::{ApiError, ApiResult, AuthUser, IfMatch, Page, PageParams, Problem};
-use crate::selection::dto::ParticipantDto;
 use crate::state::AppState;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
@@ -30,8 +29,7 @@ use uuid::Uuid;
 use validator::Validate;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(mark_returned)
-        .service(get_questionnaire)
+    cfg.service(get_questionnaire)
         .service(put_questionnaire)
         .service(questionnaire_results)
         .service(put_response)
@@ -86,26 +84,6 @@ async fn staff_mobility(state: &AppState, user: &AuthUser, id: Uuid) -> ApiResul
     Ok(())
 }
 use sea_orm::EntityTrait;
-
-/// Record that a participant came back from the mobility (`travelled`). Coordinators.
-///
-/// Admins and coordinators only (other viewers get 403, the rest 404 `participant.not_found`).
-/// Sets a `selected`, `contracted` or `prepared` participant to `travelled` with `returned_at`
-/// now, writes a `return` audit entry and re-checks their obligations (all met makes them
-/// `completed`); dates and agreements are not checked. A withdrawn, travelled or completed
-/// participant is 409 `participant.invalid_transition`.
-#[utoipa::path(tag = "after", operation_id = "markReturned", params(("id" = Uuid, Path, description = "Participant id")), security(("bearer" = [])),
-    responses((status = 200, description = "Travelled", body = ParticipantDto), (status = 403, description = "Not a coordinator", body = Problem, content_type = P), (status = 404, description = "Not visible", body = Problem, content_type = P), (status = 409, description = "Withdrawn or already back (`participant.invalid_transition`)", body = Problem, content_type = P)))]
-#[post("/participants/{id}/return")]
-async fn mark_returned(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<Uuid>,
-) -> ApiResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(ParticipantDto::from(
-        evaluation::mark_returned(&state.db, state.clock.as_ref(), &user, *id).await?,
-    )))
-}
 
 /// The mobility's satisfaction questionnaire (a default set until a coordinator sets one).
 ///

@@ -7,6 +7,7 @@ use crate::clock::Clock;
 use crate::db::begin_write;
 use crate::http::pagination::{PageRequest, Sort, UpdatedSince};
 use crate::http::{ApiError, ApiResult, AuthUser, FieldError, Page};
+use crate::participants;
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::enums::{FollowUp, ParticipantStatus, Role, WorkshopKind, WorkshopStatus};
 use entity::{mobility, participant, workshop};
@@ -530,7 +531,7 @@ pub async fn refresh_library(
         .all(db)
         .await?
     {
-        super::obligations::refresh(db, clock, p.id).await?;
+        participants::lifecycle::refresh_completion(db, clock, p.id).await?;
     }
     Ok(())
 }

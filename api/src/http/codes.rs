@@ -572,7 +572,8 @@ mod tests {
         );
         let mut found = BTreeSet::new();
         for f in files {
-            if f.ends_with("codes.rs") {
+            // The catalogue itself, and the source-tree checks (file names, not codes).
+            if f.ends_with("codes.rs") || f.ends_with("layout.rs") {
                 continue;
             }
             let text = std::fs::read_to_string(&f).unwrap();

@@ -119,6 +119,16 @@ impl ApiError {
             format!("No such {what}."),
         )
     }
+    /// A "not found" from a lookup this one depends on, renamed to `what` (a task of a
+    /// participant the caller may not see is a task that does not exist for them); every other
+    /// error, a database failure above all, passes through unchanged.
+    pub fn or_not_found(self, what: &str) -> Self {
+        if self.status == StatusCode::NOT_FOUND {
+            Self::not_found(what)
+        } else {
+            self
+        }
+    }
     pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
         Self::new(StatusCode::CONFLICT, code, detail)
     }
@@ -170,16 +180,16 @@ impl ApiError {
                 .unwrap_or("Error")
                 .to_string(),
             status: self.status.as_u16(),
-            detail: super::fallback::clip(&self.detail, MAX_DETAIL),
+            detail: clip(&self.detail, MAX_DETAIL),
             code: self.code.to_string(),
             errors: self
                 .errors
                 .iter()
                 .take(MAX_FIELD_ERRORS)
                 .map(|e| FieldError {
-                    field: super::fallback::clip(&e.field, MAX_FIELD),
+                    field: clip(&e.field, MAX_FIELD),
                     code: e.code.clone(),
-                    message: super::fallback::clip(&e.message, MAX_MESSAGE),
+                    message: clip(&e.message, MAX_MESSAGE),
                 })
                 .collect(),
         }
@@ -302,6 +312,17 @@ impl Problem {
         for e in &self.errors {
             s.push_str(&format!("\n  {}: {}", e.field, e.message));
         }
+        s
+    }
+}
+
+/// At most `max` characters of a value the caller sent, for echoing it in a problem.
+pub fn clip(value: &str, max: usize) -> String {
+    if value.chars().count() <= max {
+        value.to_string()
+    } else {
+        let mut s: String = value.chars().take(max).collect();
+        s.push('…');
         s
     }
 }

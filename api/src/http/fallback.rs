@@ -194,7 +194,8 @@ pub fn check_request(
                 }
             }
             if !unknown.is_empty() {
-                let unknown: Vec<String> = unknown.iter().map(|u| clip(u, 100)).collect();
+                let unknown: Vec<String> =
+                    unknown.iter().map(|u| super::error::clip(u, 100)).collect();
                 let mut err = ApiError::bad_request(
                     "request.unknown_parameter",
                     format!(
@@ -234,17 +235,6 @@ pub fn check_request(
                 .collect();
             (!too_long.is_empty()).then(|| ApiError::invalid_query(too_long))
         }
-    }
-}
-
-/// At most `max` characters of a value the caller sent, for echoing it in a problem.
-pub fn clip(value: &str, max: usize) -> String {
-    if value.chars().count() <= max {
-        value.to_string()
-    } else {
-        let mut s: String = value.chars().take(max).collect();
-        s.push('…');
-        s
     }
 }
 

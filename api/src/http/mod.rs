@@ -1,5 +1,8 @@
 //! Shared HTTP plumbing: errors, authentication, pagination, ETags, fallbacks.
 
+/// The largest raw (not JSON, not multipart) body read, e.g. an organisations CSV.
+pub const MAX_RAW_BODY_BYTES: usize = 5 * 1024 * 1024;
+
 pub mod auth;
 pub mod codes;
 pub mod csv;

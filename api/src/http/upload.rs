@@ -102,7 +102,7 @@ pub async fn read_form(
                 "request.invalid_multipart",
                 format!(
                     "The form has a part `{}` that this operation does not take.",
-                    super::fallback::clip(&name, 100)
+                    super::error::clip(&name, 100)
                 ),
             ));
         }

@@ -1,12 +1,11 @@
 //! Meetings of a mobility (preparation with the coordinator or the host, evaluation,
 //! internal) and who attended.
 
-use super::tasks;
 use crate::audit::{self, Actor};
 use crate::db::begin_write;
 use crate::http::checks::not_blank;
 use crate::http::{ApiError, ApiResult, AuthUser};
-use crate::selection::service::can_see_participant;
+use crate::participants;
 use chrono::{DateTime, Months, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use entity::enums::{MeetingKind, ParticipantStatus, Role};
@@ -124,7 +123,7 @@ pub async fn can_see_mobility(
             .all(db)
             .await?
             .iter()
-            .any(|p| can_see_participant(user, p, Some(m.host_organisation_id))),
+            .any(|p| participants::access::can_see(user, p, Some(m.host_organisation_id))),
     })
 }
 
@@ -268,7 +267,7 @@ pub async fn visible(
         .ok_or_else(|| ApiError::not_found("meeting"))?;
     mobility_for(db, user, m.mobility_id)
         .await
-        .map_err(|_| ApiError::not_found("meeting"))?;
+        .map_err(|e| e.or_not_found("meeting"))?;
     Ok(m)
 }
 
@@ -364,8 +363,10 @@ pub async fn record_attendance(
     .insert(&txn)
     .await?;
     let task = match m.kind {
-        MeetingKind::CoordinatorPreparation => Some(tasks::COORDINATOR_MEETING),
-        MeetingKind::HostPreparation => Some(tasks::HOST_MEETING),
+        MeetingKind::CoordinatorPreparation => {
+            Some(crate::preparation::checklist::COORDINATOR_MEETING)
+        }
+        MeetingKind::HostPreparation => Some(crate::preparation::checklist::HOST_MEETING),
         _ => None,
     };
     if let Some(key) = task {
@@ -385,11 +386,12 @@ pub async fn record_attendance(
             .one(&txn)
             .await?
             .is_some();
-        tasks::set_automatic(&txn, p.id, key, attended_any, Some(user.id)).await?;
+        participants::lifecycle::automatic_task(&txn, p.id, key, attended_any, Some(user.id))
+            .await?;
     }
     if m.kind == MeetingKind::Evaluation {
         // The oral evaluation is an obligation after the mobility.
-        crate::after::obligations::refresh(&txn, clock, p.id).await?;
+        participants::lifecycle::refresh_completion(&txn, clock, p.id).await?;
     }
     audit::record(
         &txn,

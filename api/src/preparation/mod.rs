@@ -1,6 +1,7 @@
 //! Before departure: preparation tasks, travel details, meetings and calendars.
 
 pub mod calendar;
+pub mod checklist;
 pub mod meetings;
 pub mod routes;
 pub mod tasks;

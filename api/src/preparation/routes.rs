@@ -7,7 +7,7 @@ use super::travel::{self, TravelDetailsDto, TravelDetailsRequest};
 use crate::http::etag::{etag, json_with_etag};
 use crate::http::pagination::{Page, PageParams, Sort, UpdatedSince};
 use crate::http::{ApiError, ApiResult, AuthUser, IfMatch, Problem};
-use crate::selection::service::participant_visible;
+use crate::participants;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, patch, post, put, web};
@@ -438,7 +438,7 @@ async fn participant_calendar(
     user: AuthUser,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    let p = participant_visible(&state.db, &user, *id).await?;
+    let p = participants::access::visible(&state.db, &user, *id).await?;
     let m = mobility::Entity::find_by_id(p.mobility_id)
         .one(&state.db)
         .await?

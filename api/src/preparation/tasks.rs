@@ -3,150 +3,13 @@
 use crate::audit::{self, Actor};
 use crate::db::begin_write;
 use crate::http::{ApiError, ApiResult, AuthUser};
-use crate::selection::service::participant_visible;
+use crate::participants::{access, lifecycle};
 use chrono::{DateTime, Utc};
-use entity::enums::{FollowUp, ParticipantStatus, Role};
-use entity::{participant, preparation_task};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, QueryOrder,
-};
+use entity::preparation_task;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
-
-pub const STUDY_DTFL: &str = "study_dtfl_toolkit";
-pub const COORDINATOR_MEETING: &str = "coordinator_meeting";
-pub const LANGUAGE_SUPPORT: &str = "language_support";
-pub const HOST_MEETING: &str = "host_meeting";
-pub const SIGN_AGREEMENTS: &str = "sign_agreements";
-pub const TRAVEL_DETAILS: &str = "travel_details";
-
-/// (key, title, closes itself)
-pub fn checklist(track: FollowUp) -> Vec<(&'static str, &'static str, bool)> {
-    let mut out = Vec::new();
-    if track == FollowUp::DtflWorkshop {
-        out.push((
-            STUDY_DTFL,
-            "Study the Design Thinking for Libraries toolkit (free online)",
-            false,
-        ));
-    }
-    out.extend([
-        (
-            COORDINATOR_MEETING,
-            "Preparatory online meeting with the coordinator",
-            true,
-        ),
-        (LANGUAGE_SUPPORT, "Online language support", false),
-        (
-            HOST_MEETING,
-            "Online meeting with the host organisation, one month before departure",
-            true,
-        ),
-        (
-            SIGN_AGREEMENTS,
-            "Sign the grant agreement and the learning agreement",
-            true,
-        ),
-        (TRAVEL_DETAILS, "Give your travel details", true),
-    ]);
-    out
-}
-
-/// Create the checklist of a new participant (inside the caller's transaction).
-pub async fn create_for(
-    db: &impl ConnectionTrait,
-    participant_id: Uuid,
-    track: FollowUp,
-) -> ApiResult<()> {
-    let now = Utc::now();
-    for (i, (key, title, automatic)) in checklist(track).into_iter().enumerate() {
-        preparation_task::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            participant_id: Set(participant_id),
-            key: Set(key.into()),
-            title: Set(title.into()),
-            automatic: Set(automatic),
-            position: Set(i as i32),
-            done_at: Set(None),
-            done_by: Set(None),
-            updated_at: Set(now),
-        }
-        .insert(db)
-        .await?;
-    }
-    Ok(())
-}
-
-/// Participant status from the checklist: all done -> prepared; agreements signed ->
-/// contracted; otherwise selected. Later statuses (travelled, ...) and withdrawal are kept.
-pub async fn recompute_status(
-    db: &impl ConnectionTrait,
-    participant_id: Uuid,
-    agreements_signed: bool,
-) -> ApiResult<()> {
-    let Some(p) = participant::Entity::find_by_id(participant_id)
-        .one(db)
-        .await?
-    else {
-        return Ok(());
-    };
-    if !matches!(
-        p.status,
-        ParticipantStatus::Selected | ParticipantStatus::Contracted | ParticipantStatus::Prepared
-    ) {
-        return Ok(());
-    }
-    let tasks = preparation_task::Entity::find()
-        .filter(preparation_task::Column::ParticipantId.eq(participant_id))
-        .all(db)
-        .await?;
-    let status = if !tasks.is_empty() && tasks.iter().all(|t| t.done_at.is_some()) {
-        ParticipantStatus::Prepared
-    } else if agreements_signed {
-        ParticipantStatus::Contracted
-    } else {
-        ParticipantStatus::Selected
-    };
-    if status != p.status {
-        let mut am: participant::ActiveModel = p.into();
-        am.status = Set(status);
-        am.updated_at = Set(Utc::now());
-        am.update(db).await?;
-    }
-    Ok(())
-}
-
-/// Close (or reopen) an automatic task because the system saw it done (or undone).
-pub async fn set_automatic(
-    db: &impl ConnectionTrait,
-    participant_id: Uuid,
-    key: &str,
-    done: bool,
-    by: Option<Uuid>,
-) -> ApiResult<()> {
-    if let Some(t) = preparation_task::Entity::find()
-        .filter(preparation_task::Column::ParticipantId.eq(participant_id))
-        .filter(preparation_task::Column::Key.eq(key))
-        .one(db)
-        .await?
-        && t.done_at.is_some() != done
-    {
-        let mut am: preparation_task::ActiveModel = t.into();
-        am.done_at = Set(if done { Some(Utc::now()) } else { None });
-        am.done_by = Set(if done { by } else { None });
-        am.updated_at = Set(Utc::now());
-        am.update(db).await?;
-    }
-    let signed = preparation_task::Entity::find()
-        .filter(preparation_task::Column::ParticipantId.eq(participant_id))
-        .filter(preparation_task::Column::Key.eq(SIGN_AGREEMENTS))
-        .one(db)
-        .await?
-        .is_some_and(|t| t.done_at.is_some());
-    recompute_status(db, participant_id, signed).await
-}
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TaskDto {
@@ -190,12 +53,8 @@ pub async fn list(
     user: &AuthUser,
     participant_id: Uuid,
 ) -> ApiResult<Vec<preparation_task::Model>> {
-    participant_visible(db, user, participant_id).await?;
-    Ok(preparation_task::Entity::find()
-        .filter(preparation_task::Column::ParticipantId.eq(participant_id))
-        .order_by_asc(preparation_task::Column::Position)
-        .all(db)
-        .await?)
+    access::visible(db, user, participant_id).await?;
+    super::checklist::tasks_of(db, participant_id).await
 }
 
 /// The participant or a coordinator closes (or reopens) a task the system cannot see done.
@@ -211,12 +70,10 @@ pub async fn update(
         .one(&txn)
         .await?
         .ok_or_else(|| ApiError::not_found("task"))?;
-    let p = participant_visible(&txn, user, t.participant_id)
+    let p = access::visible(&txn, user, t.participant_id)
         .await
-        .map_err(|_| ApiError::not_found("task"))?;
-    let own = user.role == Role::Participant
-        && (p.user_id == Some(user.id) || p.email.eq_ignore_ascii_case(&user.email));
-    if !(user.is_staff() || own) {
+        .map_err(|e| e.or_not_found("task"))?;
+    if !(user.is_staff() || access::is_self(user, &p)) {
         return Err(ApiError::forbidden(
             "Only the participant or a coordinator closes preparation tasks.",
         ));
@@ -235,13 +92,7 @@ pub async fn update(
     }
     am.updated_at = Set(Utc::now());
     let m = am.update(&txn).await?;
-    let signed = preparation_task::Entity::find()
-        .filter(preparation_task::Column::ParticipantId.eq(p.id))
-        .filter(preparation_task::Column::Key.eq(SIGN_AGREEMENTS))
-        .one(&txn)
-        .await?
-        .is_some_and(|t| t.done_at.is_some());
-    recompute_status(&txn, p.id, signed).await?;
+    lifecycle::refresh_preparation(&txn, p.id).await?;
     audit::record(
         &txn,
         &Actor::from(user),

@@ -1,11 +1,10 @@
 //! Travel details: personal data seen only by the participant, coordinators and admins.
 
-use super::tasks;
 use crate::audit::{self, Actor};
 use crate::db::begin_write;
 use crate::http::checks::not_blank;
 use crate::http::{ApiError, ApiResult, AuthUser};
-use crate::selection::service::participant_visible;
+use crate::participants;
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::enums::Role;
 use entity::{participant, travel_details};
@@ -75,7 +74,7 @@ async fn allowed(
     user: &AuthUser,
     participant_id: Uuid,
 ) -> ApiResult<participant::Model> {
-    let p = participant_visible(db, user, participant_id).await?;
+    let p = participants::access::visible(db, user, participant_id).await?;
     if user.is_staff() || is_own(user, &p) {
         Ok(p)
     } else {
@@ -124,7 +123,14 @@ pub async fn put(
     }
     .insert(&txn)
     .await?;
-    tasks::set_automatic(&txn, p.id, tasks::TRAVEL_DETAILS, true, Some(user.id)).await?;
+    participants::lifecycle::automatic_task(
+        &txn,
+        p.id,
+        crate::preparation::checklist::TRAVEL_DETAILS,
+        true,
+        Some(user.id),
+    )
+    .await?;
     // Field names only: the values are personal data.
     audit::record(
         &txn,

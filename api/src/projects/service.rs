@@ -16,6 +16,16 @@ use uuid::Uuid;
 
 pub const DEFAULT_TIMEZONE: &str = "Europe/Ljubljana";
 
+/// The project's time zone (dates such as deadlines and mobility days are read in it); the
+/// default zone for a project that is gone or names none this build knows.
+pub async fn timezone(db: &impl ConnectionTrait, project_id: Uuid) -> ApiResult<chrono_tz::Tz> {
+    Ok(project::Entity::find_by_id(project_id)
+        .one(db)
+        .await?
+        .and_then(|p| p.timezone.parse::<chrono_tz::Tz>().ok())
+        .unwrap_or(chrono_tz::Europe::Ljubljana))
+}
+
 fn code_taken() -> ApiError {
     ApiError::conflict(
         "project.code_taken",

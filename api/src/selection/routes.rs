@@ -1,11 +1,10 @@
 use super::dto::*;
 use super::service;
 use crate::audit::Actor;
-use crate::http::etag::{etag, json_with_etag};
-use crate::http::{ApiResult, AuthUser, IfMatch, Page, PageParams, Problem};
+use crate::http::{ApiResult, AuthUser, Problem};
 use crate::state::AppState;
 use actix_web::http::{StatusCode, header};
-use actix_web::{HttpResponse, get, patch, post, put, web};
+use actix_web::{HttpResponse, get, post, put, web};
 use entity::enums::Role;
 use uuid::Uuid;
 use validator::Validate;
@@ -23,11 +22,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(get_ranking)
         .service(finalise)
         .service(selection_record)
-        .service(selection_record_csv)
-        .service(list_participants)
-        .service(get_participant)
-        .service(update_participant)
-        .service(withdraw_participant);
+        .service(selection_record_csv);
 }
 
 fn staff_or_committee(user: &AuthUser) -> ApiResult<()> {
@@ -512,147 +507,4 @@ async fn selection_record_csv(
             format!("attachment; filename=\"selection-{}.csv\"", r.mobility_code),
         ))
         .body(service::record_csv(&r, csv.delimiter())?))
-}
-
-/// A mobility's participants, as far as the caller may see them.
-///
-/// Admins, coordinators and accountants see all of the mobility's participants; a `library`
-/// user its library's; a `participant` those with their e-mail; a `host` user only if its
-/// organisation hosts this mobility (else 403); `committee` users get 403. Returns a page,
-/// oldest first, filterable by `updated_since` and sortable by name, status or dates. An
-/// unknown mobility is 404 `mobility.not_found`.
-#[utoipa::path(
-    tag = "selection", operation_id = "listParticipants",
-    params(("id" = Uuid, Path, description = "Mobility id"), super::dto::ParticipantQuery, PageParams, crate::http::pagination::UpdatedSince),
-    security(("bearer" = [])),
-    responses(
-        (status = 200, description = "Participants", body = Page<ParticipantDto>),
-        (status = 403, description = "A host of another mobility", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such mobility", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[get("/mobilities/{id}/participants")]
-async fn list_participants(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<Uuid>,
-    q: web::Query<super::dto::ParticipantQuery>,
-    list: web::Query<PageParams>,
-    since: web::Query<crate::http::pagination::UpdatedSince>,
-) -> ApiResult<HttpResponse> {
-    let q = q.into_inner();
-    let page = list.validate_sorted(q.sort.is_some())?;
-    Ok(HttpResponse::Ok()
-        .json(service::participants(&state.db, &user, *id, q, since.into_inner(), page).await?))
-}
-
-/// Get a participant.
-///
-/// Admins, coordinators and accountants; the participant's library; the participant (linked
-/// user or same e-mail); users of the mobility's host organisation. Committee users and
-/// everyone else get 404 `participant.not_found`. Returns the participant with status
-/// (`selected`, `contracted`, `prepared`, `travelled`, `completed`, `withdrawn`), reserve rank,
-/// dates and an `ETag`.
-#[utoipa::path(
-    tag = "selection", operation_id = "getParticipant",
-    params(("id" = Uuid, Path, description = "Participant id")),
-    security(("bearer" = [])),
-    responses(
-        (status = 200, description = "The participant", body = ParticipantDto, headers(("ETag" = String))),
-        (status = 404, description = "No such participant, or not visible (`participant.not_found`)", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[get("/participants/{id}")]
-async fn get_participant(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<Uuid>,
-) -> ApiResult<HttpResponse> {
-    let p = service::participant_visible(&state.db, &user, *id).await?;
-    Ok(json_with_etag(
-        StatusCode::OK,
-        etag(p.id, p.updated_at),
-        &ParticipantDto::from(p),
-    ))
-}
-
-/// Change a participant (link their user account). Coordinators.
-///
-/// Admins and coordinators only (others who can see the participant get 403, the rest 404).
-/// Links the participant to a user account: `user_id` must be a user of role `participant` (422
-/// otherwise); an audit entry is written. A stale `If-Match` is 412
-/// `request.precondition_failed`. No other field can be changed here.
-#[utoipa::path(
-    tag = "selection", operation_id = "updateParticipant",
-    params(
-        ("id" = Uuid, Path, description = "Participant id"),
-        ("If-Match" = Option<String>, Header, description = "The ETag last read"),
-    ),
-    request_body = UpdateParticipantRequest,
-    security(("bearer" = [])),
-    responses(
-        (status = 200, description = "Changed", body = ParticipantDto),
-        (status = 403, description = "Not a coordinator", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Not visible", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Stale If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Not a participant user", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[patch("/participants/{id}")]
-async fn update_participant(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<Uuid>,
-    if_match: IfMatch,
-    body: crate::http::Json<UpdateParticipantRequest>,
-) -> ApiResult<HttpResponse> {
-    let p = service::update_participant(&state.db, &user, *id, body.into_inner(), |cur| {
-        if_match.check(&etag(cur.id, cur.updated_at))
-    })
-    .await?;
-    Ok(json_with_etag(
-        StatusCode::OK,
-        etag(p.id, p.updated_at),
-        &ParticipantDto::from(p),
-    ))
-}
-
-/// Withdraw a participant before the mobility starts; the first reserve is promoted into
-/// the free place in the same transaction. The participant, their library, or a coordinator.
-///
-/// The participant, their library's users, coordinators and admins, with a reason (hosts and
-/// accountants 403). Sets participant and application `withdrawn`, audited; if a place frees
-/// up, the first reserve of the mobility is promoted: application `selected`, a new participant
-/// with tasks, a notification queued. Refused: `participant.already_withdrawn`;
-/// `participant.mobility_started` once travelled or on or after the start date.
-#[utoipa::path(
-    tag = "selection", operation_id = "withdrawParticipant",
-    params(("id" = Uuid, Path, description = "Participant id")),
-    request_body = ParticipantWithdrawRequest,
-    security(("bearer" = [])),
-    responses(
-        (status = 200, description = "Withdrawn, with the promoted reserve if any", body = WithdrawalOutcome),
-        (status = 403, description = "Not the participant, their library or a coordinator", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Not visible", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`participant.already_withdrawn`, `participant.mobility_started`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Reason missing", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[post("/participants/{id}/withdraw")]
-async fn withdraw_participant(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<Uuid>,
-    body: crate::http::Json<ParticipantWithdrawRequest>,
-) -> ApiResult<HttpResponse> {
-    body.validate()?;
-    let out = service::withdraw_participant(
-        &state.db,
-        state.clock.as_ref(),
-        &user,
-        *id,
-        body.into_inner().reason,
-    )
-    .await?;
-    Ok(HttpResponse::Ok().json(out))
 }

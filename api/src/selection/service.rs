@@ -2,20 +2,21 @@
 
 use super::dto::*;
 use super::ranking::{self, Candidate, Criterion, Rules};
+use crate::applications::history::record_status;
 use crate::applications::service::after_deadline;
 use crate::audit::{self, Actor};
 use crate::clock::Clock;
 use crate::db::begin_write;
-use crate::http::pagination::{PageRequest, Sort, UpdatedSince};
-use crate::http::{ApiError, ApiResult, AuthUser, FieldError, Page};
-use crate::notifications::service::{self as notifications, Message};
+use crate::http::{ApiError, ApiResult, AuthUser, FieldError};
+use crate::notifications::outcome::notify_outcome;
+use crate::participants::lifecycle;
 use chrono::Utc;
 use chrono_tz::Tz;
-use entity::enums::{ApplicationStatus, CallStatus, ParticipantStatus, Role, TeamFunction};
+use entity::enums::{ApplicationStatus, CallStatus, Role, TeamFunction};
 use entity::{
-    application, application_score, application_status_change, call, call_committee_member,
-    call_mobility, conflict_of_interest, mobility, mobility_selection, organisation, participant,
-    project, project_team_member, selection_criterion, selection_settings, user,
+    application, application_score, call, call_committee_member, call_mobility,
+    conflict_of_interest, mobility, mobility_selection, project_team_member, selection_criterion,
+    selection_settings, user,
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
@@ -66,11 +67,7 @@ async fn get_call(db: &impl ConnectionTrait, id: Uuid) -> ApiResult<call::Model>
 }
 
 async fn project_tz(db: &impl ConnectionTrait, project_id: Uuid) -> ApiResult<Tz> {
-    Ok(project::Entity::find_by_id(project_id)
-        .one(db)
-        .await?
-        .and_then(|p| p.timezone.parse::<Tz>().ok())
-        .unwrap_or(chrono_tz::Europe::Ljubljana))
+    crate::projects::service::timezone(db, project_id).await
 }
 
 /// Whether any score exists for the call's applications: criteria and settings are then fixed.
@@ -902,144 +899,6 @@ pub async fn ranking_for(
 
 // ---------------------------------------------------------------- decision
 
-async fn record_status(
-    db: &impl ConnectionTrait,
-    app_id: Uuid,
-    from: ApplicationStatus,
-    to: ApplicationStatus,
-    actor: &Actor,
-    note: Option<String>,
-) -> ApiResult<()> {
-    application_status_change::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        application_id: Set(app_id),
-        from_status: Set(Some(from)),
-        to_status: Set(to),
-        actor_id: Set(actor.id),
-        note: Set(note),
-        occurred_at: Set(Utc::now()),
-    }
-    .insert(db)
-    .await?;
-    Ok(())
-}
-
-/// Where a library's messages go: its e-mail, else its director's, else its users'.
-async fn library_recipients(
-    db: &impl ConnectionTrait,
-    library_id: Uuid,
-) -> ApiResult<Vec<(String, Option<Uuid>)>> {
-    let org = organisation::Entity::find_by_id(library_id).one(db).await?;
-    if let Some(e) = org.and_then(|o| o.email.or(o.director_email)) {
-        return Ok(vec![(e, None)]);
-    }
-    Ok(user::Entity::find()
-        .filter(user::Column::OrganisationId.eq(library_id))
-        .filter(user::Column::Role.eq(Role::Library))
-        .filter(user::Column::Active.eq(true))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.email, Some(u.id)))
-        .collect())
-}
-
-async fn notify_outcome(
-    db: &impl ConnectionTrait,
-    app: &application::Model,
-    mob: &mobility::Model,
-    kind: &str,
-    text: String,
-) -> ApiResult<()> {
-    let subject = format!("Izbor udeležencev: {} ({})", mob.title, mob.code);
-    let applicant_user = user::Entity::find()
-        .filter(user::Column::Email.eq(app.applicant_email.clone()))
-        .one(db)
-        .await?
-        .map(|u| u.id);
-    notifications::queue(
-        db,
-        Message {
-            recipient_email: &app.applicant_email,
-            recipient_user_id: applicant_user,
-            kind,
-            subject: subject.clone(),
-            body: format!("Spoštovani, {}\n\n{text}", app.applicant_full_name),
-            object_type: "application",
-            object_id: app.id,
-        },
-    )
-    .await?;
-    for (email, uid) in library_recipients(db, app.library_id).await? {
-        if email.eq_ignore_ascii_case(&app.applicant_email) {
-            continue;
-        }
-        notifications::queue(
-            db,
-            Message {
-                recipient_email: &email,
-                recipient_user_id: uid,
-                kind,
-                subject: subject.clone(),
-                body: format!("Prijava: {}\n\n{text}", app.applicant_full_name),
-                object_type: "application",
-                object_id: app.id,
-            },
-        )
-        .await?;
-    }
-    Ok(())
-}
-
-async fn create_participant(
-    db: &impl ConnectionTrait,
-    actor: &Actor,
-    app: &application::Model,
-    reserve_rank: Option<i32>,
-) -> ApiResult<participant::Model> {
-    let user_id = user::Entity::find()
-        .filter(user::Column::Email.eq(app.applicant_email.clone()))
-        .filter(user::Column::Role.eq(Role::Participant))
-        .one(db)
-        .await?
-        .map(|u| u.id);
-    let now = Utc::now();
-    let track = mobility::Entity::find_by_id(app.mobility_id)
-        .one(db)
-        .await?
-        .map(|m| m.follow_up)
-        .unwrap_or(entity::enums::FollowUp::DtflWorkshop);
-    let p = participant::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        mobility_id: Set(app.mobility_id),
-        application_id: Set(app.id),
-        library_id: Set(app.library_id),
-        user_id: Set(user_id),
-        full_name: Set(app.applicant_full_name.clone()),
-        email: Set(app.applicant_email.clone()),
-        status: Set(ParticipantStatus::Selected),
-        reserve_rank: Set(reserve_rank),
-        returned_at: Set(None),
-        withdrawn_at: Set(None),
-        withdrawal_reason: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
-    .insert(db)
-    .await?;
-    crate::preparation::tasks::create_for(db, p.id, track).await?;
-    audit::record(
-        db,
-        actor,
-        "create",
-        "participant",
-        p.id,
-        &["application_id".into(), "status".into()],
-    )
-    .await?;
-    Ok(p)
-}
-
 async fn set_outcome(
     db: &impl ConnectionTrait,
     app: &application::Model,
@@ -1181,14 +1040,15 @@ pub async fn finalise(
         record_status(
             &txn,
             app.id,
-            app.status,
+            Some(app.status),
             status,
             &actor,
             Some(format!("rank {}", e.rank)),
+            Utc::now(),
         )
         .await?;
         if status == ApplicationStatus::Selected {
-            create_participant(&txn, &actor, app, None).await?;
+            lifecycle::create(&txn, &actor, app, None).await?;
         }
         notify_outcome(&txn, app, &c.mobility, kind, text).await?;
         let mut done = app.clone();
@@ -1229,295 +1089,6 @@ pub async fn finalise(
     .await?;
     txn.commit().await?;
     Ok(decision_dto(&sel, &c.call, &c.mobility, &final_apps))
-}
-
-// ---------------------------------------------------------------- participants
-
-pub fn can_see_participant(user: &AuthUser, p: &participant::Model, host_of: Option<Uuid>) -> bool {
-    match user.role {
-        Role::Admin | Role::Coordinator | Role::Accountant => true,
-        // The committee decides on applications; what participants do afterwards is not theirs.
-        Role::Committee => false,
-        Role::Library => user.organisation_id == Some(p.library_id),
-        Role::Participant => {
-            p.user_id == Some(user.id) || p.email.eq_ignore_ascii_case(&user.email)
-        }
-        Role::Host => user.organisation_id.is_some() && user.organisation_id == host_of,
-    }
-}
-
-pub async fn participants(
-    db: &DatabaseConnection,
-    user: &AuthUser,
-    mobility_id: Uuid,
-    query: super::dto::ParticipantQuery,
-    since: UpdatedSince,
-    page: PageRequest,
-) -> ApiResult<Page<ParticipantDto>> {
-    let mob = mobility::Entity::find_by_id(mobility_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| ApiError::not_found("mobility"))?;
-    let mut q = participant::Entity::find().filter(participant::Column::MobilityId.eq(mobility_id));
-    q = match user.role {
-        Role::Admin | Role::Coordinator | Role::Accountant => q,
-        Role::Committee => {
-            return Err(ApiError::forbidden(
-                "Participants are not shown to the committee.",
-            ));
-        }
-        Role::Library => {
-            q.filter(participant::Column::LibraryId.eq(user.organisation_id.unwrap_or_default()))
-        }
-        Role::Participant => q.filter(participant::Column::Email.eq(user.email.to_lowercase())),
-        Role::Host if user.organisation_id == Some(mob.host_organisation_id) => q,
-        Role::Host => {
-            return Err(ApiError::forbidden(
-                "Only the host of this mobility sees its participants.",
-            ));
-        }
-    };
-    let order = Sort::columns(
-        query.sort.as_deref(),
-        &[
-            ("full_name", participant::Column::FullName),
-            ("status", participant::Column::Status),
-            ("created_at", participant::Column::CreatedAt),
-            ("updated_at", participant::Column::UpdatedAt),
-        ],
-        &[(participant::Column::CreatedAt, sea_orm::Order::Asc)],
-    )?;
-    if let Some(t) = since.updated_since {
-        q = q.filter(participant::Column::UpdatedAt.gte(t));
-    }
-    let mut fetched = page
-        .fetch(db, q, &order, participant::Column::Id, |m| m.id)
-        .await?;
-    let items = fetched.take_items();
-    Ok(fetched.with_items(items.into_iter().map(ParticipantDto::from).collect()))
-}
-
-pub async fn participant_visible(
-    db: &impl ConnectionTrait,
-    user: &AuthUser,
-    id: Uuid,
-) -> ApiResult<participant::Model> {
-    let p = participant::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(|| ApiError::not_found("participant"))?;
-    let host = mobility::Entity::find_by_id(p.mobility_id)
-        .one(db)
-        .await?
-        .map(|m| m.host_organisation_id);
-    if can_see_participant(user, &p, host) {
-        Ok(p)
-    } else {
-        Err(ApiError::not_found("participant"))
-    }
-}
-
-pub async fn update_participant(
-    db: &DatabaseConnection,
-    user: &AuthUser,
-    id: Uuid,
-    r: UpdateParticipantRequest,
-    check_etag: impl FnOnce(&participant::Model) -> ApiResult<()>,
-) -> ApiResult<participant::Model> {
-    let txn = begin_write(db).await?;
-    let p = participant_visible(&txn, user, id).await?;
-    if !user.is_staff() {
-        return Err(ApiError::forbidden(
-            "Only coordinators change participants.",
-        ));
-    }
-    check_etag(&p)?;
-    let mut fields = Vec::new();
-    let mut am: participant::ActiveModel = p.clone().into();
-    if let Some(uid) = r.user_id {
-        match user::Entity::find_by_id(uid).one(&txn).await? {
-            Some(u) if u.role == Role::Participant => {}
-            _ => {
-                return Err(ApiError::invalid_field(
-                    "user_id",
-                    "not_participant",
-                    "must be a user of role participant",
-                ));
-            }
-        }
-        am.user_id = Set(Some(uid));
-        fields.push("user_id".to_string());
-    }
-    am.updated_at = Set(Utc::now());
-    let m = am.update(&txn).await?;
-    audit::record(
-        &txn,
-        &Actor::from(user),
-        "update",
-        "participant",
-        id,
-        &fields,
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(m)
-}
-
-const ACTIVE: &[ParticipantStatus] = &[
-    ParticipantStatus::Selected,
-    ParticipantStatus::Contracted,
-    ParticipantStatus::Prepared,
-];
-
-/// Withdraw a participant before the mobility starts and, in the same transaction, promote
-/// the first reserve into the free place.
-pub async fn withdraw_participant(
-    db: &DatabaseConnection,
-    clock: &dyn Clock,
-    user: &AuthUser,
-    id: Uuid,
-    reason: String,
-) -> ApiResult<WithdrawalOutcome> {
-    let actor = Actor::from(user);
-    let txn = begin_write(db).await?;
-    // Lock the mobility first: every withdrawal and promotion of this mobility queues here.
-    let p0 = participant::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| ApiError::not_found("participant"))?;
-    let mob = mobility::Entity::find_by_id(p0.mobility_id)
-        .lock_exclusive()
-        .one(&txn)
-        .await?
-        .ok_or_else(|| ApiError::not_found("mobility"))?;
-    let p = participant_visible(&txn, user, id).await?;
-    let may = user.is_staff()
-        || (user.role == Role::Library && user.organisation_id == Some(p.library_id))
-        || (user.role == Role::Participant
-            && (p.user_id == Some(user.id) || p.email.eq_ignore_ascii_case(&user.email)));
-    if !may {
-        return Err(ApiError::forbidden(
-            "Only the participant, their library or a coordinator withdraws a participant.",
-        ));
-    }
-    if p.status == ParticipantStatus::Withdrawn {
-        return Err(ApiError::conflict(
-            "participant.already_withdrawn",
-            "The participant has already withdrawn.",
-        ));
-    }
-    if !ACTIVE.contains(&p.status) {
-        return Err(ApiError::conflict(
-            "participant.mobility_started",
-            format!("A participant who is {} can no longer withdraw.", p.status),
-        ));
-    }
-    let tz = {
-        let call = mobility_selection::Entity::find_by_id(mob.id)
-            .one(&txn)
-            .await?;
-        match call {
-            Some(s) => project_tz(&txn, get_call(&txn, s.call_id).await?.project_id).await?,
-            None => chrono_tz::Europe::Ljubljana,
-        }
-    };
-    let now = clock.now();
-    if let Some(start) = mob.start_date
-        && now.with_timezone(&tz).date_naive() >= start
-    {
-        return Err(ApiError::conflict(
-            "participant.mobility_started",
-            "The mobility has started; withdrawal is no longer possible here.",
-        ));
-    }
-    let mut am: participant::ActiveModel = p.clone().into();
-    am.status = Set(ParticipantStatus::Withdrawn);
-    am.withdrawn_at = Set(Some(now));
-    am.withdrawal_reason = Set(Some(reason.trim().to_string()));
-    am.updated_at = Set(Utc::now());
-    let withdrawn = am.update(&txn).await?;
-    let app = application::Entity::find_by_id(p.application_id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| ApiError::internal("participant without application"))?;
-    let mut app_am: application::ActiveModel = app.clone().into();
-    app_am.status = Set(ApplicationStatus::Withdrawn);
-    app_am.withdrawn_at = Set(Some(now));
-    app_am.withdrawal_reason = Set(Some(reason.trim().to_string()));
-    app_am.updated_at = Set(Utc::now());
-    app_am.update(&txn).await?;
-    record_status(
-        &txn,
-        app.id,
-        app.status,
-        ApplicationStatus::Withdrawn,
-        &actor,
-        Some(reason.trim().to_string()),
-    )
-    .await?;
-    audit::record(
-        &txn,
-        &actor,
-        "withdraw",
-        "participant",
-        id,
-        &[
-            "status".into(),
-            "withdrawn_at".into(),
-            "withdrawal_reason".into(),
-        ],
-    )
-    .await?;
-
-    // Promote the first reserve if there is a free place.
-    let active = participant::Entity::find()
-        .filter(participant::Column::MobilityId.eq(mob.id))
-        .filter(participant::Column::Status.ne(ParticipantStatus::Withdrawn))
-        .count(&txn)
-        .await?;
-    let mut promoted = None;
-    if (active as i64) < mob.places as i64
-        && let Some(next) = application::Entity::find()
-            .filter(application::Column::MobilityId.eq(mob.id))
-            .filter(application::Column::Status.eq(ApplicationStatus::Reserve))
-            .order_by_asc(application::Column::ReserveRank)
-            .one(&txn)
-            .await?
-    {
-        let mut next_am: application::ActiveModel = next.clone().into();
-        next_am.status = Set(ApplicationStatus::Selected);
-        next_am.updated_at = Set(Utc::now());
-        next_am.update(&txn).await?;
-        record_status(
-            &txn,
-            next.id,
-            ApplicationStatus::Reserve,
-            ApplicationStatus::Selected,
-            &actor,
-            Some(format!(
-                "promoted from reserve place {}",
-                next.reserve_rank.unwrap_or(0)
-            )),
-        )
-        .await?;
-        let np = create_participant(&txn, &actor, &next, next.reserve_rank).await?;
-        notify_outcome(&txn, &next, &mob, "selection.promoted", format!("sproščeno mesto na mobilnosti {} je vaše: iz rezervnega seznama ste bili izbrani za udeleženca.", mob.title)).await?;
-        audit::record(
-            &txn,
-            &actor,
-            "promote",
-            "application",
-            next.id,
-            &["status".into()],
-        )
-        .await?;
-        promoted = Some(ParticipantDto::from(np));
-    }
-    txn.commit().await?;
-    Ok(WithdrawalOutcome {
-        withdrawn: ParticipantDto::from(withdrawn),
-        promoted,
-    })
 }
 
 // ---------------------------------------------------------------- the record

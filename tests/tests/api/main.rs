@@ -13,6 +13,7 @@ mod contract;
 mod conventions;
 mod openapi;
 mod organisations;
+mod participants;
 mod preparation;
 mod projects;
 mod seed;

@@ -1,0 +1,113 @@
+//! Reading and changing participants (their status changes are in `lifecycle`).
+
+use super::access::{self, Scope};
+use super::dto::{ParticipantDto, ParticipantQuery, UpdateParticipantRequest};
+use crate::audit::{self, Actor};
+use crate::db::begin_write;
+use crate::http::pagination::{PageRequest, Sort, UpdatedSince};
+use crate::http::{ApiError, ApiResult, AuthUser, Page};
+use chrono::Utc;
+use entity::enums::Role;
+use entity::{mobility, participant, user};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+};
+use uuid::Uuid;
+
+/// A mobility's participants, as far as the caller may see them (the same [`Scope`] as a
+/// single read).
+pub async fn list(
+    db: &DatabaseConnection,
+    user: &AuthUser,
+    mobility_id: Uuid,
+    query: ParticipantQuery,
+    since: UpdatedSince,
+    page: PageRequest,
+) -> ApiResult<Page<ParticipantDto>> {
+    let mob = mobility::Entity::find_by_id(mobility_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::not_found("mobility"))?;
+    let scope = Scope::of(user);
+    match &scope {
+        Scope::Nothing if user.role == Role::Committee => {
+            return Err(ApiError::forbidden(
+                "Participants are not shown to the committee.",
+            ));
+        }
+        Scope::HostedBy(org) if *org != mob.host_organisation_id => {
+            return Err(ApiError::forbidden(
+                "Only the host of this mobility sees its participants.",
+            ));
+        }
+        _ => {}
+    }
+    let mut q = participant::Entity::find()
+        .filter(participant::Column::MobilityId.eq(mobility_id))
+        .filter(scope.condition());
+    let order = Sort::columns(
+        query.sort.as_deref(),
+        &[
+            ("full_name", participant::Column::FullName),
+            ("status", participant::Column::Status),
+            ("created_at", participant::Column::CreatedAt),
+            ("updated_at", participant::Column::UpdatedAt),
+        ],
+        &[(participant::Column::CreatedAt, sea_orm::Order::Asc)],
+    )?;
+    if let Some(t) = since.updated_since {
+        q = q.filter(participant::Column::UpdatedAt.gte(t));
+    }
+    let mut fetched = page
+        .fetch(db, q, &order, participant::Column::Id, |m| m.id)
+        .await?;
+    let items = fetched.take_items();
+    Ok(fetched.with_items(items.into_iter().map(ParticipantDto::from).collect()))
+}
+
+/// Link the participant's user account. Coordinators.
+pub async fn update(
+    db: &DatabaseConnection,
+    user: &AuthUser,
+    id: Uuid,
+    r: UpdateParticipantRequest,
+    check_etag: impl FnOnce(&participant::Model) -> ApiResult<()>,
+) -> ApiResult<participant::Model> {
+    let txn = begin_write(db).await?;
+    let p = access::visible(&txn, user, id).await?;
+    if !user.is_staff() {
+        return Err(ApiError::forbidden(
+            "Only coordinators change participants.",
+        ));
+    }
+    check_etag(&p)?;
+    let mut fields = Vec::new();
+    let mut am: participant::ActiveModel = p.clone().into();
+    if let Some(uid) = r.user_id {
+        match user::Entity::find_by_id(uid).one(&txn).await? {
+            Some(u) if u.role == Role::Participant => {}
+            _ => {
+                return Err(ApiError::invalid_field(
+                    "user_id",
+                    "not_participant",
+                    "must be a user of role participant",
+                ));
+            }
+        }
+        am.user_id = Set(Some(uid));
+        fields.push("user_id".to_string());
+    }
+    am.updated_at = Set(Utc::now());
+    let m = am.update(&txn).await?;
+    audit::record(
+        &txn,
+        &Actor::from(user),
+        "update",
+        "participant",
+        id,
+        &fields,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(m)
+}
