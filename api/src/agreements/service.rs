@@ -22,6 +22,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
+use validator::Validate;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PartyStatus {
@@ -50,7 +51,7 @@ pub struct AgreementDto {
     pub updated_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct CreateAgreementRequest {
     /// `grant` (ZSK, participant, library) or `learning` (ZSK, host, participant).
@@ -58,7 +59,7 @@ pub struct CreateAgreementRequest {
 }
 
 /// The fields people may change; the rest comes from the mobility and participant.
-#[derive(Debug, Default, Deserialize, ToSchema)]
+#[derive(Debug, Default, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateAgreementRequest {
     pub start_date: Option<NaiveDate>,
@@ -75,7 +76,7 @@ pub struct UpdateAgreementRequest {
     pub language: Option<String>,
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"party": "participant", "method": "in_app", "version": 1, "document_sha256": "…", "confirm": true}))]
 pub struct SignAgreementRequest {

@@ -12,9 +12,7 @@ use actix_web::http::header::{
     self, ContentDisposition, DispositionParam, DispositionType, ExtendedValue,
 };
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
-use entity::enums::Role;
 use uuid::Uuid;
-use validator::Validate;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(create_application)
@@ -78,7 +76,6 @@ async fn create_application(
     id: web::Path<Uuid>,
     body: crate::http::Json<CreateApplicationRequest>,
 ) -> ApiResult<HttpResponse> {
-    body.validate()?;
     let m = service::create(
         &state.db,
         state.clock.as_ref(),
@@ -154,11 +151,10 @@ async fn list_applications(
 #[get("/calls/{id}/applications.csv")]
 async fn export_applications(
     state: web::Data<AppState>,
-    user: AuthUser,
+    _user: crate::http::Gated<crate::http::Staff>,
     id: web::Path<Uuid>,
     q: web::Query<ExportQuery>,
 ) -> ApiResult<HttpResponse> {
-    user.require(&[Role::Coordinator])?;
     let delimiter = q.delimiter.unwrap_or_default();
     let bytes = service::export_csv(
         &state.db,
@@ -238,7 +234,6 @@ async fn update_application(
     if_match: IfMatch,
     body: crate::http::Json<UpdateApplicationRequest>,
 ) -> ApiResult<HttpResponse> {
-    body.validate()?;
     let m = service::update(
         &state.db,
         state.clock.as_ref(),
@@ -350,13 +345,7 @@ async fn withdraw_application(
     id: web::Path<Uuid>,
     body: crate::http::OptionalJson<WithdrawRequest>,
 ) -> ApiResult<HttpResponse> {
-    let reason = match body.0 {
-        Some(b) => {
-            b.validate()?;
-            b.reason
-        }
-        None => None,
-    };
+    let reason = body.0.and_then(|b| b.reason);
     let m = service::withdraw(&state.db, state.clock.as_ref(), &user, *id, reason).await?;
     respond(&state, &user, StatusCode::OK, m).await
 }
@@ -546,7 +535,6 @@ async fn create_signature(
     id: web::Path<Uuid>,
     body: crate::http::Json<CreateSignatureRequest>,
 ) -> ApiResult<HttpResponse> {
-    body.validate()?;
     let s = service::add_signature(
         &state.db,
         state.clock.as_ref(),

@@ -1,9 +1,8 @@
 use super::dto::{AuditEntry, AuditQuery};
 use super::service::{self, AuditFilter};
-use crate::http::{ApiResult, AuthUser, Page, PageParams, Problem};
+use crate::http::{ApiResult, Page, PageParams, Problem};
 use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
-use entity::enums::Role;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_audit_log);
@@ -32,11 +31,10 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 #[get("/audit-log")]
 async fn list_audit_log(
     state: web::Data<AppState>,
-    user: AuthUser,
+    _user: crate::http::Gated<crate::http::Admins>,
     q: web::Query<AuditQuery>,
     list: web::Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
-    user.require(&[Role::Admin])?;
     let q = q.into_inner();
     let page = list.validate_sorted(q.sort.is_some())?;
     let filter = AuditFilter {

@@ -34,6 +34,12 @@ impl From<&AuthUser> for Actor {
     }
 }
 
+impl<G: crate::http::Gate> From<&crate::http::Gated<G>> for Actor {
+    fn from(u: &crate::http::Gated<G>) -> Self {
+        Actor::from(&u.user)
+    }
+}
+
 /// Field names whose values differ between two JSON objects (values are never logged).
 pub fn changed_fields(before: &Value, after: &Value) -> Vec<String> {
     let (Some(b), Some(a)) = (before.as_object(), after.as_object()) else {

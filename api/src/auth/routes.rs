@@ -6,7 +6,6 @@ use crate::state::AppState;
 use crate::users::dto::UserDto;
 use crate::users::service as users;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use validator::Validate;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(login)
@@ -47,7 +46,6 @@ async fn login(
     state: web::Data<AppState>,
     body: crate::http::Json<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
-    body.validate()?;
     let t = service::login(
         &state.db,
         &state.tokens,
@@ -84,7 +82,6 @@ async fn refresh(
     state: web::Data<AppState>,
     body: crate::http::Json<RefreshRequest>,
 ) -> ApiResult<HttpResponse> {
-    body.validate()?;
     let t = service::refresh(&state.db, &state.tokens, &body.refresh_token).await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
@@ -110,7 +107,6 @@ async fn logout(
     state: web::Data<AppState>,
     body: crate::http::Json<RefreshRequest>,
 ) -> ApiResult<HttpResponse> {
-    body.validate()?;
     service::logout(&state.db, &body.refresh_token).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,5 +1,6 @@
 //! The Erasmus+ unit-cost grant of a project beside its real spending.
 
+pub mod policy;
 pub mod rates;
 pub mod routes;
 pub mod service;

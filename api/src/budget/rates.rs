@@ -6,6 +6,7 @@ use crate::money;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
+use validator::Validate;
 
 /// One distance band of the travel unit cost (per participant, return trip), by one-way distance.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
@@ -33,7 +34,7 @@ pub struct TravelBand {
 }
 
 /// The rates of a call year. Amounts are decimal strings in EUR.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, PartialEq, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct RateSet {
     #[serde(default)]

@@ -1,10 +1,9 @@
 use super::rates::RateSet;
 use super::service::{self, BudgetDto};
 use crate::audit::Actor;
-use crate::http::{ApiResult, AuthUser, Problem};
+use crate::http::{ApiResult, Problem};
 use crate::state::AppState;
 use actix_web::{HttpResponse, get, put, web};
-use entity::enums::Role;
 use uuid::Uuid;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -12,8 +11,6 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(put_rates)
         .service(get_budget);
 }
-
-const BUDGET_ROLES: &[Role] = &[Role::Coordinator, Role::Accountant];
 
 /// The Erasmus+ unit-cost rates of a call year (admins, coordinators, the accountant).
 ///
@@ -35,10 +32,9 @@ const BUDGET_ROLES: &[Role] = &[Role::Coordinator, Role::Accountant];
 #[get("/unit-cost-rates/{call_year}")]
 async fn get_rates(
     state: web::Data<AppState>,
-    user: AuthUser,
+    _user: crate::http::Gated<super::policy::BudgetReaders>,
     year: web::Path<i32>,
 ) -> ApiResult<HttpResponse> {
-    user.require(BUDGET_ROLES)?;
     Ok(HttpResponse::Ok().json(service::rates(&state.db, *year).await?))
 }
 
@@ -64,11 +60,10 @@ async fn get_rates(
 #[put("/unit-cost-rates/{call_year}")]
 async fn put_rates(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: crate::http::Gated<super::policy::BudgetReaders>,
     year: web::Path<i32>,
     body: crate::http::Json<RateSet>,
 ) -> ApiResult<HttpResponse> {
-    user.require(BUDGET_ROLES)?;
     Ok(HttpResponse::Ok()
         .json(service::put_rates(&state.db, &Actor::from(&user), *year, body.into_inner()).await?))
 }
@@ -100,9 +95,8 @@ async fn put_rates(
 #[get("/projects/{id}/budget")]
 async fn get_budget(
     state: web::Data<AppState>,
-    user: AuthUser,
+    _user: crate::http::Gated<super::policy::BudgetReaders>,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    user.require(BUDGET_ROLES)?;
     Ok(HttpResponse::Ok().json(service::budget(&state.db, *id).await?))
 }

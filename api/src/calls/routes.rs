@@ -3,13 +3,12 @@ use super::service;
 use crate::audit::Actor;
 use crate::http::etag::{etag, json_with_etag};
 use crate::http::pagination::UpdatedSince;
-use crate::http::{ApiResult, AuthUser, IfMatch, MaybeAuthUser, Page, PageParams, Problem};
+use crate::http::{ApiResult, IfMatch, MaybeAuthUser, Page, PageParams, Problem};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, patch, post, web};
-use entity::enums::{CallStatus, Role};
+use entity::enums::CallStatus;
 use uuid::Uuid;
-use validator::Validate;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_calls)
@@ -84,12 +83,10 @@ async fn list_calls(
 #[post("/projects/{id}/calls")]
 async fn create_call(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: crate::http::Gated<crate::http::Staff>,
     id: web::Path<Uuid>,
     body: crate::http::Json<CreateCallRequest>,
 ) -> ApiResult<HttpResponse> {
-    user.require(&[Role::Coordinator])?;
-    body.validate()?;
     let d = service::create(&state.db, &Actor::from(&user), *id, body.into_inner()).await?;
     let location = format!("/calls/{}", d.id);
     Ok(crate::http::created(
@@ -153,13 +150,11 @@ async fn get_call(
 #[patch("/calls/{id}")]
 async fn update_call(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: crate::http::Gated<crate::http::Staff>,
     id: web::Path<Uuid>,
     if_match: IfMatch,
     body: crate::http::Json<UpdateCallRequest>,
 ) -> ApiResult<HttpResponse> {
-    user.require(&[Role::Coordinator])?;
-    body.validate()?;
     let d = service::update(
         &state.db,
         &Actor::from(&user),
@@ -193,10 +188,9 @@ async fn update_call(
 #[post("/calls/{id}/publish")]
 async fn publish_call(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: crate::http::Gated<crate::http::Staff>,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    user.require(&[Role::Coordinator])?;
     let d = service::transition(&state.db, &Actor::from(&user), *id, CallStatus::Open).await?;
     Ok(respond(StatusCode::OK, d))
 }
@@ -222,10 +216,9 @@ async fn publish_call(
 #[post("/calls/{id}/close")]
 async fn close_call(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: crate::http::Gated<crate::http::Staff>,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    user.require(&[Role::Coordinator])?;
     let d = service::transition(&state.db, &Actor::from(&user), *id, CallStatus::Closed).await?;
     Ok(respond(StatusCode::OK, d))
 }

@@ -13,6 +13,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
+use validator::Validate;
 
 /// A cost. Amounts are exact decimal strings in the currency's units.
 #[derive(Debug, Serialize, ToSchema)]
@@ -56,7 +57,7 @@ impl From<cost::Model> for CostDto {
     }
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"kind": "flight", "amount": "412.80", "paid_by": "project", "description": "LJU-CPH-LJU", "paid_on": "2026-02-10"}))]
 pub struct CreateCostRequest {
@@ -78,7 +79,7 @@ pub struct CreateCostRequest {
     pub paid_on: Option<NaiveDate>,
 }
 
-#[derive(Debug, Default, Deserialize, ToSchema)]
+#[derive(Debug, Default, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateCostRequest {
     pub kind: Option<CostKind>,

@@ -17,8 +17,9 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
+use validator::Validate;
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"kind": "social_media_post", "date": "2026-03-26", "title": "Prvi dan v Dokk1", "url": "https://www.facebook.com/knjiznica/posts/1", "channel": "Facebook", "audience_size": 320}))]
 pub struct DisseminationRequest {
@@ -44,7 +45,7 @@ pub struct DisseminationRequest {
     pub also_participant_ids: Vec<Uuid>,
 }
 
-#[derive(Debug, Default, Deserialize, ToSchema)]
+#[derive(Debug, Default, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateDisseminationRequest {
     pub kind: Option<DisseminationKind>,

@@ -61,6 +61,51 @@ pub struct Question {
     pub options: Vec<String>,
 }
 
+/// Each question's own rules, unique keys, and at least two options for a single choice;
+/// errors name the question (`questions[2].key`).
+impl Validate for QuestionnaireRequest {
+    fn validate(&self) -> Result<(), validator::ValidationErrors> {
+        use validator::{ValidationError, ValidationErrors, ValidationErrorsKind};
+        let error = |code: &'static str, message: &'static str| {
+            ValidationError::new(code).with_message(message.into())
+        };
+        let mut errors = ValidationErrors::new();
+        if self.questions.is_empty() {
+            errors.add("questions", error("required", "at least one question"));
+        }
+        let mut keys = std::collections::HashSet::new();
+        let mut items = std::collections::BTreeMap::new();
+        for (i, q) in self.questions.iter().enumerate() {
+            let mut own = q.validate().err().unwrap_or_default();
+            if !keys.insert(q.key.as_str()) {
+                own.add("key", error("duplicate", "keys must be unique"));
+            }
+            if q.kind == QuestionKind::SingleChoice && q.options.len() < 2 {
+                own.add(
+                    "options",
+                    error(
+                        "required",
+                        "a single-choice question needs at least two options",
+                    ),
+                );
+            }
+            if !own.is_empty() {
+                items.insert(i, Box::new(own));
+            }
+        }
+        if !items.is_empty() {
+            errors
+                .errors_mut()
+                .insert("questions".into(), ValidationErrorsKind::List(items));
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+}
+
 pub fn default_questions() -> Vec<Question> {
     let q = |key: &str, text: &str, kind, options: &[&str]| Question {
         key: key.into(),
@@ -136,39 +181,6 @@ pub async fn set_questions(
             "Only coordinators set the questionnaire.",
         ));
     }
-    let mut errors = Vec::new();
-    let mut keys = std::collections::HashSet::new();
-    for (i, q) in qs.iter().enumerate() {
-        if let Err(e) = q.validate() {
-            errors.extend(ApiError::from(e).errors.into_iter().map(|fe| {
-                FieldError::new(format!("questions[{i}].{}", fe.field), fe.code, fe.message)
-            }));
-        }
-        if !keys.insert(q.key.clone()) {
-            errors.push(FieldError::new(
-                format!("questions[{i}].key"),
-                "duplicate",
-                "keys must be unique",
-            ));
-        }
-        if q.kind == QuestionKind::SingleChoice && q.options.len() < 2 {
-            errors.push(FieldError::new(
-                format!("questions[{i}].options"),
-                "required",
-                "a single-choice question needs at least two options",
-            ));
-        }
-    }
-    if qs.is_empty() {
-        errors.push(FieldError::new(
-            "questions",
-            "required",
-            "at least one question",
-        ));
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::validation(errors));
-    }
     let txn = begin_write(db).await?;
     mobility::Entity::find_by_id(mobility_id)
         .one(&txn)
@@ -215,7 +227,7 @@ pub async fn set_questions(
     Ok(qs)
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"answers": {"overall": 5, "recommend": "da", "best": "Delavnica DTFL."}}))]
 pub struct ResponseRequest {

@@ -6,6 +6,7 @@ pub mod dissemination;
 pub mod evaluation;
 pub mod exports;
 pub mod obligations;
+pub mod policy;
 pub mod practice;
 pub mod routes;
 pub mod stories;

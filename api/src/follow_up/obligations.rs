@@ -31,6 +31,20 @@ pub struct DeadlineRule {
     pub date: Option<NaiveDate>,
 }
 
+/// A mobility's own deadline rules, by obligation (the body of `PUT .../obligation-deadlines`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(transparent)]
+pub struct DeadlineRules(pub BTreeMap<String, DeadlineRule>);
+
+/// No rule of its own: whether each obligation belongs to the mobility's track and each rule
+/// gives exactly one of `days_after_return` (0 to 730) or a `date` are checked together by
+/// [`set_deadlines`], which has the mobility, so that one answer names every wrong key.
+impl validator::Validate for DeadlineRules {
+    fn validate(&self) -> Result<(), validator::ValidationErrors> {
+        Ok(())
+    }
+}
+
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum ObligationStatus {
@@ -413,11 +427,9 @@ pub async fn set_deadlines(
     db: &DatabaseConnection,
     user: &AuthUser,
     mobility_id: Uuid,
-    rules: BTreeMap<String, DeadlineRule>,
+    rules: DeadlineRules,
 ) -> ApiResult<BTreeMap<String, DeadlineRule>> {
-    if !user.is_staff() {
-        return Err(ApiError::forbidden("Only coordinators set deadlines."));
-    }
+    let rules = rules.0;
     let txn = crate::db::begin_write(db).await?;
     let m = mobility::Entity::find_by_id(mobility_id)
         .one(&txn)

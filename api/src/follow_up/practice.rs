@@ -16,6 +16,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
+use validator::Validate;
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
@@ -33,7 +34,7 @@ pub struct PlanStep {
     pub due: NaiveDate,
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"mobility_id": "0190f1c2-0000-7000-8000-000000000001", "method": "dtfl", "description": "Delavnice DTFL za starejše enkrat na mesec.", "plan": [{"step": "Usposabljanje sodelavcev", "due": "2026-09-30"}]}))]
 pub struct CreateAdoptionRequest {
@@ -49,7 +50,7 @@ pub struct CreateAdoptionRequest {
     pub plan: Vec<PlanStep>,
 }
 
-#[derive(Debug, Default, Deserialize, ToSchema)]
+#[derive(Debug, Default, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateAdoptionRequest {
     pub description: Option<String>,

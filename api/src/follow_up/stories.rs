@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use std::io::Write;
 use utoipa::ToSchema;
 use uuid::Uuid;
+use validator::Validate;
 
 /// (content type, file extension) recognised by content.
 pub fn media_type(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
@@ -51,7 +52,7 @@ pub struct Contributor {
     pub licence: Option<String>,
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"workshop_id": "0190f1c2-0000-7000-8000-000000000001", "title": "Mlini ob Krki", "summary": "Spomini na mline.", "text": "…", "language": "sl", "place": "Krško", "period": "1950–1970", "subjects": ["mlinarstvo", "reka Krka"]}))]
 pub struct CreateStoryRequest {
@@ -78,7 +79,7 @@ pub struct CreateStoryRequest {
     pub contributors: Vec<Contributor>,
 }
 
-#[derive(Debug, Default, Deserialize, ToSchema)]
+#[derive(Debug, Default, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateStoryRequest {
     #[schema(
@@ -148,7 +149,7 @@ pub struct StoryDto {
     pub updated_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct PublishRequest {
     /// The story's https address on kamra.si.
@@ -453,7 +454,7 @@ pub async fn add_media(
     Ok(m)
 }
 
-#[derive(Debug, Default, Deserialize, ToSchema)]
+#[derive(Debug, Default, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateMediaRequest {
     pub caption: Option<String>,

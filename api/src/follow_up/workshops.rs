@@ -18,6 +18,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
+use validator::Validate;
 
 /// Anonymous figures about the attendees. Each count is at most the number of attendees.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, PartialEq)]
@@ -45,7 +46,7 @@ pub struct LearningNeed {
 }
 
 /// The workshop's report: learning needs (DTFL), or topics and materials (heritage).
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, PartialEq, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct WorkshopReport {
     #[serde(default)]
@@ -104,7 +105,7 @@ impl From<workshop::Model> for WorkshopDto {
     }
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"mobility_id": "0190f1c2-0000-7000-8000-000000000001", "title": "Kaj bi se radi naučili?", "planned_on": "2026-05-20", "planned_content": "Delavnica po metodi DTFL za starejše odrasle."}))]
 pub struct CreateWorkshopRequest {
@@ -122,7 +123,7 @@ pub struct CreateWorkshopRequest {
     pub facilitators: Vec<Uuid>,
 }
 
-#[derive(Debug, Default, Deserialize, ToSchema)]
+#[derive(Debug, Default, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateWorkshopRequest {
     pub title: Option<String>,

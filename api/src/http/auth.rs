@@ -57,7 +57,9 @@ pub fn request_id(req: &HttpRequest) -> Option<String> {
         .map(|id| id.to_string())
 }
 
-async fn authenticate(req: HttpRequest) -> Result<Option<AuthUser>, ApiError> {
+/// The bearer token's claims, checked (signature, expiry, issuer, audience) without the
+/// database: `None` when no token was sent.
+fn claims(req: &HttpRequest) -> Result<Option<crate::auth::tokens::Claims>, ApiError> {
     let Some(value) = req.headers().get(header::AUTHORIZATION) else {
         return Ok(None);
     };
@@ -78,7 +80,16 @@ async fn authenticate(req: HttpRequest) -> Result<Option<AuthUser>, ApiError> {
     let state = req
         .app_data::<web::Data<AppState>>()
         .ok_or_else(|| ApiError::internal("application state missing"))?;
-    let claims = state.tokens.verify(token)?;
+    state.tokens.verify(token).map(Some)
+}
+
+async fn authenticate(req: HttpRequest) -> Result<Option<AuthUser>, ApiError> {
+    let Some(claims) = claims(&req)? else {
+        return Ok(None);
+    };
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or_else(|| ApiError::internal("application state missing"))?;
     let found = user::Entity::find_by_id(claims.sub).one(&state.db).await?;
     let u = match found {
         Some(u) if u.active => u,
@@ -105,12 +116,76 @@ impl FromRequest for AuthUser {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
+        Box::pin(async move { authenticate(req).await?.ok_or_else(missing_token) })
+    }
+}
+
+fn missing_token() -> ApiError {
+    ApiError::unauthorized(
+        "auth.missing_token",
+        "This endpoint needs a bearer token: POST /api/v1/auth/login.",
+    )
+}
+
+/// The roles that may call an operation at all (admins always may). Each capability's
+/// `policy.rs` names its gates; the ones many share are here.
+pub trait Gate {
+    const ROLES: &'static [Role];
+}
+
+/// Admins and coordinators: the people who run the project.
+pub struct Staff;
+impl Gate for Staff {
+    const ROLES: &'static [Role] = &[Role::Coordinator];
+}
+
+/// Admins only.
+pub struct Admins;
+impl Gate for Admins {
+    const ROLES: &'static [Role] = &[];
+}
+
+/// The caller, known to hold a role of `G` (or to be an admin). As a handler's argument ahead
+/// of its body, it answers 401/403 before the body is read, so a caller who may not use an
+/// operation never learns its validation rules.
+pub struct Gated<G: Gate> {
+    pub user: AuthUser,
+    gate: std::marker::PhantomData<G>,
+}
+
+impl<G: Gate> std::ops::Deref for Gated<G> {
+    type Target = AuthUser;
+    fn deref(&self) -> &AuthUser {
+        &self.user
+    }
+}
+
+impl<G: Gate + 'static> FromRequest for Gated<G> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        // Decided here, before any future runs: the body extractor's future may complete (with
+        // a 422) before the database has answered who the caller is. The token's role decides
+        // now; the stored role decides again below (a role changed since the token was issued).
+        let early = match claims(req) {
+            Ok(None) => Some(missing_token()),
+            Ok(Some(c)) if c.role != Role::Admin && !G::ROLES.contains(&c.role) => Some(
+                ApiError::forbidden(format!("The role `{}` may not do this.", c.role)),
+            ),
+            Ok(Some(_)) => None,
+            Err(e) => Some(e),
+        };
+        if let Some(e) = early {
+            return Box::pin(std::future::ready(Err(e)));
+        }
+        let user = AuthUser::from_request(req, payload);
         Box::pin(async move {
-            authenticate(req).await?.ok_or_else(|| {
-                ApiError::unauthorized(
-                    "auth.missing_token",
-                    "This endpoint needs a bearer token: POST /api/v1/auth/login.",
-                )
+            let user = user.await?;
+            user.require(G::ROLES)?;
+            Ok(Gated {
+                user,
+                gate: std::marker::PhantomData,
             })
         })
     }

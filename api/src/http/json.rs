@@ -1,7 +1,11 @@
-//! The JSON body extractor every handler uses: `web::Json` (content type, size limit, the
-//! problem responses of `JsonConfig`) plus one rule JSON Schema makes necessary: an integral
-//! number written with a fraction (`61.0`, `1e2`) is the integer it denotes, since a schema's
-//! `type: integer` cannot tell them apart.
+//! The JSON body extractor every handler uses, and the only place a body is validated:
+//! `web::Json` (content type, size limit, the problem responses of `JsonConfig`), the general
+//! limits on every string and list, deserialisation, then the type's own `validator` rules
+//! (`#[validate(...)]` on its fields and `#[validate(schema(...))]` across them). A handler
+//! that receives a [`Json<T>`] holds a body that passed all of them; none calls `validate()`.
+//!
+//! One rule JSON Schema makes necessary: an integral number written with a fraction (`61.0`,
+//! `1e2`) is the integer it denotes, since a schema's `type: integer` cannot tell them apart.
 
 use crate::http::fallback::invalid_json;
 use crate::http::{ApiError, FieldError};
@@ -9,6 +13,7 @@ use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
 use serde::de::DeserializeOwned;
 use serde_json::{Number, Value};
+use validator::Validate;
 
 /// A JSON request body of type `T`.
 #[derive(Debug)]
@@ -27,23 +32,34 @@ impl<T> std::ops::Deref for Json<T> {
     }
 }
 
-impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
+type Extracted<T> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, actix_web::Error>>>>;
+
+/// Read and deserialise a JSON body, within the general limits (no type rules yet).
+fn read<T: DeserializeOwned + 'static>(req: &HttpRequest, payload: &mut Payload) -> Extracted<T> {
+    let value = web::Json::<Value>::from_request(req, payload);
+    Box::pin(async move {
+        let mut value = value.await?.into_inner();
+        integral_numbers(&mut value);
+        let mut errors = Vec::new();
+        within_limits(&value, "", &mut errors);
+        if !errors.is_empty() {
+            return Err(ApiError::validation(errors).into());
+        }
+        serde_json::from_value(value).map_err(|e| invalid_json(&e).into())
+    })
+}
+
+impl<T: DeserializeOwned + Validate + 'static> FromRequest for Json<T> {
     type Error = actix_web::Error;
-    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, Self::Error>>>>;
+    type Future = Extracted<Self>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let value = web::Json::<Value>::from_request(req, payload);
+        let body = read::<T>(req, payload);
         Box::pin(async move {
-            let mut value = value.await?.into_inner();
-            integral_numbers(&mut value);
-            let mut errors = Vec::new();
-            within_limits(&value, "", &mut errors);
-            if !errors.is_empty() {
-                return Err(ApiError::validation(errors).into());
-            }
-            serde_json::from_value(value)
-                .map(Json)
-                .map_err(|e| invalid_json(&e).into())
+            let body = body.await?;
+            body.validate().map_err(ApiError::from)?;
+            Ok(Json(body))
         })
     }
 }
@@ -98,9 +114,9 @@ pub fn within_limits(value: &Value, path: &str, errors: &mut Vec<FieldError>) {
 #[derive(Debug)]
 pub struct OptionalJson<T>(pub Option<T>);
 
-impl<T: DeserializeOwned + 'static> FromRequest for OptionalJson<T> {
+impl<T: DeserializeOwned + Validate + 'static> FromRequest for OptionalJson<T> {
     type Error = actix_web::Error;
-    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, Self::Error>>>>;
+    type Future = Extracted<Self>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let headers = req.headers();
@@ -114,8 +130,14 @@ impl<T: DeserializeOwned + 'static> FromRequest for OptionalJson<T> {
             return Box::pin(async { Ok(OptionalJson(None)) });
         }
         // A body of `null` is no body too.
-        let body = Json::<Option<T>>::from_request(req, payload);
-        Box::pin(async move { Ok(OptionalJson(body.await?.into_inner())) })
+        let body = read::<Option<T>>(req, payload);
+        Box::pin(async move {
+            let body = body.await?;
+            if let Some(b) = &body {
+                b.validate().map_err(ApiError::from)?;
+            }
+            Ok(OptionalJson(body))
+        })
     }
 }
 

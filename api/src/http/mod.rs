@@ -13,7 +13,7 @@ pub mod json;
 pub mod pagination;
 pub mod upload;
 
-pub use auth::{AuthUser, MaybeAuthUser};
+pub use auth::{Admins, AuthUser, Gate, Gated, MaybeAuthUser, Staff};
 pub use error::{ApiError, ApiResult, FieldError, Problem};
 pub use etag::IfMatch;
 pub use json::{Json, OptionalJson};

@@ -3,13 +3,11 @@ use super::service;
 use crate::audit::Actor;
 use crate::http::etag::{etag, json_with_etag};
 use crate::http::pagination::UpdatedSince;
-use crate::http::{ApiResult, AuthUser, IfMatch, Page, PageParams, Problem};
+use crate::http::{ApiResult, IfMatch, Page, PageParams, Problem};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, patch, post, web};
-use entity::enums::Role;
 use uuid::Uuid;
-use validator::Validate;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_mobilities)
@@ -74,12 +72,10 @@ async fn list_mobilities(
 #[post("/projects/{id}/mobilities")]
 async fn create_mobility(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: crate::http::Gated<crate::http::Staff>,
     id: web::Path<Uuid>,
     body: crate::http::Json<CreateMobilityRequest>,
 ) -> ApiResult<HttpResponse> {
-    user.require(&[Role::Coordinator])?;
-    body.validate()?;
     let d = service::create(&state.db, &Actor::from(&user), *id, body.into_inner()).await?;
     let location = format!("/mobilities/{}", d.id);
     Ok(crate::http::created(
@@ -135,13 +131,11 @@ async fn get_mobility(state: web::Data<AppState>, id: web::Path<Uuid>) -> ApiRes
 #[patch("/mobilities/{id}")]
 async fn update_mobility(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: crate::http::Gated<crate::http::Staff>,
     id: web::Path<Uuid>,
     if_match: IfMatch,
     body: crate::http::Json<UpdateMobilityRequest>,
 ) -> ApiResult<HttpResponse> {
-    user.require(&[Role::Coordinator])?;
-    body.validate()?;
     let d = service::update(
         &state.db,
         &Actor::from(&user),

@@ -1,8 +1,7 @@
 use super::service::{self, NotificationDto, OutboxQuery};
-use crate::http::{ApiResult, AuthUser, Page, PageParams, Problem};
+use crate::http::{ApiResult, Page, PageParams, Problem};
 use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
-use entity::enums::Role;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(outbox);
@@ -28,11 +27,10 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 #[get("/notifications/outbox")]
 async fn outbox(
     state: web::Data<AppState>,
-    user: AuthUser,
+    _user: crate::http::Gated<crate::http::Staff>,
     q: web::Query<OutboxQuery>,
     list: web::Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
-    user.require(&[Role::Coordinator])?;
     let q = q.into_inner();
     let page = list.validate_sorted(q.sort.is_some())?;
     Ok(HttpResponse::Ok().json(service::list(&state.db, q, page).await?))

@@ -10,9 +10,7 @@ use crate::http::{ApiError, ApiResult, AuthUser, IfMatch, Page, PageParams, Prob
 use crate::state::AppState;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
-use entity::enums::Role;
 use uuid::Uuid;
-use validator::Validate;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_organisations)
@@ -80,11 +78,9 @@ async fn list_organisations(
 #[post("/organisations")]
 async fn create_organisation(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: crate::http::Gated<crate::http::Staff>,
     body: crate::http::Json<CreateOrganisationRequest>,
 ) -> ApiResult<HttpResponse> {
-    user.require(&[Role::Coordinator])?;
-    body.validate()?;
     let m = service::create(&state.db, &Actor::from(&user), body.into_inner()).await?;
     let location = format!("/organisations/{}", m.id);
     Ok(crate::http::created(
@@ -128,10 +124,9 @@ async fn create_organisation(
 async fn import_organisations(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: crate::http::Gated<crate::http::Staff>,
     body: web::Bytes,
 ) -> ApiResult<HttpResponse> {
-    user.require(&[Role::Coordinator])?;
     let ct = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -206,13 +201,11 @@ async fn get_organisation(
 #[patch("/organisations/{id}")]
 async fn update_organisation(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: crate::http::Gated<crate::http::Staff>,
     id: web::Path<Uuid>,
     if_match: IfMatch,
     body: crate::http::Json<UpdateOrganisationRequest>,
 ) -> ApiResult<HttpResponse> {
-    user.require(&[Role::Coordinator])?;
-    body.validate()?;
     let m = service::update(
         &state.db,
         &Actor::from(&user),

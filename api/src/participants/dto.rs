@@ -47,7 +47,7 @@ impl From<entity::participant::Model> for ParticipantDto {
     }
 }
 
-#[derive(Debug, Default, Deserialize, ToSchema)]
+#[derive(Debug, Default, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateParticipantRequest {
     /// Link the participant's user account (a `participant` user).

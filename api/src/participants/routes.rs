@@ -9,7 +9,6 @@ use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, patch, post, web};
 use uuid::Uuid;
-use validator::Validate;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_participants)
@@ -150,7 +149,6 @@ async fn withdraw_participant(
     id: web::Path<Uuid>,
     body: crate::http::Json<ParticipantWithdrawRequest>,
 ) -> ApiResult<HttpResponse> {
-    body.validate()?;
     let out = lifecycle::withdraw(
         &state.db,
         state.clock.as_ref(),

@@ -88,7 +88,7 @@ pub struct UpdateMeetingRequest {
     pub notes: Option<Option<String>>,
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct AttendanceRequest {
     pub participant_id: Uuid,

@@ -15,7 +15,6 @@ use entity::enums::MeetingKind;
 use entity::{meeting, mobility};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
-use validator::Validate;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_tasks)
@@ -159,7 +158,6 @@ async fn put_travel(
     id: web::Path<Uuid>,
     body: crate::http::Json<TravelDetailsRequest>,
 ) -> ApiResult<HttpResponse> {
-    body.validate()?;
     Ok(HttpResponse::Ok().json(TravelDetailsDto::from(
         travel::put(&state.db, &user, *id, body.into_inner()).await?,
     )))
@@ -240,7 +238,6 @@ async fn create_meeting(
     id: web::Path<Uuid>,
     body: crate::http::Json<CreateMeetingRequest>,
 ) -> ApiResult<HttpResponse> {
-    body.validate()?;
     let m = meetings::create(&state.db, &user, *id, body.into_inner()).await?;
     let tag = etag(m.id, m.updated_at);
     let location = format!("/meetings/{}", m.id);
@@ -312,7 +309,6 @@ async fn update_meeting(
     if_match: IfMatch,
     body: crate::http::Json<UpdateMeetingRequest>,
 ) -> ApiResult<HttpResponse> {
-    body.validate()?;
     let m = meetings::update(&state.db, &user, *id, body.into_inner(), |m| {
         if_match.check(&etag(m.id, m.updated_at))
     })

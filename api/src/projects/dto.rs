@@ -164,7 +164,7 @@ pub struct TeamMemberDto {
     pub created_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct AddTeamMemberRequest {
     /// A user with role admin, coordinator, committee or accountant.

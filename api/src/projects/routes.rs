@@ -10,9 +10,7 @@ use crate::http::{ApiResult, AuthUser, IfMatch, Page, PageParams, Problem};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
-use entity::enums::Role;
 use uuid::Uuid;
-use validator::Validate;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_projects)
@@ -74,11 +72,9 @@ async fn list_projects(
 #[post("/projects")]
 async fn create_project(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: crate::http::Gated<crate::http::Staff>,
     body: crate::http::Json<CreateProjectRequest>,
 ) -> ApiResult<HttpResponse> {
-    user.require(&[Role::Coordinator])?;
-    body.validate()?;
     let m = service::create(&state.db, &Actor::from(&user), body.into_inner()).await?;
     let location = format!("/projects/{}", m.id);
     Ok(crate::http::created(
@@ -136,13 +132,11 @@ async fn get_project(state: web::Data<AppState>, id: web::Path<Uuid>) -> ApiResu
 #[patch("/projects/{id}")]
 async fn update_project(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: crate::http::Gated<crate::http::Staff>,
     id: web::Path<Uuid>,
     if_match: IfMatch,
     body: crate::http::Json<UpdateProjectRequest>,
 ) -> ApiResult<HttpResponse> {
-    user.require(&[Role::Coordinator])?;
-    body.validate()?;
     let m = service::update(
         &state.db,
         &Actor::from(&user),
@@ -206,11 +200,10 @@ async fn list_team(
 #[post("/projects/{id}/team")]
 async fn add_team_member(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: crate::http::Gated<crate::http::Staff>,
     id: web::Path<Uuid>,
     body: crate::http::Json<AddTeamMemberRequest>,
 ) -> ApiResult<HttpResponse> {
-    user.require(&[Role::Coordinator])?;
     let m = service::add_team_member(
         &state.db,
         &Actor::from(&user),
@@ -246,10 +239,9 @@ async fn add_team_member(
 #[delete("/projects/{id}/team/{member_id}")]
 async fn remove_team_member(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: crate::http::Gated<crate::http::Staff>,
     path: web::Path<(Uuid, Uuid)>,
 ) -> ApiResult<HttpResponse> {
-    user.require(&[Role::Coordinator])?;
     let (id, member_id) = path.into_inner();
     service::remove_team_member(&state.db, &Actor::from(&user), id, member_id).await?;
     Ok(HttpResponse::NoContent().finish())

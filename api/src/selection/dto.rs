@@ -6,7 +6,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct CommitteeRequest {
     /// Users of role `committee`, or project-team members with the function `committee_member`.
@@ -30,7 +30,7 @@ pub struct CriteriaDto {
 }
 
 /// The criteria that replace a call's criteria.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"criteria": [{"key": "motivation", "title": "Motivacija", "max_points": 10, "weight": 3}, {"key": "transfer", "title": "Prenos v delo knjižnice", "max_points": 10, "weight": 2}]}))]
 pub struct CriteriaRequest {

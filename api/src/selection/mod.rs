@@ -2,6 +2,7 @@
 //! ranking, the final decision with its reserve list, and participants.
 
 pub mod dto;
+pub mod policy;
 pub mod ranking;
 pub mod routes;
 pub mod service;

@@ -5,9 +5,7 @@ use crate::http::{ApiResult, AuthUser, Problem};
 use crate::state::AppState;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, get, post, put, web};
-use entity::enums::Role;
 use uuid::Uuid;
-use validator::Validate;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(get_committee)
@@ -23,10 +21,6 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(finalise)
         .service(selection_record)
         .service(selection_record_csv);
-}
-
-fn staff_or_committee(user: &AuthUser) -> ApiResult<()> {
-    user.require(&[Role::Coordinator, Role::Committee])
 }
 
 /// The call's selection committee.
@@ -47,10 +41,9 @@ fn staff_or_committee(user: &AuthUser) -> ApiResult<()> {
 #[get("/calls/{id}/committee")]
 async fn get_committee(
     state: web::Data<AppState>,
-    user: AuthUser,
+    _user: crate::http::Gated<super::policy::StaffOrCommittee>,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    staff_or_committee(&user)?;
     Ok(HttpResponse::Ok().json(CommitteeDto {
         call_id: *id,
         members: service::committee(&state.db, *id).await?,
@@ -83,11 +76,10 @@ async fn get_committee(
 #[put("/calls/{id}/committee")]
 async fn put_committee(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: crate::http::Gated<crate::http::Staff>,
     id: web::Path<Uuid>,
     body: crate::http::Json<CommitteeRequest>,
 ) -> ApiResult<HttpResponse> {
-    user.require(&[Role::Coordinator])?;
     let members = service::set_committee(
         &state.db,
         &Actor::from(&user),
@@ -120,10 +112,9 @@ async fn put_committee(
 #[get("/calls/{id}/criteria")]
 async fn get_criteria(
     state: web::Data<AppState>,
-    user: AuthUser,
+    _user: crate::http::Gated<super::policy::StaffOrCommittee>,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    staff_or_committee(&user)?;
     Ok(HttpResponse::Ok().json(CriteriaDto {
         call_id: *id,
         criteria: service::criteria(&state.db, *id).await?,
@@ -152,11 +143,10 @@ async fn get_criteria(
 #[put("/calls/{id}/criteria")]
 async fn put_criteria(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: crate::http::Gated<crate::http::Staff>,
     id: web::Path<Uuid>,
     body: crate::http::Json<CriteriaRequest>,
 ) -> ApiResult<HttpResponse> {
-    user.require(&[Role::Coordinator])?;
     let criteria = service::set_criteria(
         &state.db,
         &Actor::from(&user),
@@ -189,10 +179,9 @@ async fn put_criteria(
 #[get("/calls/{id}/selection-settings")]
 async fn get_settings(
     state: web::Data<AppState>,
-    user: AuthUser,
+    _user: crate::http::Gated<super::policy::StaffOrCommittee>,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    staff_or_committee(&user)?;
     Ok(HttpResponse::Ok().json(service::settings(&state.db, *id).await?))
 }
 
@@ -224,12 +213,10 @@ async fn get_settings(
 #[put("/calls/{id}/selection-settings")]
 async fn put_settings(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: crate::http::Gated<crate::http::Staff>,
     id: web::Path<Uuid>,
     body: crate::http::Json<SelectionSettingsDto>,
 ) -> ApiResult<HttpResponse> {
-    user.require(&[Role::Coordinator])?;
-    body.validate()?;
     Ok(HttpResponse::Ok()
         .json(service::set_settings(&state.db, &Actor::from(&user), *id, body.into_inner()).await?))
 }
@@ -266,7 +253,6 @@ async fn put_my_score(
     id: web::Path<Uuid>,
     body: crate::http::Json<ScoreRequest>,
 ) -> ApiResult<HttpResponse> {
-    body.validate()?;
     let (score, created) = service::put_score(
         &state.db,
         state.clock.as_ref(),
@@ -340,13 +326,7 @@ async fn declare_conflict(
     id: web::Path<Uuid>,
     body: crate::http::OptionalJson<ConflictRequest>,
 ) -> ApiResult<HttpResponse> {
-    let reason = match body.0 {
-        Some(b) => {
-            b.validate()?;
-            b.reason
-        }
-        None => None,
-    };
+    let reason = body.0.and_then(|b| b.reason);
     let (c, created) = service::declare_conflict(&state.db, &user, *id, reason).await?;
     Ok(crate::http::created(
         HttpResponse::build(if created {
@@ -422,13 +402,11 @@ async fn get_ranking(
 #[post("/mobilities/{id}/selection/finalise")]
 async fn finalise(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: crate::http::Gated<crate::http::Staff>,
     id: web::Path<Uuid>,
     q: web::Query<CallParam>,
     body: crate::http::Json<FinaliseRequest>,
 ) -> ApiResult<HttpResponse> {
-    user.require(&[Role::Coordinator])?;
-    body.validate()?;
     let d = service::finalise(
         &state.db,
         state.clock.as_ref(),
@@ -464,11 +442,10 @@ async fn finalise(
 #[get("/mobilities/{id}/selection-record")]
 async fn selection_record(
     state: web::Data<AppState>,
-    user: AuthUser,
+    _user: crate::http::Gated<crate::http::Staff>,
     id: web::Path<Uuid>,
     q: web::Query<CallParam>,
 ) -> ApiResult<HttpResponse> {
-    user.require(&[Role::Coordinator])?;
     Ok(HttpResponse::Ok().json(service::record(&state.db, *id, q.call_id).await?))
 }
 
@@ -493,12 +470,11 @@ async fn selection_record(
 #[get("/mobilities/{id}/selection-record.csv")]
 async fn selection_record_csv(
     state: web::Data<AppState>,
-    user: AuthUser,
+    _user: crate::http::Gated<crate::http::Staff>,
     id: web::Path<Uuid>,
     q: web::Query<CallParam>,
     csv: web::Query<crate::http::csv::CsvParams>,
 ) -> ApiResult<HttpResponse> {
-    user.require(&[Role::Coordinator])?;
     let r = service::record(&state.db, *id, q.call_id).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")

@@ -10,7 +10,6 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 use entity::enums::Role;
 use uuid::Uuid;
-use validator::Validate;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_users)
@@ -47,12 +46,11 @@ fn respond(status: actix_web::http::StatusCode, m: entity::user::Model) -> HttpR
 #[get("/users")]
 async fn list_users(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: crate::http::Gated<crate::http::Staff>,
     q: web::Query<UserQuery>,
     list: web::Query<PageParams>,
     since: web::Query<UpdatedSince>,
 ) -> ApiResult<HttpResponse> {
-    user.require(&[Role::Coordinator])?;
     let q = q.into_inner();
     let page = list.validate_sorted(q.sort.is_some())?;
     let result = service::list(
@@ -90,10 +88,9 @@ async fn list_users(
 #[post("/users")]
 async fn create_user(
     state: web::Data<AppState>,
-    user: AuthUser,
+    user: crate::http::Gated<crate::http::Staff>,
     body: crate::http::Json<CreateUserRequest>,
 ) -> ApiResult<HttpResponse> {
-    body.validate()?;
     let b = body.into_inner();
     if !can_manage(&user, b.role) {
         return Err(ApiError::forbidden(format!(
@@ -189,7 +186,6 @@ async fn update_user(
     if_match: IfMatch,
     body: crate::http::Json<UpdateUserRequest>,
 ) -> ApiResult<HttpResponse> {
-    body.validate()?;
     let target = visible(&state, &user, *id).await?;
     let manage = can_manage(&user, target.role);
     let assignable: Option<&'static [Role]> = if user.is_admin() {

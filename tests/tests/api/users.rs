@@ -84,6 +84,20 @@ async fn users_outside_ones_remit_are_403_or_404() {
         "auth.missing_token",
     )
     .await;
+    // The role gate comes before the body: a caller who may not create users learns nothing
+    // of the body's rules (a short password, an unknown field).
+    for body in [
+        json!({"email": "x@test.example", "password": "short", "role": "library", "full_name": "X"}),
+        json!({"nonsense": true}),
+    ] {
+        assert_problem(
+            app.post("/api/v1/users", Some(&committee.token), &body)
+                .await,
+            403,
+            "auth.forbidden",
+        )
+        .await;
+    }
     // A coordinator does not see admins: 404, not 403.
     assert_problem(
         app.get(
