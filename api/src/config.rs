@@ -1,11 +1,17 @@
 //! Typed settings: built-in defaults, overridden by an optional `mobility.toml`, overridden
-//! by `MOBILITY_*` environment variables.
+//! by `MOBILITY_*` environment variables (figment). Each key is written once, as a field of
+//! [`Settings`] with its default in [`Settings::default`]; its environment variable is
+//! `MOBILITY_` and the field's name in capitals. Secrets are [`SecretString`]s: they never
+//! print, in `Debug` or in a log line.
 
-use serde::Deserialize;
+use figment::Figment;
+use figment::providers::{Format, Serialized, Toml};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 /// Log output format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LogFormat {
     Pretty,
@@ -14,30 +20,36 @@ pub enum LogFormat {
 /// The default of `MOBILITY_UPLOAD_MAX_BYTES`: 10 MiB.
 pub const DEFAULT_UPLOAD_MAX_BYTES: usize = 10 * 1024 * 1024;
 
-#[derive(Debug, Clone)]
+/// The prefix of every setting's environment variable.
+pub const ENV_PREFIX: &str = "MOBILITY_";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Settings {
-    /// Address to listen on (`MOBILITY_BIND`).
+    /// Address to listen on.
     pub bind: String,
-    /// Where the SQLite database, the generated JWT secret and uploads live (`MOBILITY_DATA_DIR`).
+    /// Where the SQLite database, the generated JWT secret and uploads live.
     pub data_dir: PathBuf,
-    /// `sqlite://...` or `postgres://...`; default: `<data_dir>/mobility.db` (`MOBILITY_DATABASE_URL`).
+    /// `sqlite://...` or `postgres://...`; default: `<data_dir>/mobility.db`.
     pub database_url: Option<String>,
     /// HS256 secret, at least 32 bytes; default: generated once into `<data_dir>/jwt-secret`.
-    pub jwt_secret: Option<String>,
+    #[serde(default, skip_serializing)]
+    pub jwt_secret: Option<SecretString>,
     pub jwt_issuer: String,
     pub jwt_audience: String,
     pub access_token_ttl_seconds: i64,
     pub refresh_token_ttl_days: i64,
     /// The first admin, created on a database without one.
     pub admin_email: Option<String>,
-    pub admin_password: Option<String>,
+    #[serde(default, skip_serializing)]
+    pub admin_password: Option<SecretString>,
     pub log_format: LogFormat,
-    /// A tracing filter such as `info` or `mobility_api=debug,info` (`MOBILITY_LOG_LEVEL`).
+    /// A tracing filter such as `info` or `mobility_api=debug,info`.
     pub log_level: String,
     pub db_max_connections: u32,
     /// Seconds to let in-flight requests finish after SIGTERM.
     pub shutdown_timeout_seconds: u64,
-    /// Largest accepted upload, in bytes (`MOBILITY_UPLOAD_MAX_BYTES`).
+    /// Largest accepted upload, in bytes.
     pub upload_max_bytes: usize,
 }
 
@@ -63,25 +75,31 @@ impl Default for Settings {
     }
 }
 
-/// The same keys as [`Settings`], all optional: one layer of overrides.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Layer {
-    bind: Option<String>,
-    data_dir: Option<PathBuf>,
-    database_url: Option<String>,
-    jwt_secret: Option<String>,
-    jwt_issuer: Option<String>,
-    jwt_audience: Option<String>,
-    access_token_ttl_seconds: Option<i64>,
-    refresh_token_ttl_days: Option<i64>,
-    admin_email: Option<String>,
-    admin_password: Option<String>,
-    log_format: Option<LogFormat>,
-    log_level: Option<String>,
-    db_max_connections: Option<u32>,
-    shutdown_timeout_seconds: Option<u64>,
-    upload_max_bytes: Option<usize>,
+/// The `MOBILITY_*` variables that name a setting, as text: a value is read as what its key
+/// takes (`2048` a number for `upload_max_bytes`, text for a password), never guessed from its
+/// look (figment's own `Env` would read `012345` as a number and `true` as a boolean, which a
+/// password may well be). Empty variables count as unset.
+struct EnvText;
+
+impl figment::Provider for EnvText {
+    fn metadata(&self) -> figment::Metadata {
+        figment::Metadata::named("environment variable")
+            .interpolater(|_, path| format!("{ENV_PREFIX}{}", path.join("_").to_uppercase()))
+    }
+
+    fn data(
+        &self,
+    ) -> Result<figment::value::Map<figment::Profile, figment::value::Dict>, figment::Error> {
+        let mut dict = figment::value::Dict::new();
+        for key in Settings::keys() {
+            if let Ok(v) = std::env::var(format!("{ENV_PREFIX}{}", key.to_uppercase()))
+                && !v.trim().is_empty()
+            {
+                dict.insert(key.to_string(), figment::value::Value::from(v));
+            }
+        }
+        Ok(figment::Profile::Default.collect(dict))
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -91,79 +109,48 @@ pub enum ConfigError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("invalid configuration file {path}: {source}")]
-    Parse {
-        path: PathBuf,
-        source: toml::de::Error,
-    },
-    #[error("invalid value for {var}: {message}")]
-    Env { var: String, message: String },
+    #[error("invalid configuration: {0}")]
+    Load(Box<figment::Error>),
     #[error("{0}")]
     Invalid(String),
 }
 
 impl Settings {
-    /// Defaults < `file` (if it exists; `mobility.toml` when `None`) < environment.
-    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
-        Self::load_from(file, |k| std::env::var(k).ok())
+    /// Every key, as the file writes it (`bind`); `MOBILITY_` + capitals in the environment.
+    pub fn keys() -> &'static [&'static str] {
+        serde_aux::serde_introspection::serde_introspect::<Settings>()
     }
 
-    /// As [`Settings::load`], with the environment given as a lookup function.
-    pub fn load_from(
-        file: Option<&Path>,
-        env: impl Fn(&str) -> Option<String>,
-    ) -> Result<Self, ConfigError> {
-        let mut s = Settings::default();
+    /// Defaults < `file` (if it exists; `mobility.toml` when `None`) < environment. Empty
+    /// environment variables count as unset; `MOBILITY_*` variables that are not settings
+    /// (such as `MOBILITY_TEST_DATABASE_URL`) are left alone.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
         let explicit = file.is_some();
         let path = file
             .map(Path::to_path_buf)
             .unwrap_or_else(|| PathBuf::from("mobility.toml"));
-        match std::fs::read_to_string(&path) {
-            Ok(text) => {
-                let layer: Layer = toml::from_str(&text).map_err(|source| ConfigError::Parse {
-                    path: path.clone(),
-                    source,
-                })?;
-                s.apply(layer);
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => {}
-            Err(source) => return Err(ConfigError::Read { path, source }),
+        if explicit && let Err(source) = std::fs::metadata(&path) {
+            return Err(ConfigError::Read { path, source });
         }
-        s.apply(env_layer(&env)?);
+        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+        if explicit || path.exists() {
+            figment = figment.merge(Toml::file_exact(&path));
+        }
+        let s: Settings = figment
+            .merge(EnvText)
+            .extract_lossy()
+            .map_err(|e| ConfigError::Load(Box::new(e)))?;
         s.check()?;
         Ok(s)
     }
 
-    fn apply(&mut self, l: Layer) {
-        macro_rules! set {
-            ($($f:ident),*) => { $( if let Some(v) = l.$f { self.$f = v; } )* };
-        }
-        macro_rules! set_opt {
-            ($($f:ident),*) => { $( if l.$f.is_some() { self.$f = l.$f; } )* };
-        }
-        set!(
-            bind,
-            data_dir,
-            jwt_issuer,
-            jwt_audience,
-            access_token_ttl_seconds,
-            refresh_token_ttl_days,
-            log_format,
-            log_level,
-            db_max_connections,
-            shutdown_timeout_seconds,
-            upload_max_bytes
-        );
-        set_opt!(database_url, jwt_secret, admin_email, admin_password);
-    }
-
     fn check(&self) -> Result<(), ConfigError> {
         if let Some(secret) = &self.jwt_secret
-            && secret.len() < 32
+            && secret.expose_secret().len() < 32
         {
             return Err(ConfigError::Invalid(format!(
                 "MOBILITY_JWT_SECRET is {} bytes long; it must be at least 32 bytes (or unset, to have one generated in the data directory)",
-                secret.len()
+                secret.expose_secret().len()
             )));
         }
         if self.access_token_ttl_seconds < 30 {
@@ -206,120 +193,118 @@ impl Settings {
     }
 }
 
-fn env_layer(env: &impl Fn(&str) -> Option<String>) -> Result<Layer, ConfigError> {
-    fn num<T: std::str::FromStr>(var: &str, v: Option<String>) -> Result<Option<T>, ConfigError> {
-        v.map(|s| {
-            s.trim().parse::<T>().map_err(|_| ConfigError::Env {
-                var: var.into(),
-                message: format!("`{s}` is not a number"),
-            })
-        })
-        .transpose()
-    }
-    let get = |k: &str| env(k).filter(|v| !v.is_empty());
-    let log_format = match get("MOBILITY_LOG_FORMAT").as_deref() {
-        None => None,
-        Some("pretty") => Some(LogFormat::Pretty),
-        Some("json") => Some(LogFormat::Json),
-        Some(other) => {
-            return Err(ConfigError::Env {
-                var: "MOBILITY_LOG_FORMAT".into(),
-                message: format!("`{other}` is neither `pretty` nor `json`"),
-            });
-        }
-    };
-    Ok(Layer {
-        bind: get("MOBILITY_BIND"),
-        data_dir: get("MOBILITY_DATA_DIR").map(PathBuf::from),
-        database_url: get("MOBILITY_DATABASE_URL"),
-        jwt_secret: get("MOBILITY_JWT_SECRET"),
-        jwt_issuer: get("MOBILITY_JWT_ISSUER"),
-        jwt_audience: get("MOBILITY_JWT_AUDIENCE"),
-        access_token_ttl_seconds: num(
-            "MOBILITY_ACCESS_TOKEN_TTL_SECONDS",
-            get("MOBILITY_ACCESS_TOKEN_TTL_SECONDS"),
-        )?,
-        refresh_token_ttl_days: num(
-            "MOBILITY_REFRESH_TOKEN_TTL_DAYS",
-            get("MOBILITY_REFRESH_TOKEN_TTL_DAYS"),
-        )?,
-        admin_email: get("MOBILITY_ADMIN_EMAIL"),
-        admin_password: get("MOBILITY_ADMIN_PASSWORD"),
-        log_format,
-        log_level: get("MOBILITY_LOG_LEVEL"),
-        db_max_connections: num(
-            "MOBILITY_DB_MAX_CONNECTIONS",
-            get("MOBILITY_DB_MAX_CONNECTIONS"),
-        )?,
-        shutdown_timeout_seconds: num(
-            "MOBILITY_SHUTDOWN_TIMEOUT_SECONDS",
-            get("MOBILITY_SHUTDOWN_TIMEOUT_SECONDS"),
-        )?,
-        upload_max_bytes: num(
-            "MOBILITY_UPLOAD_MAX_BYTES",
-            get("MOBILITY_UPLOAD_MAX_BYTES"),
-        )?,
-    })
-}
-
 #[cfg(test)]
+// `Jail` closures return figment's own (large) error type; its API decides that, not this code.
+#[allow(clippy::result_large_err)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
+    use figment::Jail;
 
-    fn load(file_text: Option<&str>, env: &[(&str, &str)]) -> Result<Settings, ConfigError> {
-        let dir = std::env::temp_dir().join(format!("mobility-config-{}", uuid::Uuid::now_v7()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("mobility.toml");
+    fn load(jail: &mut Jail, file_text: Option<&str>) -> Result<Settings, ConfigError> {
         if let Some(t) = file_text {
-            std::fs::write(&path, t).unwrap();
+            jail.create_file("mobility.toml", t).unwrap();
         }
-        let env: HashMap<String, String> = env
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        let explicit = file_text.map(|_| path.as_path());
-        Settings::load_from(explicit, |k| env.get(k).cloned())
+        Settings::load(None)
     }
 
     #[test]
     fn defaults_then_file_then_environment() {
-        let s = load(None, &[]).unwrap();
-        assert_eq!(s.bind, "127.0.0.1:8080");
-        assert_eq!(s.data_dir, PathBuf::from("./data"));
-        assert!(s.database_url().starts_with("sqlite://./data/mobility.db"));
-        let s = load(Some("bind = \"0.0.0.0:9000\"\nlog_level = \"debug\""), &[]).unwrap();
-        assert_eq!(s.bind, "0.0.0.0:9000");
-        assert_eq!(s.log_level, "debug");
-        let s = load(
-            Some("bind = \"0.0.0.0:9000\""),
-            &[("MOBILITY_BIND", "127.0.0.1:1")],
-        )
-        .unwrap();
-        assert_eq!(s.bind, "127.0.0.1:1");
+        Jail::expect_with(|jail| {
+            let s = load(jail, None).unwrap();
+            assert_eq!(s.bind, "127.0.0.1:8080");
+            assert_eq!(s.data_dir, PathBuf::from("./data"));
+            assert!(s.database_url().starts_with("sqlite://./data/mobility.db"));
+            let s = load(jail, Some("bind = \"0.0.0.0:9000\"\nlog_level = \"debug\"")).unwrap();
+            assert_eq!(s.bind, "0.0.0.0:9000");
+            assert_eq!(s.log_level, "debug");
+            jail.set_env("MOBILITY_BIND", "127.0.0.1:1");
+            jail.set_env("MOBILITY_LOG_LEVEL", "");
+            jail.set_env("MOBILITY_UPLOAD_MAX_BYTES", "2048");
+            jail.set_env("MOBILITY_NOT_A_SETTING", "x");
+            let s = load(jail, None).unwrap();
+            assert_eq!(s.bind, "127.0.0.1:1");
+            // Empty is unset: the file's value stays.
+            assert_eq!(s.log_level, "debug");
+            assert_eq!(s.upload_max_bytes, 2048);
+            Ok(())
+        });
     }
 
     #[test]
     fn short_jwt_secret_is_refused() {
-        let err = load(None, &[("MOBILITY_JWT_SECRET", "too-short")]).unwrap_err();
-        assert!(err.to_string().contains("at least 32 bytes"), "{err}");
-        assert!(load(None, &[("MOBILITY_JWT_SECRET", &"x".repeat(32))]).is_ok());
+        Jail::expect_with(|jail| {
+            jail.set_env("MOBILITY_JWT_SECRET", "too-short");
+            let err = load(jail, None).unwrap_err();
+            assert!(err.to_string().contains("at least 32 bytes"), "{err}");
+            jail.set_env("MOBILITY_JWT_SECRET", "x".repeat(32));
+            assert!(load(jail, None).is_ok());
+            Ok(())
+        });
     }
 
     #[test]
-    fn numeric_looking_passwords_stay_text_and_bad_values_are_named() {
-        let s = load(
-            None,
-            &[
-                ("MOBILITY_ADMIN_EMAIL", "a@b.si"),
-                ("MOBILITY_ADMIN_PASSWORD", "123456789012"),
-            ],
-        )
-        .unwrap();
-        assert_eq!(s.admin_password.as_deref(), Some("123456789012"));
-        let err = load(None, &[("MOBILITY_LOG_FORMAT", "xml")]).unwrap_err();
-        assert!(err.to_string().contains("MOBILITY_LOG_FORMAT"));
-        let err = load(Some("unknown_key = 1"), &[]).unwrap_err();
-        assert!(err.to_string().contains("unknown field"), "{err}");
+    fn numeric_looking_secrets_stay_text_and_bad_values_are_named() {
+        Jail::expect_with(|jail| {
+            jail.set_env("MOBILITY_ADMIN_EMAIL", "a@b.si");
+            jail.set_env("MOBILITY_ADMIN_PASSWORD", "012345678901");
+            jail.set_env("MOBILITY_JWT_SECRET", format!("true{}", "0".repeat(40)));
+            let s = load(jail, None).unwrap();
+            assert_eq!(
+                s.admin_password
+                    .as_ref()
+                    .map(|p| p.expose_secret().to_string()),
+                // A leading zero does not survive a number; it must stay text.
+                Some("012345678901".to_string())
+            );
+            jail.set_env("MOBILITY_LOG_FORMAT", "xml");
+            let err = load(jail, None).unwrap_err();
+            assert!(err.to_string().contains("MOBILITY_LOG_FORMAT"), "{err}");
+            Ok(())
+        });
+        Jail::expect_with(|jail| {
+            let err = load(jail, Some("unknown_key = 1")).unwrap_err();
+            assert!(err.to_string().contains("unknown field"), "{err}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn secrets_never_print() {
+        let s = Settings {
+            jwt_secret: Some(SecretString::from("a-very-secret-signing-key-of-32-bytes!")),
+            admin_password: Some(SecretString::from("hunter2-hunter2")),
+            ..Settings::default()
+        };
+        let shown = format!("{s:?}");
+        assert!(!shown.contains("a-very-secret"), "{shown}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+    }
+
+    /// The README's configuration table names every key, and no key that is not one.
+    #[test]
+    fn the_readme_documents_every_key() {
+        let readme =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
+        let section = readme
+            .split("## Configuration")
+            .nth(1)
+            .and_then(|s| s.split("\n## ").next())
+            .expect("a Configuration section");
+        for key in Settings::keys() {
+            let var = format!("`{ENV_PREFIX}{}`", key.to_uppercase());
+            assert!(section.contains(&var), "README lacks {var}");
+        }
+        for word in section.split('`') {
+            if let Some(rest) = word.strip_prefix(ENV_PREFIX)
+                && !rest.is_empty()
+                && rest.chars().all(|c| c.is_ascii_uppercase() || c == '_')
+                && rest != "CONFIG"
+            {
+                assert!(
+                    Settings::keys().contains(&rest.to_lowercase().as_str()),
+                    "README names {word}, which is not a setting"
+                );
+            }
+        }
     }
 }

@@ -52,7 +52,7 @@ pub fn openapi_spec() -> serde_json::Value {
 /// The JWT secret: configured, or generated once into `<data dir>/jwt-secret` (mode 0600).
 pub fn jwt_secret(settings: &Settings) -> anyhow::Result<Vec<u8>> {
     if let Some(s) = &settings.jwt_secret {
-        return Ok(s.as_bytes().to_vec());
+        return Ok(secrecy::ExposeSecret::expose_secret(s).as_bytes().to_vec());
     }
     let path = settings.data_dir.join("jwt-secret");
     match std::fs::read_to_string(&path) {

@@ -390,7 +390,11 @@ pub async fn ensure_admin(
     }
     let actor = Actor::system("system:start-up");
     let (email, pw, generated) = match (&settings.admin_email, &settings.admin_password) {
-        (Some(e), Some(p)) => (e.clone(), p.clone(), false),
+        (Some(e), Some(p)) => (
+            e.clone(),
+            secrecy::ExposeSecret::expose_secret(p).to_string(),
+            false,
+        ),
         _ => ("admin@localhost".to_string(), password::generate(), true),
     };
     let new = NewUser {
