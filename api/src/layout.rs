@@ -1,4 +1,5 @@
-//! Checks on the shape of the source tree itself: no import cycles between files.
+//! Checks on the shape of the source tree itself: no import cycles between files, and no file
+//! over 600 lines without its reason at its top.
 //!
 //! A cycle (a file that, through the files it uses, uses itself) is where two capabilities
 //! have grown into each other; the check reads every `crate::` and `super::` path in
@@ -279,4 +280,32 @@ fn a_cycle_is_found() {
     );
     g.insert(m("c"), BTreeSet::new());
     assert_eq!(find_cycle(&g), None);
+}
+
+/// A file over 600 lines says why at its top (a `Longer than 600 lines:` line in its module
+/// documentation); any other long file is a room that wants splitting.
+#[test]
+fn long_files_say_why() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut long = Vec::new();
+    for path in modules(&root).values() {
+        let text = std::fs::read_to_string(path).expect("read source file");
+        let head: String = text
+            .lines()
+            .take_while(|l| l.starts_with("//!") || l.trim().is_empty())
+            .collect::<Vec<_>>()
+            .join("\n");
+        if text.lines().count() > 600 && !head.contains("Longer than 600 lines:") {
+            long.push(
+                path.strip_prefix(&root)
+                    .unwrap_or(path)
+                    .display()
+                    .to_string(),
+            );
+        }
+    }
+    assert!(
+        long.is_empty(),
+        "files over 600 lines without a reason: {long:?}"
+    );
 }

@@ -1,4 +1,8 @@
 //! The OpenAPI document: tags, security scheme, shared error responses.
+//!
+//! Longer than 600 lines: one pass over the generated document (limits, examples,
+//! descriptions, shared responses), each step small; the order of the steps matters and is
+//! read top to bottom in `finish`.
 
 use crate::http::codes;
 use crate::http::error::PROBLEM_JSON;

@@ -1,0 +1,300 @@
+//! Agreements: creation from the mobility and participant, edits and versions, signatures.
+
+use super::content::{self, AgreementContent, parties};
+use crate::audit::{self, Actor};
+use crate::clock::Clock;
+use crate::db::begin_write;
+use crate::http::{ApiError, ApiResult, AuthUser};
+use crate::participants;
+use crate::storage::{BlobStore, sha256_hex};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::enums::{
+    AgreementKind, AgreementSignatureMethod, AgreementStatus, Party, Role, TeamFunction,
+};
+use entity::{
+    agreement, agreement_evidence, agreement_signature, mobility, organisation, participant,
+    project,
+};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+use validator::Validate;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PartyStatus {
+    pub party: Party,
+    pub signed: bool,
+    pub method: Option<AgreementSignatureMethod>,
+    pub signer_name: Option<String>,
+    pub signer_user_id: Option<Uuid>,
+    pub signed_at: Option<DateTime<Utc>>,
+    /// What the uploaded PDF's digital signature says of its signer, where it can be read.
+    pub pdf_signer_name: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AgreementDto {
+    pub id: Uuid,
+    pub participant_id: Uuid,
+    pub kind: AgreementKind,
+    pub version: i32,
+    pub status: AgreementStatus,
+    pub parties: Vec<PartyStatus>,
+    pub content: AgreementContent,
+    /// SHA-256 of this version's PDF (`GET /agreements/{id}/document`); signatures name it.
+    pub document_sha256: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct CreateAgreementRequest {
+    /// `grant` (ZSK, participant, library) or `learning` (ZSK, host, participant).
+    pub kind: AgreementKind,
+}
+
+/// The fields people may change; the rest comes from the mobility and participant.
+#[derive(Debug, Default, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateAgreementRequest {
+    pub start_date: Option<NaiveDate>,
+    pub end_date: Option<NaiveDate>,
+    pub goals: Option<Vec<String>>,
+    pub programme: Option<Vec<String>>,
+    pub learning_outcomes: Option<Vec<String>>,
+    pub mentor: Option<String>,
+    pub special_conditions: Option<String>,
+    pub objectives: Option<String>,
+    pub activities: Option<String>,
+    /// Europass: written by the host.
+    pub skills_acquired: Option<String>,
+    pub language: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"party": "participant", "method": "in_app", "version": 1, "document_sha256": "…", "confirm": true}))]
+pub struct SignAgreementRequest {
+    pub party: Party,
+    pub method: AgreementSignatureMethod,
+    /// The version being signed.
+    pub version: i32,
+    /// The hash of the document being signed.
+    pub document_sha256: String,
+    /// An uploaded scan (`scanned_handwritten`) or digitally signed PDF (`qualified_electronic`).
+    pub evidence_id: Option<Uuid>,
+    /// `in_app`: the explicit confirmation.
+    #[serde(default)]
+    pub confirm: bool,
+    /// Default: the caller's name.
+    pub signer_name: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EvidenceDto {
+    pub id: Uuid,
+    pub agreement_id: Uuid,
+    pub filename: String,
+    pub size: i64,
+    pub sha256: String,
+    pub has_pdf_signature: bool,
+    pub pdf_signer_name: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<agreement_evidence::Model> for EvidenceDto {
+    fn from(e: agreement_evidence::Model) -> Self {
+        Self {
+            id: e.id,
+            agreement_id: e.agreement_id,
+            filename: e.filename,
+            size: e.size,
+            sha256: e.sha256,
+            has_pdf_signature: e.has_pdf_signature,
+            pdf_signer_name: e.pdf_signer_name,
+            created_at: e.created_at,
+        }
+    }
+}
+
+fn content_of(a: &agreement::Model) -> ApiResult<AgreementContent> {
+    serde_json::from_value(a.content.clone()).map_err(ApiError::internal)
+}
+
+/// The PDF of a version, and its hash.
+pub fn render(
+    a_id: Uuid,
+    version: i32,
+    kind: AgreementKind,
+    c: &AgreementContent,
+    dated: DateTime<Utc>,
+) -> ApiResult<(Vec<u8>, String)> {
+    let doc = content::document(kind, c, format!("{a_id}-v{version}"), dated);
+    let bytes = crate::render::render(&doc).map_err(ApiError::internal)?;
+    let sha = sha256_hex(&bytes);
+    Ok((bytes, sha))
+}
+
+struct Context {
+    participant: participant::Model,
+    mobility: mobility::Model,
+    project: project::Model,
+}
+
+async fn context(db: &impl ConnectionTrait, p: participant::Model) -> ApiResult<Context> {
+    let mobility = mobility::Entity::find_by_id(p.mobility_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::internal("participant without mobility"))?;
+    let project = project::Entity::find_by_id(mobility.project_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::internal("mobility without project"))?;
+    Ok(Context {
+        participant: p,
+        mobility,
+        project,
+    })
+}
+
+async fn org_name(db: &impl ConnectionTrait, id: Uuid) -> ApiResult<String> {
+    Ok(organisation::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(|o| o.name)
+        .unwrap_or_default())
+}
+
+async fn initial_content(db: &impl ConnectionTrait, ctx: &Context) -> ApiResult<AgreementContent> {
+    let m = &ctx.mobility;
+    let strings = |v: &serde_json::Value| {
+        serde_json::from_value::<Vec<String>>(v.clone()).unwrap_or_default()
+    };
+    Ok(AgreementContent {
+        project_code: ctx.project.code.clone(),
+        project_title: ctx.project.title.clone(),
+        coordinator_name: org_name(db, ctx.project.applicant_id).await?,
+        participant_name: ctx.participant.full_name.clone(),
+        participant_email: ctx.participant.email.clone(),
+        library_name: org_name(db, ctx.participant.library_id).await?,
+        host_name: org_name(db, m.host_organisation_id).await?,
+        mobility_code: m.code.clone(),
+        mobility_title: m.title.clone(),
+        city: m.city.clone(),
+        country: m.country.clone(),
+        start_date: m.start_date,
+        end_date: m.end_date,
+        planned_period: m.planned_period.clone(),
+        programme_days: m.programme_days,
+        travel_days: m.travel_days,
+        goals: strings(&m.goals),
+        programme: strings(&m.programme),
+        learning_outcomes: content::learning_outcomes(),
+        paid_by_project: content::paid_by_project(),
+        paid_by_employer: content::paid_by_employer(),
+        recognition: "Učni izidi se priznajo s potrdilom Europass mobilnost.".into(),
+        obligations: content::obligations(m.follow_up),
+        ..Default::default()
+    })
+}
+
+pub async fn dto(db: &impl ConnectionTrait, a: agreement::Model) -> ApiResult<AgreementDto> {
+    let sigs = agreement_signature::Entity::find()
+        .filter(agreement_signature::Column::AgreementId.eq(a.id))
+        .all(db)
+        .await?;
+    let evidence = agreement_evidence::Entity::find()
+        .filter(agreement_evidence::Column::AgreementId.eq(a.id))
+        .all(db)
+        .await?;
+    let parties = parties(a.kind)
+        .iter()
+        .map(|p| {
+            let s = sigs.iter().find(|s| s.party == *p);
+            PartyStatus {
+                party: *p,
+                signed: s.is_some(),
+                method: s.map(|s| s.method),
+                signer_name: s.map(|s| s.signer_name.clone()),
+                signer_user_id: s.map(|s| s.signer_user_id),
+                signed_at: s.map(|s| s.signed_at),
+                pdf_signer_name: s
+                    .filter(|s| s.method == AgreementSignatureMethod::QualifiedElectronic)
+                    .and_then(|s| s.evidence_id)
+                    .and_then(|e| evidence.iter().find(|x| x.id == e))
+                    .and_then(|e| e.pdf_signer_name.clone()),
+            }
+        })
+        .collect();
+    Ok(AgreementDto {
+        id: a.id,
+        participant_id: a.participant_id,
+        kind: a.kind,
+        version: a.version,
+        status: a.status,
+        parties,
+        content: content_of(&a)?,
+        document_sha256: a.document_sha256,
+        created_at: a.created_at,
+        updated_at: a.updated_at,
+    })
+}
+
+async fn current(
+    db: &impl ConnectionTrait,
+    participant_id: Uuid,
+    kind: AgreementKind,
+) -> ApiResult<Option<agreement::Model>> {
+    Ok(agreement::Entity::find()
+        .filter(agreement::Column::ParticipantId.eq(participant_id))
+        .filter(agreement::Column::Kind.eq(kind))
+        .filter(agreement::Column::Status.ne(AgreementStatus::Superseded))
+        .one(db)
+        .await?)
+}
+
+async fn insert_version(
+    db: &impl ConnectionTrait,
+    user: &AuthUser,
+    participant_id: Uuid,
+    kind: AgreementKind,
+    version: i32,
+    c: &AgreementContent,
+) -> ApiResult<agreement::Model> {
+    let id = Uuid::now_v7();
+    let now = Utc::now();
+    let (_, sha) = render(id, version, kind, c, now)?;
+    agreement::ActiveModel {
+        id: Set(id),
+        participant_id: Set(participant_id),
+        kind: Set(kind),
+        version: Set(version),
+        status: Set(AgreementStatus::Draft),
+        content: Set(serde_json::to_value(c).map_err(ApiError::internal)?),
+        document_sha256: Set(sha),
+        created_by: Set(user.id),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await
+    .map_err(|e| match ApiError::from(e) {
+        err if err.code == "resource.duplicate" => ApiError::conflict(
+            "agreement.exists",
+            "This agreement already exists; amend it for a new version.",
+        ),
+        err => err,
+    })
+}
+
+mod europass;
+mod signing;
+mod versions;
+pub use europass::*;
+pub use signing::*;
+pub use versions::*;

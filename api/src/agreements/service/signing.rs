@@ -1,0 +1,259 @@
+//! The agreement PDF, evidence of signatures, and signing.
+
+use super::*;
+
+pub async fn document(
+    db: &DatabaseConnection,
+    user: &AuthUser,
+    id: Uuid,
+) -> ApiResult<(agreement::Model, Vec<u8>)> {
+    let a = visible(db, user, id).await?;
+    let c = content_of(&a)?;
+    let (bytes, sha) = render(a.id, a.version, a.kind, &c, a.created_at)?;
+    if sha != a.document_sha256 {
+        tracing::warn!(agreement = %a.id, "the rendered document differs from the stored hash (the renderer changed)");
+    }
+    Ok((a, bytes))
+}
+
+/// May `user` sign for `party`?
+pub(super) async fn may_sign(
+    db: &impl ConnectionTrait,
+    user: &AuthUser,
+    a: &agreement::Model,
+    party: Party,
+) -> ApiResult<bool> {
+    let p = participant::Entity::find_by_id(a.participant_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::not_found("agreement"))?;
+    let m = mobility::Entity::find_by_id(p.mobility_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::not_found("agreement"))?;
+    Ok(match party {
+        Party::Participant => {
+            user.role == Role::Participant
+                && (p.user_id == Some(user.id) || p.email.eq_ignore_ascii_case(&user.email))
+        }
+        Party::Library => user.role == Role::Library && user.organisation_id == Some(p.library_id),
+        Party::Host => {
+            user.role == Role::Host && user.organisation_id == Some(m.host_organisation_id)
+        }
+        Party::Zsk => {
+            user.is_staff()
+                || crate::projects::service::team_members_with(
+                    db,
+                    m.project_id,
+                    TeamFunction::ResponsiblePerson,
+                )
+                .await?
+                .contains(&user.id)
+        }
+    })
+}
+
+pub async fn add_evidence(
+    db: &DatabaseConnection,
+    blobs: &dyn BlobStore,
+    user: &AuthUser,
+    id: Uuid,
+    filename: &str,
+    bytes: Vec<u8>,
+) -> ApiResult<agreement_evidence::Model> {
+    let a = visible(db, user, id).await?;
+    let mut may = false;
+    for party in parties(a.kind) {
+        may |= may_sign(db, user, &a, *party).await?;
+    }
+    if !may {
+        return Err(ApiError::forbidden(
+            "Only a party to this agreement uploads signed copies.",
+        ));
+    }
+    if !crate::pdf::is_pdf(&bytes) {
+        return Err(ApiError::new(
+            actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "document.not_pdf",
+            "Only PDF files are accepted (the content is not a PDF, whatever its name).",
+        ));
+    }
+    let sig = crate::pdf::find_signature(&bytes);
+    let size = bytes.len() as i64;
+    let sha = blobs.put(bytes).await.map_err(ApiError::internal)?;
+    let txn = begin_write(db).await?;
+    let e = agreement_evidence::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        agreement_id: Set(a.id),
+        filename: Set(crate::applications::service::sanitise_filename(filename)),
+        size: Set(size),
+        sha256: Set(sha),
+        has_pdf_signature: Set(sig.is_some()),
+        pdf_signer_name: Set(sig.and_then(|s| s.signer_name)),
+        uploaded_by: Set(user.id),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        &Actor::from(user),
+        "create",
+        "agreement_evidence",
+        e.id,
+        &["agreement_id".into(), "sha256".into()],
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(e)
+}
+
+pub async fn sign(
+    db: &DatabaseConnection,
+    clock: &dyn Clock,
+    user: &AuthUser,
+    id: Uuid,
+    r: SignAgreementRequest,
+) -> ApiResult<agreement::Model> {
+    let txn = begin_write(db).await?;
+    // Serialise signing of this agreement (PostgreSQL row lock; SQLite holds the write lock).
+    agreement::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(&txn)
+        .await?;
+    let a = visible(&txn, user, id).await?;
+    if !parties(a.kind).contains(&r.party) {
+        return Err(ApiError::unprocessable(
+            "agreement.unknown_party",
+            format!("`{}` is not a party to a {} agreement.", r.party, a.kind),
+        ));
+    }
+    if !may_sign(&txn, user, &a, r.party).await? {
+        return Err(ApiError::forbidden(format!(
+            "You may not sign for the party `{}`.",
+            r.party
+        )));
+    }
+    if a.status == AgreementStatus::Superseded
+        || r.version != a.version
+        || r.document_sha256 != a.document_sha256
+    {
+        return Err(ApiError::conflict(
+            "agreement.stale_version",
+            format!(
+                "The current version is {} with document {}; sign that one.",
+                a.version, a.document_sha256
+            ),
+        ));
+    }
+    if agreement_signature::Entity::find()
+        .filter(agreement_signature::Column::AgreementId.eq(a.id))
+        .filter(agreement_signature::Column::Party.eq(r.party))
+        .one(&txn)
+        .await?
+        .is_some()
+    {
+        return Err(ApiError::conflict(
+            "agreement.already_signed",
+            "This party has already signed this version.",
+        ));
+    }
+    let evidence = match r.evidence_id {
+        Some(eid) => Some(
+            agreement_evidence::Entity::find_by_id(eid)
+                .one(&txn)
+                .await?
+                .filter(|e| e.agreement_id == a.id)
+                .ok_or_else(|| {
+                    ApiError::invalid_field(
+                        "evidence_id",
+                        "not_found",
+                        "no such upload for this agreement",
+                    )
+                })?,
+        ),
+        None => None,
+    };
+    match r.method {
+        AgreementSignatureMethod::InApp if !r.confirm => {
+            return Err(ApiError::unprocessable(
+                "agreement.confirmation_required",
+                "Signing in the application needs the explicit confirmation `confirm: true`.",
+            ));
+        }
+        AgreementSignatureMethod::ScannedHandwritten
+        | AgreementSignatureMethod::QualifiedElectronic
+            if evidence.is_none() =>
+        {
+            return Err(ApiError::unprocessable(
+                "signature.document_required",
+                "This method needs the uploaded, signed PDF (evidence_id).",
+            ));
+        }
+        AgreementSignatureMethod::QualifiedElectronic
+            if !evidence.as_ref().is_some_and(|e| e.has_pdf_signature) =>
+        {
+            return Err(ApiError::unprocessable(
+                "signature.not_digitally_signed",
+                "The upload holds no digital signature (no signature dictionary with /ByteRange and /Contents).",
+            ));
+        }
+        _ => {}
+    }
+    agreement_signature::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        agreement_id: Set(a.id),
+        party: Set(r.party),
+        method: Set(r.method),
+        version: Set(a.version),
+        document_sha256: Set(a.document_sha256.clone()),
+        signer_user_id: Set(user.id),
+        signer_name: Set(r
+            .signer_name
+            .map(|n| n.trim().to_string())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| user.full_name.clone())),
+        evidence_id: Set(evidence.map(|e| e.id)),
+        signed_at: Set(clock.now()),
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| match ApiError::from(e) {
+        err if err.code == "resource.duplicate" => ApiError::conflict(
+            "agreement.already_signed",
+            "This party has already signed this version.",
+        ),
+        err => err,
+    })?;
+    let signed = agreement_signature::Entity::find()
+        .filter(agreement_signature::Column::AgreementId.eq(a.id))
+        .all(&txn)
+        .await?;
+    let all = parties(a.kind)
+        .iter()
+        .all(|p| signed.iter().any(|s| s.party == *p));
+    let mut am: agreement::ActiveModel = a.clone().into();
+    am.status = Set(if all {
+        AgreementStatus::Signed
+    } else {
+        AgreementStatus::AwaitingSignatures
+    });
+    am.updated_at = Set(Utc::now());
+    let m = am.update(&txn).await?;
+    audit::record(
+        &txn,
+        &Actor::from(user),
+        "sign",
+        "agreement",
+        a.id,
+        &[format!("signatures.{}", r.party)],
+    )
+    .await?;
+    if a.kind != AgreementKind::Europass {
+        refresh_contract(&txn, a.participant_id, Some(user.id)).await?;
+    }
+    txn.commit().await?;
+    Ok(m)
+}
+
+// ---------------------------------------------------------------- Europass

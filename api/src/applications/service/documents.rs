@@ -1,0 +1,142 @@
+//! The signed application PDF: upload, checks, download.
+
+use super::*;
+
+/// Keep a file name safe to store and to send back: no path, no control or quoting
+/// characters, at most 150 characters, ending in `.pdf`.
+pub fn sanitise_filename(name: &str) -> String {
+    sanitise_filename_with(name, "pdf")
+}
+
+/// As [`sanitise_filename`], ending in `.{ext}`.
+pub fn sanitise_filename_with(name: &str, ext: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let cleaned: String = base
+        .chars()
+        .map(|c| {
+            if c.is_control()
+                || matches!(
+                    c,
+                    '"' | '\'' | ';' | ':' | '*' | '?' | '<' | '>' | '|' | '%'
+                )
+            {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let cleaned = cleaned.trim().trim_start_matches('.').trim().to_string();
+    let mut out: String = cleaned.chars().take(150).collect();
+    if out.is_empty() {
+        out = "document".into();
+    }
+    if !out.to_lowercase().ends_with(&format!(".{ext}")) {
+        out.push('.');
+        out.push_str(ext);
+    }
+    out
+}
+
+/// Store an uploaded PDF for the application; the same bytes twice give the same document.
+pub async fn add_document(
+    db: &DatabaseConnection,
+    blobs: &dyn BlobStore,
+    user: &AuthUser,
+    app_id: Uuid,
+    filename: &str,
+    bytes: Vec<u8>,
+) -> ApiResult<(application_document::Model, bool)> {
+    let app = visible(db, user, app_id).await?;
+    if !policy::can_upload(user, &app) {
+        return Err(ApiError::forbidden(
+            "You may not add documents to this application.",
+        ));
+    }
+    if app.status != ApplicationStatus::Draft {
+        return Err(locked(app.status));
+    }
+    if !crate::pdf::is_pdf(&bytes) {
+        return Err(ApiError::new(
+            actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "document.not_pdf",
+            "Only PDF files are accepted (the content is not a PDF, whatever its name).",
+        ));
+    }
+    let signature = crate::pdf::find_signature(&bytes);
+    let size = bytes.len() as i64;
+    let sha = blobs.put(bytes).await.map_err(ApiError::internal)?;
+    let txn = begin_write(db).await?;
+    // Checked again inside the transaction: it may have been submitted meanwhile.
+    let app = get_model(&txn, app_id).await?;
+    if app.status != ApplicationStatus::Draft {
+        return Err(locked(app.status));
+    }
+    if let Some(existing) = application_document::Entity::find()
+        .filter(application_document::Column::ApplicationId.eq(app_id))
+        .filter(application_document::Column::Sha256.eq(sha.clone()))
+        .one(&txn)
+        .await?
+    {
+        return Ok((existing, false));
+    }
+    let m = application_document::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        application_id: Set(app_id),
+        filename: Set(sanitise_filename(filename)),
+        content_type: Set("application/pdf".into()),
+        size: Set(size),
+        sha256: Set(sha),
+        has_pdf_signature: Set(signature.is_some()),
+        pdf_signer_name: Set(signature.as_ref().and_then(|s| s.signer_name.clone())),
+        pdf_signing_time: Set(signature.as_ref().and_then(|s| s.signing_time.clone())),
+        uploaded_by: Set(user.id),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        &Actor::from(user),
+        "create",
+        "application_document",
+        m.id,
+        &["application_id".into(), "filename".into(), "sha256".into()],
+    )
+    .await?;
+    txn.commit().await?;
+    Ok((m, true))
+}
+
+pub async fn documents(
+    db: &DatabaseConnection,
+    user: &AuthUser,
+    app_id: Uuid,
+) -> ApiResult<Vec<application_document::Model>> {
+    visible(db, user, app_id).await?;
+    Ok(application_document::Entity::find()
+        .filter(application_document::Column::ApplicationId.eq(app_id))
+        .order_by_asc(application_document::Column::CreatedAt)
+        .order_by_asc(application_document::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// A document and its bytes, for a user who may see its application.
+pub async fn document_content(
+    db: &DatabaseConnection,
+    blobs: &dyn BlobStore,
+    user: &AuthUser,
+    id: Uuid,
+) -> ApiResult<(application_document::Model, Vec<u8>)> {
+    let doc = application_document::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::not_found("document"))?;
+    let app = get_model(db, doc.application_id).await?;
+    if !policy::can_see(user, &app) {
+        return Err(ApiError::not_found("document"));
+    }
+    let bytes = blobs.get(&doc.sha256).await.map_err(ApiError::internal)?;
+    Ok((doc, bytes))
+}
