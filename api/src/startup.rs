@@ -104,6 +104,7 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<DatabaseConnection> 
 pub struct Application {
     port: u16,
     server: Server,
+    statements: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Application {
@@ -118,7 +119,14 @@ impl Application {
         clock: Arc<dyn crate::clock::Clock>,
     ) -> anyhow::Result<Self> {
         let secret = jwt_secret(&settings)?;
-        let conn = prepare(&settings).await?;
+        let mut conn = prepare(&settings).await?;
+        // Every SQL statement the service runs, counted (a list whose count grows with its
+        // rows queries per row).
+        let statements = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let counter = statements.clone();
+        conn.set_metric_callback(move |_| {
+            counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        });
         crate::auth::service::warm_up();
         let listener = TcpListener::bind(&settings.bind)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
@@ -212,11 +220,21 @@ impl Application {
         .listen(listener)?
         .shutdown_timeout(shutdown)
         .run();
-        Ok(Self { port, server })
+        Ok(Self {
+            port,
+            server,
+            statements,
+        })
     }
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The number of SQL statements run since the start (shared: it keeps counting while the
+    /// server runs).
+    pub fn statements(&self) -> Arc<std::sync::atomic::AtomicU64> {
+        self.statements.clone()
     }
 
     /// Serve until SIGTERM or Ctrl-C, then let in-flight requests finish.

@@ -23,6 +23,8 @@ pub struct TestApp {
     pub clock: Arc<ManualClock>,
     /// The PostgreSQL database made for this test, dropped at the end.
     pg: Option<(String, String)>,
+    /// SQL statements the service has run.
+    statements: Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// The URL of the PostgreSQL server to test against, if any.
@@ -86,6 +88,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
         .await
         .expect("build application");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let statements = app.statements();
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -98,6 +101,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
         data_dir,
         clock,
         pg,
+        statements,
     }
 }
 
@@ -152,6 +156,18 @@ impl TestApp {
             Some(t) => r.bearer_auth(t),
             None => r,
         }
+    }
+
+    /// The SQL statements one `GET` runs (requests are one at a time in a test), with its
+    /// status.
+    pub async fn statements_of_get(&self, path: &str, token: Option<&str>) -> (u64, u16) {
+        use std::sync::atomic::Ordering;
+        let before = self.statements.load(Ordering::SeqCst);
+        let res = self.get(path, token).await;
+        let status = res.status().as_u16();
+        // The body is read to the end: the handler has finished with the database.
+        let _ = res.bytes().await;
+        (self.statements.load(Ordering::SeqCst) - before, status)
     }
 
     pub async fn get(&self, path: &str, token: Option<&str>) -> Response {

@@ -11,14 +11,41 @@ pub fn staff_or_library(user: &AuthUser, library_id: Uuid) -> bool {
     user.is_staff() || (user.role == Role::Library && user.organisation_id == Some(library_id))
 }
 
+/// Whose library records (workshops, stories, new practice) a caller sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LibraryScope {
+    /// Coordinators, admins and the accountant.
+    All,
+    /// The library's own users and participants.
+    One(Uuid),
+    /// Committee and hosts, and users without a library.
+    Nothing,
+}
+
+impl LibraryScope {
+    pub fn of(user: &AuthUser) -> Self {
+        match user.role {
+            Role::Admin | Role::Coordinator | Role::Accountant => LibraryScope::All,
+            Role::Library | Role::Participant => user
+                .organisation_id
+                .map_or(LibraryScope::Nothing, LibraryScope::One),
+            Role::Committee | Role::Host => LibraryScope::Nothing,
+        }
+    }
+
+    pub fn admits(&self, library_id: Uuid) -> bool {
+        match self {
+            LibraryScope::All => true,
+            LibraryScope::One(id) => *id == library_id,
+            LibraryScope::Nothing => false,
+        }
+    }
+}
+
 /// Who sees a library's records (workshops, stories, new practice): coordinators, admins and
 /// the accountant, and the library's own users and participants.
 pub fn sees_library_records(user: &AuthUser, library_id: Uuid) -> bool {
-    match user.role {
-        Role::Admin | Role::Coordinator | Role::Accountant => true,
-        Role::Library | Role::Participant => user.organisation_id == Some(library_id),
-        Role::Committee | Role::Host => false,
-    }
+    LibraryScope::of(user).admits(library_id)
 }
 
 /// The library a new record belongs to: a `library` user's own; the one staff name.

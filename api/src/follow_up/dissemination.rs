@@ -123,28 +123,45 @@ pub async fn dto(
     db: &impl ConnectionTrait,
     m: dissemination_item::Model,
 ) -> ApiResult<DisseminationDto> {
-    let mut participant_ids: Vec<Uuid> = dissemination_participant::Entity::find()
-        .filter(dissemination_participant::Column::ItemId.eq(m.id))
+    let mut one = dtos(db, vec![m]).await?;
+    one.pop()
+        .ok_or_else(|| ApiError::internal("dissemination item without its response"))
+}
+
+/// The responses for `items`, their participants loaded in one query.
+pub async fn dtos(
+    db: &impl ConnectionTrait,
+    items: Vec<dissemination_item::Model>,
+) -> ApiResult<Vec<DisseminationDto>> {
+    let mut links: std::collections::HashMap<Uuid, Vec<Uuid>> = std::collections::HashMap::new();
+    for l in dissemination_participant::Entity::find()
+        .filter(dissemination_participant::Column::ItemId.is_in(items.iter().map(|m| m.id)))
         .all(db)
         .await?
+    {
+        links.entry(l.item_id).or_default().push(l.participant_id);
+    }
+    Ok(items
         .into_iter()
-        .map(|l| l.participant_id)
-        .collect();
-    participant_ids.sort();
-    Ok(DisseminationDto {
-        id: m.id,
-        kind: m.kind,
-        date: m.date,
-        title: m.title,
-        url: m.url,
-        channel: m.channel,
-        audience_size: m.audience_size,
-        participant_ids,
-        evidence_sha256: m.evidence_sha256,
-        created_by: m.created_by,
-        created_at: m.created_at,
-        updated_at: m.updated_at,
-    })
+        .map(|m| {
+            let mut participant_ids = links.remove(&m.id).unwrap_or_default();
+            participant_ids.sort();
+            DisseminationDto {
+                id: m.id,
+                kind: m.kind,
+                date: m.date,
+                title: m.title,
+                url: m.url,
+                channel: m.channel,
+                audience_size: m.audience_size,
+                participant_ids,
+                evidence_sha256: m.evidence_sha256,
+                created_by: m.created_by,
+                created_at: m.created_at,
+                updated_at: m.updated_at,
+            }
+        })
+        .collect())
 }
 
 fn may_record(user: &AuthUser, p: &participant::Model) -> bool {

@@ -144,31 +144,49 @@ async fn mobility_for(
 }
 
 pub async fn dto(db: &impl ConnectionTrait, m: meeting::Model) -> ApiResult<MeetingDto> {
-    let attendance = meeting_attendance::Entity::find()
-        .filter(meeting_attendance::Column::MeetingId.eq(m.id))
+    let mut one = dtos(db, vec![m]).await?;
+    one.pop()
+        .ok_or_else(|| ApiError::internal("meeting without its response"))
+}
+
+/// The responses for `rows`, their attendance loaded in one query.
+pub async fn dtos(
+    db: &impl ConnectionTrait,
+    rows: Vec<meeting::Model>,
+) -> ApiResult<Vec<MeetingDto>> {
+    let mut attendance: std::collections::HashMap<Uuid, Vec<AttendanceDto>> =
+        std::collections::HashMap::new();
+    for a in meeting_attendance::Entity::find()
+        .filter(meeting_attendance::Column::MeetingId.is_in(rows.iter().map(|m| m.id)))
         .order_by_asc(meeting_attendance::Column::ParticipantId)
         .all(db)
         .await?
+    {
+        attendance
+            .entry(a.meeting_id)
+            .or_default()
+            .push(AttendanceDto {
+                participant_id: a.participant_id,
+                attended: a.attended,
+                recorded_at: a.recorded_at,
+            });
+    }
+    Ok(rows
         .into_iter()
-        .map(|a| AttendanceDto {
-            participant_id: a.participant_id,
-            attended: a.attended,
-            recorded_at: a.recorded_at,
+        .map(|m| MeetingDto {
+            attendance: attendance.remove(&m.id).unwrap_or_default(),
+            id: m.id,
+            mobility_id: m.mobility_id,
+            kind: m.kind,
+            title: m.title,
+            starts_at: m.starts_at,
+            duration_minutes: m.duration_minutes,
+            online_link: m.online_link,
+            notes: m.notes,
+            created_at: m.created_at,
+            updated_at: m.updated_at,
         })
-        .collect();
-    Ok(MeetingDto {
-        id: m.id,
-        mobility_id: m.mobility_id,
-        kind: m.kind,
-        title: m.title,
-        starts_at: m.starts_at,
-        duration_minutes: m.duration_minutes,
-        online_link: m.online_link,
-        notes: m.notes,
-        attendance,
-        created_at: m.created_at,
-        updated_at: m.updated_at,
-    })
+        .collect())
 }
 
 pub async fn list(
@@ -183,11 +201,7 @@ pub async fn list(
         .order_by_asc(meeting::Column::Id)
         .all(db)
         .await?;
-    let mut out = Vec::new();
-    for m in rows {
-        out.push(dto(db, m).await?);
-    }
-    Ok(out)
+    dtos(db, rows).await
 }
 
 pub async fn create(

@@ -1445,3 +1445,63 @@ async fn the_report_waits_for_the_end_and_a_return_is_recorded_once() {
         .unwrap();
     assert_eq!(res.status(), 200);
 }
+
+/// The SQL statements each list and aggregate runs, by path.
+async fn statements(app: &TestApp, paths: &[String], token: &str) -> Vec<(String, u64)> {
+    let mut out = Vec::new();
+    for p in paths {
+        let (n, status) = app.statements_of_get(p, Some(token)).await;
+        assert_eq!(status, 200, "{p}");
+        out.push((p.clone(), n));
+    }
+    out
+}
+
+/// Lists and aggregates run as many SQL statements for four records as for one: children are
+/// loaded in batches and pages are cut in SQL, never a query per row.
+#[tokio::test]
+async fn lists_and_aggregates_run_as_many_statements_for_four_records_as_for_one() {
+    let app = spawn_app().await;
+    let t = trip(&app, true).await;
+    let coordinator = t.f.coordinator.token.clone();
+    let accountant = app.user("accountant", None).await;
+    let w = workshop(&app, &t).await;
+    let m = &t.f.mobility_ids[0];
+    let add_one = |i: usize| {
+        let (app, t, w, accountant) = (&app, &t, &w, &accountant);
+        async move {
+            let date = format!("2026-04-0{}", 2 + i);
+            assert_eq!(share(app, t, "library_website", &date).await.status(), 201);
+            let res = app.post("/api/v1/digital-stories", Some(&t.me), &json!({"workshop_id": w["id"], "title": format!("Zgodba {i}"), "summary": "Spomini.", "text": "Besedilo.", "language": "sl", "contributors": [{"name": "Ana Kos"}, {"name": "Ivan Novak"}]})).await;
+            assert_eq!(res.status(), 201);
+            let res = app.post(&format!("/api/v1/mobilities/{m}/meetings"), Some(&t.f.coordinator.token), &json!({"kind": "evaluation", "title": format!("Srečanje {i}"), "starts_at": format!("2026-04-0{}T14:00:00Z", 2 + i), "duration_minutes": 60})).await;
+            assert_eq!(res.status(), 201);
+            let res = app.post(&format!("/api/v1/participants/{}/costs", t.pid), Some(&accountant.token), &json!({"kind": "flight", "amount": "100.00", "paid_by": "project", "description": format!("Let {i}")})).await;
+            assert_eq!(res.status(), 201);
+        }
+    };
+    let paths: Vec<String> = [
+        format!("/api/v1/participants/{}/dissemination", t.pid),
+        "/api/v1/digital-stories".to_string(),
+        format!("/api/v1/mobilities/{m}/meetings"),
+        format!("/api/v1/participants/{}/costs", t.pid),
+        "/api/v1/workshops".to_string(),
+        format!("/api/v1/mobilities/{m}/participants"),
+        format!("/api/v1/participants/{}/obligations", t.pid),
+        format!("/api/v1/mobilities/{m}/progress"),
+    ]
+    .into();
+    add_one(0).await;
+    let one = statements(&app, &paths, &coordinator).await;
+    for i in 1..4 {
+        add_one(i).await;
+    }
+    let four = statements(&app, &paths, &coordinator).await;
+    let grown: Vec<String> = one
+        .iter()
+        .zip(&four)
+        .filter(|((_, a), (_, b))| b > a)
+        .map(|((p, a), (_, b))| format!("{p}: {a} -> {b}"))
+        .collect();
+    assert!(grown.is_empty(), "statements grow with the rows: {grown:?}");
+}

@@ -42,10 +42,7 @@ async fn list_dissemination(
         ],
     )?;
     let mut items = page.page_of(items, |i| i.id);
-    let mut out = Vec::new();
-    for i in items.take_items() {
-        out.push(crate::follow_up::dissemination::dto(&state.db, i).await?);
-    }
+    let out = crate::follow_up::dissemination::dtos(&state.db, items.take_items()).await?;
     Ok(HttpResponse::Ok().json(items.with_items(out)))
 }
 

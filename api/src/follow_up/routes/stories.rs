@@ -58,10 +58,7 @@ async fn list_stories(
         ],
     )?;
     let mut items = page.page_of(items, |s| s.id);
-    let mut out = Vec::new();
-    for s in items.take_items() {
-        out.push(crate::follow_up::stories::dto(&state.db, s).await?);
-    }
+    let out = crate::follow_up::stories::dtos(&state.db, items.take_items()).await?;
     Ok(HttpResponse::Ok().json(items.with_items(out)))
 }
 

@@ -82,19 +82,26 @@ pub async fn list(
     if let Some(s) = status {
         q = q.filter(digital_story::Column::Status.eq(s));
     }
-    let all = q
-        .order_by_asc(digital_story::Column::CreatedAt)
+    // The same scope as a single read (`sees_library_records`), as SQL.
+    match crate::follow_up::access::LibraryScope::of(user) {
+        crate::follow_up::access::LibraryScope::All => {}
+        crate::follow_up::access::LibraryScope::One(library) => {
+            q = q.filter(
+                digital_story::Column::WorkshopId.in_subquery(
+                    sea_orm::sea_query::Query::select()
+                        .column(workshop::Column::Id)
+                        .from(workshop::Entity)
+                        .and_where(workshop::Column::LibraryId.eq(library))
+                        .to_owned(),
+                ),
+            );
+        }
+        crate::follow_up::access::LibraryScope::Nothing => return Ok(Vec::new()),
+    }
+    Ok(q.order_by_asc(digital_story::Column::CreatedAt)
         .order_by_asc(digital_story::Column::Id)
         .all(db)
-        .await?;
-    let mut out = Vec::new();
-    for s in all {
-        let w = workshop_of(db, s.workshop_id).await?;
-        if crate::follow_up::access::sees_library_records(user, w.library_id) {
-            out.push(s);
-        }
-    }
-    Ok(out)
+        .await?)
 }
 
 pub async fn update(

@@ -169,31 +169,60 @@ async fn workshop_of(db: &impl ConnectionTrait, id: Uuid) -> ApiResult<workshop:
 }
 
 pub async fn dto(db: &impl ConnectionTrait, s: digital_story::Model) -> ApiResult<StoryDto> {
-    let w = workshop_of(db, s.workshop_id).await?;
-    let media = story_media::Entity::find()
-        .filter(story_media::Column::StoryId.eq(s.id))
+    let mut one = dtos(db, vec![s]).await?;
+    one.pop()
+        .ok_or_else(|| ApiError::internal("story without its response"))
+}
+
+/// The responses for `stories`: their workshops and media loaded in one query each.
+pub async fn dtos(
+    db: &impl ConnectionTrait,
+    stories: Vec<digital_story::Model>,
+) -> ApiResult<Vec<StoryDto>> {
+    let libraries: std::collections::HashMap<Uuid, Uuid> = workshop::Entity::find()
+        .filter(workshop::Column::Id.is_in(stories.iter().map(|s| s.workshop_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|w| (w.id, w.library_id))
+        .collect();
+    let mut media: std::collections::HashMap<Uuid, Vec<MediaDto>> =
+        std::collections::HashMap::new();
+    for m in story_media::Entity::find()
+        .filter(story_media::Column::StoryId.is_in(stories.iter().map(|s| s.id)))
         .order_by_asc(story_media::Column::CreatedAt)
         .order_by_asc(story_media::Column::Id)
         .all(db)
-        .await?;
-    Ok(StoryDto {
-        id: s.id,
-        workshop_id: s.workshop_id,
-        library_id: w.library_id,
-        title: s.title,
-        summary: s.summary,
-        text: s.text,
-        language: s.language,
-        place: s.place,
-        period: s.period,
-        subjects: serde_json::from_value(s.subjects).unwrap_or_default(),
-        contributors: serde_json::from_value(s.contributors).unwrap_or_default(),
-        media: media.into_iter().map(MediaDto::from).collect(),
-        status: s.status,
-        kamra_url: s.kamra_url,
-        created_at: s.created_at,
-        updated_at: s.updated_at,
-    })
+        .await?
+    {
+        media.entry(m.story_id).or_default().push(MediaDto::from(m));
+    }
+    stories
+        .into_iter()
+        .map(|s| {
+            let library_id = *libraries
+                .get(&s.workshop_id)
+                .ok_or_else(|| ApiError::not_found("workshop"))?;
+            Ok(StoryDto {
+                id: s.id,
+                workshop_id: s.workshop_id,
+                library_id,
+                media: media.remove(&s.id).unwrap_or_default(),
+                title: s.title,
+                summary: s.summary,
+                text: s.text,
+                language: s.language,
+                place: s.place,
+                period: s.period,
+                subjects: serde_json::from_value(s.subjects).unwrap_or_default(),
+                contributors: serde_json::from_value(s.contributors).unwrap_or_default(),
+                status: s.status,
+                kamra_url: s.kamra_url,
+                created_at: s.created_at,
+                updated_at: s.updated_at,
+            })
+        })
+        .collect()
 }
 
 fn check_text(title: Option<&str>, summary: Option<&str>, language: Option<&str>) -> ApiResult<()> {
