@@ -187,6 +187,7 @@ pub fn deadlines(m: &mobility::Model) -> BTreeMap<String, DeadlineRule> {
     out
 }
 
+/// One participant's obligations, derived from what is recorded.
 pub async fn compute(
     db: &impl ConnectionTrait,
     clock: &dyn Clock,
@@ -196,30 +197,44 @@ pub async fn compute(
         .one(db)
         .await?
         .ok_or_else(|| ApiError::internal("participant without mobility"))?;
+    let mut all = compute_all(db, clock, &m, std::slice::from_ref(p)).await?;
+    Ok(all.remove(&p.id).unwrap_or_default())
+}
+
+/// The obligations of `ps`, participants of mobility `m`, by participant: every kind of record
+/// is read in one query for all of them, so the cost does not grow with their number.
+pub async fn compute_all(
+    db: &impl ConnectionTrait,
+    clock: &dyn Clock,
+    m: &mobility::Model,
+    ps: &[participant::Model],
+) -> ApiResult<std::collections::HashMap<Uuid, Vec<ObligationDto>>> {
+    use std::collections::{HashMap, HashSet};
     let proj = project::Entity::find_by_id(m.project_id)
         .one(db)
         .await?
         .ok_or_else(|| ApiError::internal("mobility without project"))?;
     let today = crate::clock::today(clock);
-    let returned = m.end_date.or(p
-        .returned_at
-        .map(|t| t.with_timezone(&chrono_tz::Europe::Ljubljana).date_naive()));
-    let rules = deadlines(&m);
-
-    let mut met: BTreeMap<&str, Vec<RecordRef>> = BTreeMap::new();
+    let rules = deadlines(m);
+    let ids: Vec<Uuid> = ps.iter().map(|p| p.id).collect();
+    let libraries: Vec<Uuid> = ps
+        .iter()
+        .map(|p| p.library_id)
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
     let r = |t: &str, id: Uuid| RecordRef {
         object_type: t.into(),
         id,
     };
-    if questionnaire_response::Entity::find_by_id(p.id)
-        .one(db)
+
+    let answered: HashSet<Uuid> = questionnaire_response::Entity::find()
+        .filter(questionnaire_response::Column::ParticipantId.is_in(ids.clone()))
+        .all(db)
         .await?
-        .is_some()
-    {
-        met.entry("questionnaire")
-            .or_default()
-            .push(r("questionnaire_response", p.id));
-    }
+        .into_iter()
+        .map(|q| q.participant_id)
+        .collect();
     let eval_meetings: Vec<Uuid> = meeting::Entity::find()
         .filter(meeting::Column::MobilityId.eq(m.id))
         .filter(meeting::Column::Kind.eq(MeetingKind::Evaluation))
@@ -228,133 +243,177 @@ pub async fn compute(
         .into_iter()
         .map(|x| x.id)
         .collect();
+    let mut attended: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
     for a in meeting_attendance::Entity::find()
-        .filter(meeting_attendance::Column::ParticipantId.eq(p.id))
+        .filter(meeting_attendance::Column::ParticipantId.is_in(ids.clone()))
         .filter(meeting_attendance::Column::MeetingId.is_in(eval_meetings))
         .filter(meeting_attendance::Column::Attended.eq(true))
         .all(db)
         .await?
     {
-        met.entry("oral_evaluation")
+        attended
+            .entry(a.participant_id)
             .or_default()
-            .push(r("meeting", a.meeting_id));
+            .push(a.meeting_id);
     }
-    if participant_report::Entity::find_by_id(p.id)
-        .one(db)
-        .await?
-        .is_some_and(|x| x.status == ReportStatus::Submitted)
-    {
-        met.entry("report")
-            .or_default()
-            .push(r("participant_report", p.id));
-    }
-    let item_ids: Vec<Uuid> = dissemination_participant::Entity::find()
-        .filter(dissemination_participant::Column::ParticipantId.eq(p.id))
+    let reported: HashSet<Uuid> = participant_report::Entity::find()
+        .filter(participant_report::Column::ParticipantId.is_in(ids.clone()))
+        .filter(participant_report::Column::Status.eq(ReportStatus::Submitted))
         .all(db)
         .await?
         .into_iter()
-        .map(|l| l.item_id)
+        .map(|x| x.participant_id)
         .collect();
-    let items = dissemination_item::Entity::find()
-        .filter(dissemination_item::Column::Id.is_in(item_ids))
+    let links = dissemination_participant::Entity::find()
+        .filter(dissemination_participant::Column::ParticipantId.is_in(ids.clone()))
         .all(db)
         .await?;
-    let mut posts = Vec::new();
-    for i in &items {
-        let key = match i.kind {
-            DisseminationKind::ColleaguesPresentation => "colleagues_presentation",
-            DisseminationKind::ProfessionalEvent => "professional_event",
-            DisseminationKind::PortalPublication => "portal_publication",
-            DisseminationKind::KnjiznicarskeNovice => "knjiznicarske_novice",
-            DisseminationKind::LibraryWebsite => "library_website",
-            DisseminationKind::SocialMediaPost => {
-                // Counts when dated within the mobility's own days.
-                if let (Some(s), Some(e)) = (m.start_date, m.end_date)
-                    && i.date >= s
-                    && i.date <= e
-                {
-                    posts.push(r("dissemination", i.id));
-                }
-                continue;
-            }
-        };
-        met.entry(key).or_default().push(r("dissemination", i.id));
+    let items: HashMap<Uuid, dissemination_item::Model> = dissemination_item::Entity::find()
+        .filter(dissemination_item::Column::Id.is_in(links.iter().map(|l| l.item_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|i| (i.id, i))
+        .collect();
+    let mut shared: HashMap<Uuid, Vec<&dissemination_item::Model>> = HashMap::new();
+    for l in &links {
+        if let Some(i) = items.get(&l.item_id) {
+            shared.entry(l.participant_id).or_default().push(i);
+        }
     }
-    if posts.len() >= 3 {
-        met.insert("social_media_posts", posts);
-    }
-    if let Some(w) = workshop::Entity::find()
-        .filter(workshop::Column::LibraryId.eq(p.library_id))
+    // In the order they were recorded (ids are time-ordered).
+    shared.values_mut().for_each(|v| v.sort_by_key(|i| i.id));
+    let workshops: HashMap<Uuid, workshop::Model> = workshop::Entity::find()
+        .filter(workshop::Column::LibraryId.is_in(libraries.clone()))
         .filter(workshop::Column::MobilityId.eq(m.id))
-        .one(db)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|w| (w.library_id, w))
+        .collect();
+    let mut stories: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for st in digital_story::Entity::find()
+        .filter(digital_story::Column::WorkshopId.is_in(workshops.values().map(|w| w.id)))
+        .filter(digital_story::Column::Status.eq(StoryStatus::Published))
+        .all(db)
         .await?
     {
-        if w.status != WorkshopStatus::Planned {
-            met.entry("workshop_held")
-                .or_default()
-                .push(r("workshop", w.id));
-        }
-        if w.status == WorkshopStatus::Reported {
-            met.entry("workshop_report")
-                .or_default()
-                .push(r("workshop", w.id));
-        }
-        for s in digital_story::Entity::find()
-            .filter(digital_story::Column::WorkshopId.eq(w.id))
-            .filter(digital_story::Column::Status.eq(StoryStatus::Published))
-            .all(db)
-            .await?
-        {
-            met.entry("digital_story")
-                .or_default()
-                .push(r("digital_story", s.id));
-        }
+        stories.entry(st.workshop_id).or_default().push(st.id);
     }
-    if let Some(a) = practice_adoption::Entity::find()
-        .filter(practice_adoption::Column::LibraryId.eq(p.library_id))
+    stories.values_mut().for_each(|v| v.sort());
+    let adoptions: HashMap<Uuid, practice_adoption::Model> = practice_adoption::Entity::find()
+        .filter(practice_adoption::Column::LibraryId.is_in(libraries))
         .filter(practice_adoption::Column::MobilityId.eq(m.id))
-        .one(db)
+        .all(db)
         .await?
-    {
-        met.entry("practice_plan")
-            .or_default()
-            .push(r("practice_adoption", a.id));
-        if a.status == AdoptionStatus::Adopted {
-            met.entry("practice_adopted")
+        .into_iter()
+        .map(|a| (a.library_id, a))
+        .collect();
+
+    let mut out = HashMap::new();
+    for p in ps {
+        let returned = m.end_date.or(p
+            .returned_at
+            .map(|t| t.with_timezone(&chrono_tz::Europe::Ljubljana).date_naive()));
+        let mut met: BTreeMap<&str, Vec<RecordRef>> = BTreeMap::new();
+        if answered.contains(&p.id) {
+            met.entry("questionnaire")
+                .or_default()
+                .push(r("questionnaire_response", p.id));
+        }
+        for meeting_id in attended.get(&p.id).into_iter().flatten() {
+            met.entry("oral_evaluation")
+                .or_default()
+                .push(r("meeting", *meeting_id));
+        }
+        if reported.contains(&p.id) {
+            met.entry("report")
+                .or_default()
+                .push(r("participant_report", p.id));
+        }
+        let mut posts = Vec::new();
+        for i in shared.get(&p.id).into_iter().flatten() {
+            let key = match i.kind {
+                DisseminationKind::ColleaguesPresentation => "colleagues_presentation",
+                DisseminationKind::ProfessionalEvent => "professional_event",
+                DisseminationKind::PortalPublication => "portal_publication",
+                DisseminationKind::KnjiznicarskeNovice => "knjiznicarske_novice",
+                DisseminationKind::LibraryWebsite => "library_website",
+                DisseminationKind::SocialMediaPost => {
+                    // Counts when dated within the mobility's own days.
+                    if let (Some(s), Some(e)) = (m.start_date, m.end_date)
+                        && i.date >= s
+                        && i.date <= e
+                    {
+                        posts.push(r("dissemination", i.id));
+                    }
+                    continue;
+                }
+            };
+            met.entry(key).or_default().push(r("dissemination", i.id));
+        }
+        if posts.len() >= 3 {
+            met.insert("social_media_posts", posts);
+        }
+        if let Some(w) = workshops.get(&p.library_id) {
+            if w.status != WorkshopStatus::Planned {
+                met.entry("workshop_held")
+                    .or_default()
+                    .push(r("workshop", w.id));
+            }
+            if w.status == WorkshopStatus::Reported {
+                met.entry("workshop_report")
+                    .or_default()
+                    .push(r("workshop", w.id));
+            }
+            for id in stories.get(&w.id).into_iter().flatten() {
+                met.entry("digital_story")
+                    .or_default()
+                    .push(r("digital_story", *id));
+            }
+        }
+        if let Some(a) = adoptions.get(&p.library_id) {
+            met.entry("practice_plan")
                 .or_default()
                 .push(r("practice_adoption", a.id));
-        }
-    }
-
-    Ok(list(m.follow_up)
-        .into_iter()
-        .map(|(key, title, _)| {
-            let rule = rules.get(key).copied().unwrap_or(DeadlineRule {
-                days_after_return: None,
-                date: None,
-            });
-            let due = match (rule.date, rule.days_after_return) {
-                (Some(d), _) => Some(d),
-                (None, Some(days)) => returned.map(|r| r + Duration::days(days)),
-                (None, None) => Some(proj.end_date),
-            };
-            let records = met.remove(key).unwrap_or_default();
-            let status = if !records.is_empty() {
-                ObligationStatus::Met
-            } else if due.is_some_and(|d| d < today) {
-                ObligationStatus::Overdue
-            } else {
-                ObligationStatus::Pending
-            };
-            ObligationDto {
-                key: key.into(),
-                title: title.into(),
-                status,
-                due,
-                records,
+            if a.status == AdoptionStatus::Adopted {
+                met.entry("practice_adopted")
+                    .or_default()
+                    .push(r("practice_adoption", a.id));
             }
-        })
-        .collect())
+        }
+        let obligations = list(m.follow_up)
+            .into_iter()
+            .map(|(key, title, _)| {
+                let rule = rules.get(key).copied().unwrap_or(DeadlineRule {
+                    days_after_return: None,
+                    date: None,
+                });
+                let due = match (rule.date, rule.days_after_return) {
+                    (Some(d), _) => Some(d),
+                    (None, Some(days)) => returned.map(|r| r + Duration::days(days)),
+                    (None, None) => Some(proj.end_date),
+                };
+                let records = met.remove(key).unwrap_or_default();
+                let status = if !records.is_empty() {
+                    ObligationStatus::Met
+                } else if due.is_some_and(|d| d < today) {
+                    ObligationStatus::Overdue
+                } else {
+                    ObligationStatus::Pending
+                };
+                ObligationDto {
+                    key: key.into(),
+                    title: title.into(),
+                    status,
+                    due,
+                    records,
+                }
+            })
+            .collect();
+        out.insert(p.id, obligations);
+    }
+    Ok(out)
 }
 
 pub async fn for_participant(
@@ -390,7 +449,7 @@ pub async fn progress(
     clock: &dyn Clock,
     mobility_id: Uuid,
 ) -> ApiResult<ProgressDto> {
-    mobility::Entity::find_by_id(mobility_id)
+    let m = mobility::Entity::find_by_id(mobility_id)
         .one(db)
         .await?
         .ok_or_else(|| ApiError::not_found("mobility"))?;
@@ -400,9 +459,10 @@ pub async fn progress(
         .all(db)
         .await?;
     ps.sort_by(|a, b| a.full_name.cmp(&b.full_name).then(a.id.cmp(&b.id)));
+    let mut all = compute_all(db, clock, &m, &ps).await?;
     let mut out = Vec::new();
     for p in ps {
-        let obligations = compute(db, clock, &p).await?;
+        let obligations = all.remove(&p.id).unwrap_or_default();
         let count =
             |s: ObligationStatus| obligations.iter().filter(|o| o.status == s).count() as u32;
         out.push(ParticipantProgress {

@@ -1042,3 +1042,52 @@ async fn a_call_without_a_committee_cannot_be_decided() {
     app.set_time("2025-11-10T08:00:00Z");
     assert_problem(finalise(&app, &f).await, 409, "selection.no_committee").await;
 }
+
+/// The selection's lists and aggregates, and the project-wide ones that grow with it, run as
+/// many SQL statements for four applications (and participants) as for one: two services,
+/// the same steps, one with four times the rows.
+#[tokio::test]
+async fn selection_lists_and_aggregates_run_as_many_statements_for_four_applications_as_for_one() {
+    let mut runs: Vec<Vec<(String, u64)>> = Vec::new();
+    for n in [1usize, 4] {
+        let app = spawn_app().await;
+        let f = fixture(&app).await;
+        selected_with(&app, &f, &vec![false; n]).await;
+        let project = app.zsk_project().await["id"].as_str().unwrap().to_string();
+        let admin = app.admin_token().await;
+        let m = &f.mobility_ids[0];
+        let c = &f.call_id;
+        let paths = [
+            format!("/api/v1/mobilities/{m}/participants"),
+            format!("/api/v1/mobilities/{m}/ranking"),
+            format!("/api/v1/mobilities/{m}/selection-record"),
+            format!("/api/v1/mobilities/{m}/selection-record.csv"),
+            format!("/api/v1/applications?call_id={c}"),
+            format!("/api/v1/calls/{c}/applications.csv"),
+            format!("/api/v1/mobilities/{m}/progress"),
+            format!("/api/v1/mobilities/{m}/evaluation"),
+            format!("/api/v1/projects/{project}/indicators"),
+            format!("/api/v1/projects/{project}/budget"),
+            format!("/api/v1/projects/{project}/exports/participants.csv"),
+            "/api/v1/organisations?kind=member_library".to_string(),
+            "/api/v1/notifications/outbox".to_string(),
+        ];
+        let mut counts = Vec::new();
+        for p in paths {
+            let (statements, status) = app.statements_of_get(&p, Some(&admin)).await;
+            assert_eq!(status, 200, "{p}");
+            let shape = p
+                .replace(m.as_str(), "{mobility}")
+                .replace(c.as_str(), "{call}");
+            counts.push((shape.replace(project.as_str(), "{project}"), statements));
+        }
+        runs.push(counts);
+    }
+    let grown: Vec<String> = runs[0]
+        .iter()
+        .zip(&runs[1])
+        .filter(|((_, a), (_, b))| b > a)
+        .map(|((p, a), (_, b))| format!("{p}: {a} -> {b}"))
+        .collect();
+    assert!(grown.is_empty(), "statements grow with the rows: {grown:?}");
+}
