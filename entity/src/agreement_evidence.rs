@@ -17,6 +17,19 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::agreement::Entity",
+        from = "Column::AgreementId",
+        to = "super::agreement::Column::Id"
+    )]
+    Agreement,
+}
+
+impl Related<super::agreement::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Agreement.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -20,6 +20,43 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::agreement::Entity",
+        from = "Column::AgreementId",
+        to = "super::agreement::Column::Id"
+    )]
+    Agreement,
+    #[sea_orm(
+        belongs_to = "super::user::Entity",
+        from = "Column::SignerUserId",
+        to = "super::user::Column::Id"
+    )]
+    SignerUser,
+    #[sea_orm(
+        belongs_to = "super::agreement_evidence::Entity",
+        from = "Column::EvidenceId",
+        to = "super::agreement_evidence::Column::Id"
+    )]
+    Evidence,
+}
+
+impl Related<super::agreement::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Agreement.def()
+    }
+}
+
+impl Related<super::user::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::SignerUser.def()
+    }
+}
+
+impl Related<super::agreement_evidence::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Evidence.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -22,6 +22,31 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::application::Entity",
+        from = "Column::ApplicationId",
+        to = "super::application::Column::Id"
+    )]
+    Application,
+    #[sea_orm(
+        belongs_to = "super::user::Entity",
+        from = "Column::UploadedBy",
+        to = "super::user::Column::Id"
+    )]
+    UploadedBy,
+}
+
+impl Related<super::application::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Application.def()
+    }
+}
+
+impl Related<super::user::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::UploadedBy.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

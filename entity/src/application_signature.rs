@@ -22,6 +22,43 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::application::Entity",
+        from = "Column::ApplicationId",
+        to = "super::application::Column::Id"
+    )]
+    Application,
+    #[sea_orm(
+        belongs_to = "super::application_document::Entity",
+        from = "Column::DocumentId",
+        to = "super::application_document::Column::Id"
+    )]
+    Document,
+    #[sea_orm(
+        belongs_to = "super::user::Entity",
+        from = "Column::RecordedBy",
+        to = "super::user::Column::Id"
+    )]
+    RecordedBy,
+}
+
+impl Related<super::application::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Application.def()
+    }
+}
+
+impl Related<super::application_document::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Document.def()
+    }
+}
+
+impl Related<super::user::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::RecordedBy.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

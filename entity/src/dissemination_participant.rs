@@ -12,6 +12,31 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::dissemination_item::Entity",
+        from = "Column::ItemId",
+        to = "super::dissemination_item::Column::Id"
+    )]
+    Item,
+    #[sea_orm(
+        belongs_to = "super::participant::Entity",
+        from = "Column::ParticipantId",
+        to = "super::participant::Column::Id"
+    )]
+    Participant,
+}
+
+impl Related<super::dissemination_item::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Item.def()
+    }
+}
+
+impl Related<super::participant::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Participant.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

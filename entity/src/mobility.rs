@@ -40,6 +40,31 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::project::Entity",
+        from = "Column::ProjectId",
+        to = "super::project::Column::Id"
+    )]
+    Project,
+    #[sea_orm(
+        belongs_to = "super::organisation::Entity",
+        from = "Column::HostOrganisationId",
+        to = "super::organisation::Column::Id"
+    )]
+    HostOrganisation,
+}
+
+impl Related<super::project::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Project.def()
+    }
+}
+
+impl Related<super::organisation::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::HostOrganisation.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

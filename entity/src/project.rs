@@ -23,6 +23,19 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::organisation::Entity",
+        from = "Column::ApplicantId",
+        to = "super::organisation::Column::Id"
+    )]
+    Applicant,
+}
+
+impl Related<super::organisation::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Applicant.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

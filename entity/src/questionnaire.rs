@@ -12,6 +12,19 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::mobility::Entity",
+        from = "Column::MobilityId",
+        to = "super::mobility::Column::Id"
+    )]
+    Mobility,
+}
+
+impl Related<super::mobility::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Mobility.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

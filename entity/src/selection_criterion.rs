@@ -16,6 +16,19 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::call::Entity",
+        from = "Column::CallId",
+        to = "super::call::Column::Id"
+    )]
+    Call,
+}
+
+impl Related<super::call::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Call.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

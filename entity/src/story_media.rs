@@ -19,6 +19,19 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::digital_story::Entity",
+        from = "Column::StoryId",
+        to = "super::digital_story::Column::Id"
+    )]
+    Story,
+}
+
+impl Related<super::digital_story::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Story.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -16,6 +16,7 @@ mod organisations;
 mod participants;
 mod preparation;
 mod projects;
+mod schema;
 mod seed;
 mod selection;
 mod startup;
