@@ -135,6 +135,17 @@ impl Application {
         let blobs = Arc::new(crate::storage::LocalBlobStore::new(
             settings.data_dir.join("blobs"),
         ));
+        // Documents made before they were stored are rendered and kept now, before anything
+        // serves them.
+        let kept = crate::agreements::service::store_rendered(&conn, blobs.as_ref())
+            .await
+            .map_err(|e| anyhow::anyhow!("storing agreement documents: {e}"))?;
+        if kept > 0 {
+            tracing::info!(
+                documents = kept,
+                "stored the PDFs of existing agreement versions"
+            );
+        }
         let state = web::Data::new(AppState {
             db: conn,
             settings: Arc::new(settings.clone()),

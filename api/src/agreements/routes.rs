@@ -114,7 +114,7 @@ async fn create_agreement(
     id: web::Path<Uuid>,
     body: crate::http::Json<CreateAgreementRequest>,
 ) -> ApiResult<HttpResponse> {
-    let a = service::create(&state.db, &user, *id, body.kind).await?;
+    let a = service::create(&state.db, state.blobs.as_ref(), &user, *id, body.kind).await?;
     let location = format!("/agreements/{}", a.id);
     respond(&state, StatusCode::CREATED, a)
         .await
@@ -178,9 +178,14 @@ async fn update_agreement(
     if_match: IfMatch,
     body: crate::http::Json<UpdateAgreementRequest>,
 ) -> ApiResult<HttpResponse> {
-    let a = service::update(&state.db, &user, *id, body.into_inner(), |a| {
-        if_match.check(&etag(a.id, a.updated_at))
-    })
+    let a = service::update(
+        &state.db,
+        state.blobs.as_ref(),
+        &user,
+        *id,
+        body.into_inner(),
+        |a| if_match.check(&etag(a.id, a.updated_at)),
+    )
     .await?;
     respond(&state, StatusCode::OK, a).await
 }
@@ -209,7 +214,7 @@ async fn amend_agreement(
     user: AuthUser,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    let a = service::amend(&state.db, &user, *id).await?;
+    let a = service::amend(&state.db, state.blobs.as_ref(), &user, *id).await?;
     let location = format!("/agreements/{}", a.id);
     respond(&state, StatusCode::CREATED, a)
         .await
@@ -238,7 +243,7 @@ async fn agreement_document(
     user: AuthUser,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    let (a, bytes) = service::document(&state.db, &user, *id).await?;
+    let (a, bytes) = service::document(&state.db, state.blobs.as_ref(), &user, *id).await?;
     Ok(pdf(
         bytes,
         format!("{}-{}-v{}", a.kind, a.participant_id, a.version),
@@ -395,7 +400,14 @@ async fn put_europass(
     id: web::Path<Uuid>,
     body: crate::http::Json<UpdateAgreementRequest>,
 ) -> ApiResult<HttpResponse> {
-    let a = service::put_europass(&state.db, &user, *id, body.into_inner()).await?;
+    let a = service::put_europass(
+        &state.db,
+        state.blobs.as_ref(),
+        &user,
+        *id,
+        body.into_inner(),
+    )
+    .await?;
     respond(&state, StatusCode::OK, a).await
 }
 
@@ -422,7 +434,7 @@ async fn europass_document(
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     let a = service::europass(&state.db, &user, *id).await?;
-    let (a, bytes) = service::document(&state.db, &user, a.id).await?;
+    let (a, bytes) = service::document(&state.db, state.blobs.as_ref(), &user, a.id).await?;
     Ok(pdf(
         bytes,
         format!("europass-{}-v{}", a.participant_id, a.version),

@@ -771,3 +771,49 @@ async fn the_europass_record_is_written_by_the_coordinator_and_the_host_and_sign
         );
     }
 }
+
+/// A version's PDF is rendered once and kept in the blob store under its hash; downloads serve
+/// the kept bytes, not a new rendering. Versions without kept bytes (made before documents
+/// were kept) are rendered and kept by the start-up step, once.
+#[tokio::test]
+async fn a_versions_pdf_is_kept_once_and_served_as_kept() {
+    use sha2::Digest;
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let (pids, _) = selected(&app, &f, 1).await;
+    let grant = issue(&app, &f.coordinator.token, &pids[0], "grant").await;
+    let sha = grant["document_sha256"].as_str().unwrap().to_string();
+    let blob = app.data_dir.path().join("blobs").join(&sha[..2]).join(&sha);
+    let kept = std::fs::read(&blob).expect("the version's PDF is kept under its hash");
+    assert_eq!(hex::encode(sha2::Sha256::digest(&kept)), sha);
+    let path = format!(
+        "/api/v1/agreements/{}/document",
+        grant["id"].as_str().unwrap()
+    );
+    let served = app.get(&path, Some(&f.coordinator.token)).await;
+    assert_eq!(served.status(), 200);
+    assert_eq!(served.bytes().await.unwrap().as_ref(), kept.as_slice());
+
+    // What is kept is what is served: were the kept file other bytes, those would be served.
+    let mut other = kept.clone();
+    other.extend_from_slice(b"\n%kept\n");
+    std::fs::write(&blob, &other).unwrap();
+    let served = app.get(&path, Some(&f.coordinator.token)).await;
+    assert_eq!(served.bytes().await.unwrap().as_ref(), other.as_slice());
+
+    // A version made before documents were kept: the start-up step keeps it, once.
+    std::fs::remove_file(&blob).unwrap();
+    let db = mobility_api::db::connect_url(&app.settings.database_url(), 1)
+        .await
+        .unwrap();
+    let blobs = mobility_api::storage::LocalBlobStore::new(app.data_dir.path().join("blobs"));
+    let n = mobility_api::agreements::service::store_rendered(&db, &blobs)
+        .await
+        .unwrap();
+    assert_eq!(n, 1);
+    assert_eq!(std::fs::read(&blob).unwrap(), kept);
+    let n = mobility_api::agreements::service::store_rendered(&db, &blobs)
+        .await
+        .unwrap();
+    assert_eq!(n, 0);
+}

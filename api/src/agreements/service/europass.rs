@@ -17,6 +17,7 @@ pub async fn europass(
 /// the skills acquired).
 pub async fn put_europass(
     db: &DatabaseConnection,
+    blobs: &dyn BlobStore,
     user: &AuthUser,
     participant_id: Uuid,
     r: UpdateAgreementRequest,
@@ -36,6 +37,7 @@ pub async fn put_europass(
             let c = initial_content(&txn, &ctx).await?;
             let a = insert_version(
                 &txn,
+                blobs,
                 user,
                 ctx.participant.id,
                 AgreementKind::Europass,
@@ -56,7 +58,7 @@ pub async fn put_europass(
         }
     };
     check_change_rights(&txn, user, &a, &r).await?;
-    let out = change(&txn, user, a, r).await?;
+    let out = change(&txn, blobs, user, a, r).await?;
     txn.commit().await?;
     Ok(out)
 }

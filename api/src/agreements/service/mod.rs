@@ -140,6 +140,46 @@ pub fn render(
     Ok((bytes, sha))
 }
 
+/// Render a version's PDF off the async workers and keep its bytes in the blob store, where
+/// downloads read them: the bytes people sign are the bytes kept, whatever the renderer does
+/// later. Returns their SHA-256.
+pub(super) async fn render_stored(
+    blobs: &dyn BlobStore,
+    a_id: Uuid,
+    version: i32,
+    kind: AgreementKind,
+    c: &AgreementContent,
+    dated: DateTime<Utc>,
+) -> ApiResult<String> {
+    let c = c.clone();
+    let (bytes, _) = tokio::task::spawn_blocking(move || render(a_id, version, kind, &c, dated))
+        .await
+        .map_err(ApiError::internal)??;
+    blobs.put(bytes).await.map_err(ApiError::internal)
+}
+
+/// Keep the PDF of every version that has none stored yet (versions made before documents
+/// were stored): rendered with the current renderer, under the hash it gives. Run at start-up,
+/// before anything else reads them; idempotent. Returns how many were stored.
+pub async fn store_rendered(db: &DatabaseConnection, blobs: &dyn BlobStore) -> ApiResult<usize> {
+    let mut stored = 0;
+    for a in agreement::Entity::find().all(db).await? {
+        match blobs.get(&a.document_sha256).await {
+            Ok(_) => continue,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(ApiError::internal(e)),
+        }
+        let c = content_of(&a)?;
+        let sha = render_stored(blobs, a.id, a.version, a.kind, &c, a.created_at).await?;
+        if sha != a.document_sha256 {
+            tracing::warn!(agreement = %a.id, stored = %sha, recorded = %a.document_sha256,
+                "a version rendered differently from its recorded hash; its current rendering is kept");
+        }
+        stored += 1;
+    }
+    Ok(stored)
+}
+
 struct Context {
     participant: participant::Model,
     mobility: mobility::Model,
@@ -260,6 +300,7 @@ async fn current(
 
 async fn insert_version(
     db: &impl ConnectionTrait,
+    blobs: &dyn BlobStore,
     user: &AuthUser,
     participant_id: Uuid,
     kind: AgreementKind,
@@ -268,7 +309,7 @@ async fn insert_version(
 ) -> ApiResult<agreement::Model> {
     let id = Uuid::now_v7();
     let now = Utc::now();
-    let (_, sha) = render(id, version, kind, c, now)?;
+    let sha = render_stored(blobs, id, version, kind, c, now).await?;
     agreement::ActiveModel {
         id: Set(id),
         participant_id: Set(participant_id),

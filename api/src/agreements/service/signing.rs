@@ -2,17 +2,19 @@
 
 use super::*;
 
+/// The version's PDF: the bytes stored when it was made (the ones signed), never rendered
+/// again.
 pub async fn document(
     db: &DatabaseConnection,
+    blobs: &dyn BlobStore,
     user: &AuthUser,
     id: Uuid,
 ) -> ApiResult<(agreement::Model, Vec<u8>)> {
     let a = visible(db, user, id).await?;
-    let c = content_of(&a)?;
-    let (bytes, sha) = render(a.id, a.version, a.kind, &c, a.created_at)?;
-    if sha != a.document_sha256 {
-        tracing::warn!(agreement = %a.id, "the rendered document differs from the stored hash (the renderer changed)");
-    }
+    let bytes = blobs
+        .get(&a.document_sha256)
+        .await
+        .map_err(ApiError::internal)?;
     Ok((a, bytes))
 }
 

@@ -4,6 +4,7 @@ use super::*;
 
 pub async fn create(
     db: &DatabaseConnection,
+    blobs: &dyn BlobStore,
     user: &AuthUser,
     participant_id: Uuid,
     kind: AgreementKind,
@@ -21,7 +22,7 @@ pub async fn create(
     }
     let ctx = context(&txn, p).await?;
     let c = initial_content(&txn, &ctx).await?;
-    let a = insert_version(&txn, user, ctx.participant.id, kind, 1, &c).await?;
+    let a = insert_version(&txn, blobs, user, ctx.participant.id, kind, 1, &c).await?;
     audit::record(
         &txn,
         &Actor::from(user),
@@ -124,6 +125,7 @@ pub(super) fn superseded() -> ApiError {
 /// Apply a change: in place on a draft without signatures, otherwise as version n+1.
 pub async fn update(
     db: &DatabaseConnection,
+    blobs: &dyn BlobStore,
     user: &AuthUser,
     id: Uuid,
     r: UpdateAgreementRequest,
@@ -133,7 +135,7 @@ pub async fn update(
     let a = visible(&txn, user, id).await?;
     check_change_rights(&txn, user, &a, &r).await?;
     check_etag(&a)?;
-    let out = change(&txn, user, a, r).await?;
+    let out = change(&txn, blobs, user, a, r).await?;
     txn.commit().await?;
     Ok(out)
 }
@@ -167,6 +169,7 @@ pub(super) async fn check_change_rights(
 
 pub(super) async fn change(
     txn: &impl ConnectionTrait,
+    blobs: &dyn BlobStore,
     user: &AuthUser,
     a: agreement::Model,
     r: UpdateAgreementRequest,
@@ -221,11 +224,20 @@ pub(super) async fn change(
     let out = if signed_any {
         // A change after a signature: version n+1; the old one is kept, read-only.
         supersede(txn, &a).await?;
-        let n = insert_version(txn, user, a.participant_id, a.kind, a.version + 1, &c).await?;
+        let n = insert_version(
+            txn,
+            blobs,
+            user,
+            a.participant_id,
+            a.kind,
+            a.version + 1,
+            &c,
+        )
+        .await?;
         audit::record(txn, &Actor::from(user), "amend", "agreement", n.id, &fields).await?;
         n
     } else {
-        let (_, sha) = render(a.id, a.version, a.kind, &c, a.created_at)?;
+        let sha = render_stored(blobs, a.id, a.version, a.kind, &c, a.created_at).await?;
         let mut am: agreement::ActiveModel = a.clone().into();
         am.content = Set(serde_json::to_value(&c).map_err(ApiError::internal)?);
         am.document_sha256 = Set(sha);
@@ -256,6 +268,7 @@ pub(super) async fn supersede(txn: &impl ConnectionTrait, a: &agreement::Model) 
 
 pub async fn amend(
     db: &DatabaseConnection,
+    blobs: &dyn BlobStore,
     user: &AuthUser,
     id: Uuid,
 ) -> ApiResult<agreement::Model> {
@@ -269,7 +282,16 @@ pub async fn amend(
     }
     let c = content_of(&a)?;
     supersede(&txn, &a).await?;
-    let n = insert_version(&txn, user, a.participant_id, a.kind, a.version + 1, &c).await?;
+    let n = insert_version(
+        &txn,
+        blobs,
+        user,
+        a.participant_id,
+        a.kind,
+        a.version + 1,
+        &c,
+    )
+    .await?;
     audit::record(
         &txn,
         &Actor::from(user),
