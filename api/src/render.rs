@@ -56,7 +56,17 @@ const TOP: f32 = 277.0;
 const BOTTOM: f32 = 20.0;
 const LEFT: f32 = 20.0;
 
-pub fn render(doc: &Document) -> anyhow::Result<Vec<u8>> {
+/// How the font goes into a PDF.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Embedding {
+    /// Only the glyphs the document uses: tens of KB. Every new document.
+    Subset,
+    /// The whole font (about 760 KB): how documents were made before, so that a version made
+    /// then renders to the bytes that were signed.
+    Whole,
+}
+
+pub fn render(doc: &Document, embedding: Embedding) -> anyhow::Result<Vec<u8>> {
     let dated = OffsetDateTime::from_unix_timestamp(doc.dated.timestamp())
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let (pdf, page, layer) = PdfDocument::new(doc.title.clone(), Mm(210.0), Mm(297.0), "text");
@@ -72,7 +82,7 @@ pub fn render(doc: &Document) -> anyhow::Result<Vec<u8>> {
             ..Default::default()
         }));
     let font = pdf
-        .add_external_font(FONT)
+        .add_external_font_with_subsetting(FONT, embedding == Embedding::Subset)
         .map_err(|e| anyhow::anyhow!("font: {e}"))?;
     let mut layer_ref = pdf.get_page(page).get_layer(layer);
     let mut y = TOP;
@@ -165,13 +175,21 @@ mod tests {
 
     #[test]
     fn the_same_document_gives_the_same_bytes() {
-        let a = render(&sample()).unwrap();
-        let b = render(&sample()).unwrap();
+        let a = render(&sample(), Embedding::Subset).unwrap();
+        let b = render(&sample(), Embedding::Subset).unwrap();
         assert!(a.starts_with(b"%PDF-"));
         assert_eq!(a, b);
         let mut other = sample();
         other.identifier = "agreement-1-v2".into();
-        assert_ne!(render(&other).unwrap(), a);
+        assert_ne!(render(&other, Embedding::Subset).unwrap(), a);
+    }
+
+    #[test]
+    fn a_subset_font_makes_a_pdf_of_tens_of_kilobytes() {
+        let subset = render(&sample(), Embedding::Subset).unwrap();
+        let whole = render(&sample(), Embedding::Whole).unwrap();
+        assert!(subset.len() < 100_000, "{} bytes", subset.len());
+        assert!(whole.len() > FONT.len() / 2, "{} bytes", whole.len());
     }
 
     #[test]

@@ -6,6 +6,7 @@ use crate::clock::Clock;
 use crate::db::begin_write;
 use crate::http::{ApiError, ApiResult, AuthUser};
 use crate::participants;
+use crate::render::Embedding;
 use crate::storage::{BlobStore, sha256_hex};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::enums::{
@@ -133,9 +134,10 @@ pub fn render(
     kind: AgreementKind,
     c: &AgreementContent,
     dated: DateTime<Utc>,
+    embedding: Embedding,
 ) -> ApiResult<(Vec<u8>, String)> {
     let doc = content::document(kind, c, format!("{a_id}-v{version}"), dated);
-    let bytes = crate::render::render(&doc).map_err(ApiError::internal)?;
+    let bytes = crate::render::render(&doc, embedding).map_err(ApiError::internal)?;
     let sha = sha256_hex(&bytes);
     Ok((bytes, sha))
 }
@@ -151,16 +153,29 @@ pub(super) async fn render_stored(
     c: &AgreementContent,
     dated: DateTime<Utc>,
 ) -> ApiResult<String> {
-    let c = c.clone();
-    let (bytes, _) = tokio::task::spawn_blocking(move || render(a_id, version, kind, &c, dated))
-        .await
-        .map_err(ApiError::internal)??;
+    let (bytes, _) = render_blocking(a_id, version, kind, c, dated, Embedding::Subset).await?;
     blobs.put(bytes).await.map_err(ApiError::internal)
 }
 
+async fn render_blocking(
+    a_id: Uuid,
+    version: i32,
+    kind: AgreementKind,
+    c: &AgreementContent,
+    dated: DateTime<Utc>,
+    embedding: Embedding,
+) -> ApiResult<(Vec<u8>, String)> {
+    let c = c.clone();
+    tokio::task::spawn_blocking(move || render(a_id, version, kind, &c, dated, embedding))
+        .await
+        .map_err(ApiError::internal)?
+}
+
 /// Keep the PDF of every version that has none stored yet (versions made before documents
-/// were stored): rendered with the current renderer, under the hash it gives. Run at start-up,
-/// before anything else reads them; idempotent. Returns how many were stored.
+/// were stored): rendered as such versions were made (the whole font embedded), or with the
+/// font subset if that gives the recorded hash; if neither does, the renderer changed since,
+/// and its current rendering is kept with a warning. Run at start-up, before anything serves
+/// them; idempotent. Returns how many were stored.
 pub async fn store_rendered(db: &DatabaseConnection, blobs: &dyn BlobStore) -> ApiResult<usize> {
     let mut stored = 0;
     for a in agreement::Entity::find().all(db).await? {
@@ -170,7 +185,17 @@ pub async fn store_rendered(db: &DatabaseConnection, blobs: &dyn BlobStore) -> A
             Err(e) => return Err(ApiError::internal(e)),
         }
         let c = content_of(&a)?;
-        let sha = render_stored(blobs, a.id, a.version, a.kind, &c, a.created_at).await?;
+        let (mut bytes, mut sha) =
+            render_blocking(a.id, a.version, a.kind, &c, a.created_at, Embedding::Whole).await?;
+        if sha != a.document_sha256 {
+            let subset =
+                render_blocking(a.id, a.version, a.kind, &c, a.created_at, Embedding::Subset)
+                    .await?;
+            if subset.1 == a.document_sha256 {
+                (bytes, sha) = subset;
+            }
+        }
+        blobs.put(bytes).await.map_err(ApiError::internal)?;
         if sha != a.document_sha256 {
             tracing::warn!(agreement = %a.id, stored = %sha, recorded = %a.document_sha256,
                 "a version rendered differently from its recorded hash; its current rendering is kept");
