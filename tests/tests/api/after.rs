@@ -556,6 +556,15 @@ async fn a_heritage_participant_walks_to_completed_through_a_published_story() {
         vec!["dublin-core.xml", "media/mlin.png", "story.json"]
     );
     let mut png = Vec::new();
+    // Media go in as they are (already compressed formats); the text is deflated.
+    assert_eq!(
+        zip.by_name("media/mlin.png").unwrap().compression(),
+        zip::CompressionMethod::Stored
+    );
+    assert_eq!(
+        zip.by_name("story.json").unwrap().compression(),
+        zip::CompressionMethod::Deflated
+    );
     std::io::Read::read_to_end(&mut zip.by_name("media/mlin.png").unwrap(), &mut png).unwrap();
     assert_eq!(png, PNG);
     let mut story_json = String::new();

@@ -212,25 +212,31 @@ pub async fn kamra_package(
         &format!("<dc:creator>{}</dc:creator>", d.library_id),
         &format!("<dc:creator>{}</dc:creator>", xml(&library)),
     );
-    let mut buf = std::io::Cursor::new(Vec::new());
-    {
+    // Built off the async workers; media are already compressed formats (images, audio,
+    // video), so they are stored as they are, and only the text is deflated.
+    let zipped = tokio::task::spawn_blocking(move || -> zip::result::ZipResult<Vec<u8>> {
+        let mut buf = std::io::Cursor::new(Vec::new());
         let mut zip = zip::ZipWriter::new(&mut buf);
-        let opts = zip::write::SimpleFileOptions::default()
+        let text = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Deflated);
-        zip.start_file("story.json", opts)
-            .map_err(ApiError::internal)?;
-        zip.write_all(&json).map_err(ApiError::internal)?;
-        zip.start_file("dublin-core.xml", opts)
-            .map_err(ApiError::internal)?;
-        zip.write_all(dc.as_bytes()).map_err(ApiError::internal)?;
+        let media = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        zip.start_file("story.json", text)?;
+        zip.write_all(&json)?;
+        zip.start_file("dublin-core.xml", text)?;
+        zip.write_all(dc.as_bytes())?;
         for (name, bytes) in files {
-            zip.start_file(name, opts).map_err(ApiError::internal)?;
-            zip.write_all(&bytes).map_err(ApiError::internal)?;
+            zip.start_file(name, media)?;
+            zip.write_all(&bytes)?;
         }
-        zip.finish().map_err(ApiError::internal)?;
-    }
+        zip.finish()?;
+        Ok(buf.into_inner())
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(ApiError::internal)?;
     d.media.sort_by(|a, b| a.filename.cmp(&b.filename));
-    Ok((d, buf.into_inner()))
+    Ok((d, zipped))
 }
 
 #[cfg(test)]
