@@ -5,13 +5,14 @@ use super::access::staff_or_library;
 use crate::audit::{self, Actor};
 use crate::clock::Clock;
 use crate::db::begin_write;
-use crate::http::{ApiError, ApiResult, AuthUser, FieldError};
+use crate::http::pagination::{PageRequest, Sort, UpdatedSince};
+use crate::http::{ApiError, ApiResult, AuthUser, FieldError, Page};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::enums::AdoptionStatus;
 use entity::practice_adoption;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, QueryOrder,
+    EntityTrait, QueryFilter,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -196,22 +197,45 @@ pub async fn visible(
     }
 }
 
+/// The adoptions the caller sees (the same scope as a single read), filtered, sorted and paged
+/// in SQL.
 pub async fn list(
     db: &DatabaseConnection,
     user: &AuthUser,
     mobility_id: Option<Uuid>,
-) -> ApiResult<Vec<practice_adoption::Model>> {
+    sort: Option<&str>,
+    since: UpdatedSince,
+    page: PageRequest,
+) -> ApiResult<Page<practice_adoption::Model>> {
     let mut q = practice_adoption::Entity::find();
+    match super::access::LibraryScope::of(user) {
+        super::access::LibraryScope::All => {}
+        super::access::LibraryScope::One(library) => {
+            q = q.filter(practice_adoption::Column::LibraryId.eq(library));
+        }
+        // The primary key is never null: no row.
+        super::access::LibraryScope::Nothing => {
+            q = q.filter(practice_adoption::Column::Id.is_null());
+        }
+    }
     if let Some(m) = mobility_id {
         q = q.filter(practice_adoption::Column::MobilityId.eq(m));
     }
-    Ok(q.order_by_asc(practice_adoption::Column::CreatedAt)
-        .order_by_asc(practice_adoption::Column::Id)
-        .all(db)
-        .await?
-        .into_iter()
-        .filter(|m| super::access::sees_library_records(user, m.library_id))
-        .collect())
+    if let Some(t) = since.updated_since {
+        q = q.filter(practice_adoption::Column::UpdatedAt.gte(t));
+    }
+    let order = Sort::columns(
+        sort,
+        &[
+            ("status", practice_adoption::Column::Status),
+            ("adopted_on", practice_adoption::Column::AdoptedOn),
+            ("created_at", practice_adoption::Column::CreatedAt),
+            ("updated_at", practice_adoption::Column::UpdatedAt),
+        ],
+        &[(practice_adoption::Column::CreatedAt, sea_orm::Order::Asc)],
+    )?;
+    page.fetch(db, q, &order, practice_adoption::Column::Id, |m| m.id)
+        .await
 }
 
 pub async fn update(

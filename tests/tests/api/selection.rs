@@ -1052,7 +1052,11 @@ async fn selection_lists_and_aggregates_run_as_many_statements_for_four_applicat
     for n in [1usize, 4] {
         let app = spawn_app().await;
         let f = fixture(&app).await;
-        selected_with(&app, &f, &vec![false; n]).await;
+        let (_, apps) = selected_with(&app, &f, &vec![false; n]).await;
+        for a in &apps {
+            let res = app.post("/api/v1/practice-adoptions", Some(&a.library.token), &json!({"mobility_id": f.mobility_ids[0], "method": "dtfl", "description": "Mesečne delavnice", "plan": [{"step": "Pilot", "due": "2026-05-01"}]})).await;
+            assert_eq!(res.status(), 201);
+        }
         let project = app.zsk_project().await["id"].as_str().unwrap().to_string();
         let admin = app.admin_token().await;
         let m = &f.mobility_ids[0];
@@ -1071,6 +1075,13 @@ async fn selection_lists_and_aggregates_run_as_many_statements_for_four_applicat
             format!("/api/v1/projects/{project}/exports/participants.csv"),
             "/api/v1/organisations?kind=member_library".to_string(),
             "/api/v1/notifications/outbox".to_string(),
+            "/api/v1/practice-adoptions".to_string(),
+            format!("/api/v1/practice-adoptions?mobility_id={m}&sort=-updated_at"),
+            "/api/v1/users".to_string(),
+            "/api/v1/audit-log".to_string(),
+            format!("/api/v1/projects/{project}/calls"),
+            format!("/api/v1/projects/{project}/mobilities"),
+            format!("/api/v1/projects/{project}/team"),
         ];
         let mut counts = Vec::new();
         for p in paths {

@@ -38,26 +38,18 @@ async fn list_adoptions(
     since: web::Query<UpdatedSince>,
 ) -> ApiResult<HttpResponse> {
     let page = list.validate_sorted(q.sort.is_some())?;
-    let mut items: Vec<AdoptionDto> =
-        crate::follow_up::practice::list(&state.db, &user, q.mobility_id)
-            .await?
-            .into_iter()
-            .map(AdoptionDto::from)
-            .filter(|a| since.updated_since.is_none_or(|t| a.updated_at >= t))
-            .collect();
-    Sort::sort_items(
-        &mut items,
+    let mut fetched = crate::follow_up::practice::list(
+        &state.db,
+        &user,
+        q.mobility_id,
         q.sort.as_deref(),
-        &[
-            ("status", |a, b| {
-                a.status.to_string().cmp(&b.status.to_string())
-            }),
-            ("adopted_on", |a, b| a.adopted_on.cmp(&b.adopted_on)),
-            ("created_at", |a, b| a.created_at.cmp(&b.created_at)),
-            ("updated_at", |a, b| a.updated_at.cmp(&b.updated_at)),
-        ],
-    )?;
-    Ok(HttpResponse::Ok().json(page.page_of(items, |a| a.id)))
+        since.into_inner(),
+        page,
+    )
+    .await?;
+    let items = fetched.take_items();
+    Ok(HttpResponse::Ok()
+        .json(fetched.with_items(items.into_iter().map(AdoptionDto::from).collect())))
 }
 
 /// Record the library's new practice and its plan (one per library per mobility).
