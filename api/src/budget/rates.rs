@@ -97,13 +97,32 @@ pub fn seeded() -> RateSet {
 pub const SEEDED_YEARS: &[i32] = &[2024, 2025, 2026];
 
 impl RateSet {
+    /// The same rates with every amount written the one way (`" 412.8 "` -> `"412.80"`), as
+    /// they are stored and answered. Call after [`RateSet::problems`] found none.
+    pub fn normalised(mut self) -> Self {
+        let canon = |a: &mut Option<String>| {
+            if let Some(cents) = a.as_deref().and_then(crate::money::parse) {
+                *a = Some(crate::money::format(cents));
+            }
+        };
+        for b in &mut self.travel_bands {
+            canon(&mut b.standard);
+            canon(&mut b.green);
+        }
+        self.individual_support_per_day.values_mut().for_each(canon);
+        canon(&mut self.organisational_support_per_participant);
+        canon(&mut self.inclusion_support_per_participant);
+        self
+    }
+
     /// Field errors: amounts that are not decimal strings, bands out of order or overlapping.
     pub fn problems(&self) -> Vec<crate::http::FieldError> {
         use crate::http::FieldError;
         let mut out = Vec::new();
         let amount = |out: &mut Vec<FieldError>, field: String, v: &Option<String>| {
+            // At most 20 characters, as the document says, white space included.
             if let Some(a) = v
-                && money::parse(a).is_none()
+                && (a.chars().count() > 20 || money::parse(a).is_none())
             {
                 out.push(FieldError::new(
                     field,

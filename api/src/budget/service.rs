@@ -46,6 +46,7 @@ pub async fn put_rates(
     if !problems.is_empty() {
         return Err(ApiError::validation(problems));
     }
+    let set = set.normalised();
     let txn = begin_write(db).await?;
     let existed = unit_cost_rates::Entity::find_by_id(year)
         .one(&txn)

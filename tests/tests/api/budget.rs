@@ -315,8 +315,9 @@ async fn the_budget_multiplies_rates_by_bands_days_and_participants() {
         .await
         .unwrap();
     rates["individual_support_per_day"] = json!({"1": "100.00", "3": "80.00"});
-    rates["organisational_support_per_participant"] = json!("100.00");
-    rates["inclusion_support_per_participant"] = json!("100.00");
+    // Amounts are answered and kept written one way, whatever white space or decimals came.
+    rates["organisational_support_per_participant"] = json!("\u{85} 100 \u{a0}");
+    rates["inclusion_support_per_participant"] = json!("100.0");
     let res = app
         .req(
             Method::PUT,
@@ -328,8 +329,13 @@ async fn the_budget_multiplies_rates_by_bands_days_and_participants() {
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
+    let answered: Value = res.json().await.unwrap();
+    assert_eq!(answered["organisational_support_per_participant"], "100.00");
+    assert_eq!(answered["inclusion_support_per_participant"], "100.00");
     let mut bad = rates.clone();
     bad["organisational_support_per_participant"] = json!("12,5");
+    // Longer than the document's 20 characters, even if the number in it is fine.
+    bad["inclusion_support_per_participant"] = json!(format!("{}1.00", " ".repeat(17)));
     bad["travel_bands"][1]["min_km"] = json!(50);
     let p = assert_problem(
         app.req(
@@ -348,6 +354,7 @@ async fn the_budget_multiplies_rates_by_bands_days_and_participants() {
     assert_eq!(
         problem_fields(&p),
         vec![
+            "inclusion_support_per_participant",
             "organisational_support_per_participant",
             "travel_bands[1].min_km"
         ]
