@@ -11,6 +11,8 @@ pub trait BlobStore: Send + Sync {
     async fn put(&self, bytes: Vec<u8>) -> std::io::Result<String>;
     /// The bytes stored under `sha256`.
     async fn get(&self, sha256: &str) -> std::io::Result<Vec<u8>>;
+    /// Whether bytes are stored under `sha256`, without reading them.
+    async fn contains(&self, sha256: &str) -> std::io::Result<bool>;
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -64,6 +66,10 @@ impl BlobStore for LocalBlobStore {
     async fn get(&self, sha256: &str) -> std::io::Result<Vec<u8>> {
         let path = self.path(sha256)?;
         tokio::fs::read(path).await
+    }
+
+    async fn contains(&self, sha256: &str) -> std::io::Result<bool> {
+        tokio::fs::try_exists(self.path(sha256)?).await
     }
 }
 

@@ -84,9 +84,17 @@ fn claims(req: &HttpRequest) -> Result<Option<crate::auth::tokens::Claims>, ApiE
 }
 
 async fn authenticate(req: HttpRequest) -> Result<Option<AuthUser>, ApiError> {
-    let Some(claims) = claims(&req)? else {
-        return Ok(None);
-    };
+    match claims(&req)? {
+        Some(claims) => user_of(req, claims).await.map(Some),
+        None => Ok(None),
+    }
+}
+
+/// The active user a verified token names.
+async fn user_of(
+    req: HttpRequest,
+    claims: crate::auth::tokens::Claims,
+) -> Result<AuthUser, ApiError> {
     let state = req
         .app_data::<web::Data<AppState>>()
         .ok_or_else(|| ApiError::internal("application state missing"))?;
@@ -100,14 +108,14 @@ async fn authenticate(req: HttpRequest) -> Result<Option<AuthUser>, ApiError> {
             ));
         }
     };
-    Ok(Some(AuthUser {
+    Ok(AuthUser {
         id: u.id,
         email: u.email,
         full_name: u.full_name,
         role: u.role,
         organisation_id: u.organisation_id,
         request_id: request_id(&req),
-    }))
+    })
 }
 
 impl FromRequest for AuthUser {
@@ -164,24 +172,26 @@ impl<G: Gate + 'static> FromRequest for Gated<G> {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
-    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         // Decided here, before any future runs: the body extractor's future may complete (with
         // a 422) before the database has answered who the caller is. The token's role decides
         // now; the stored role decides again below (a role changed since the token was issued).
-        let early = match claims(req) {
-            Ok(None) => Some(missing_token()),
-            Ok(Some(c)) if c.role != Role::Admin && !G::ROLES.contains(&c.role) => Some(
+        let claims = match claims(req) {
+            Ok(None) => Err(missing_token()),
+            Ok(Some(c)) if c.role != Role::Admin && !G::ROLES.contains(&c.role) => Err(
                 ApiError::forbidden(format!("The role `{}` may not do this.", c.role)),
             ),
-            Ok(Some(_)) => None,
-            Err(e) => Some(e),
+            Ok(Some(c)) => Ok(c),
+            Err(e) => Err(e),
         };
-        if let Some(e) = early {
-            return Box::pin(std::future::ready(Err(e)));
-        }
-        let user = AuthUser::from_request(req, payload);
+        let claims = match claims {
+            Ok(c) => c,
+            Err(e) => return Box::pin(std::future::ready(Err(e))),
+        };
+        // The token is verified once; the user is then read as for any caller.
+        let req = req.clone();
         Box::pin(async move {
-            let user = user.await?;
+            let user = user_of(req, claims).await?;
             user.require(G::ROLES)?;
             Ok(Gated {
                 user,

@@ -105,6 +105,7 @@ pub async fn withdraw(
         .one(&txn)
         .await?
         .ok_or_else(|| ApiError::not_found("mobility"))?;
+    // Read again under the lock: a withdrawal that committed meanwhile is seen.
     let p = access::visible(&txn, user, id).await?;
     if !(user.is_staff() || access::is_own_library(user, &p) || access::is_self(user, &p)) {
         return Err(ApiError::forbidden(

@@ -179,10 +179,12 @@ async fn render_blocking(
 pub async fn store_rendered(db: &DatabaseConnection, blobs: &dyn BlobStore) -> ApiResult<usize> {
     let mut stored = 0;
     for a in agreement::Entity::find().all(db).await? {
-        match blobs.get(&a.document_sha256).await {
-            Ok(_) => continue,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(ApiError::internal(e)),
+        if blobs
+            .contains(&a.document_sha256)
+            .await
+            .map_err(ApiError::internal)?
+        {
+            continue;
         }
         let c = content_of(&a)?;
         let (mut bytes, mut sha) =

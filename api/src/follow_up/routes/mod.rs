@@ -27,8 +27,8 @@ use uuid::Uuid;
 
 const P: &str = "application/problem+json";
 
-/// The mobility exists (its callers are gated to coordinators already).
-async fn staff_mobility(state: &AppState, _user: &AuthUser, id: Uuid) -> ApiResult<()> {
+/// 404 `mobility.not_found` unless the mobility exists.
+async fn mobility_exists(state: &AppState, id: Uuid) -> ApiResult<()> {
     entity::mobility::Entity::find_by_id(id)
         .one(&state.db)
         .await
