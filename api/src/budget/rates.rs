@@ -135,6 +135,16 @@ impl RateSet {
         for (i, b) in self.travel_bands.iter().enumerate() {
             amount(&mut out, format!("travel_bands[{i}].standard"), &b.standard);
             amount(&mut out, format!("travel_bands[{i}].green"), &b.green);
+            // The document's integers are 32-bit: a distance beyond them is refused, not kept.
+            for (field, km) in [("min_km", Some(b.min_km)), ("max_km", b.max_km)] {
+                if km.is_some_and(|k| k > i32::MAX as u32) {
+                    out.push(FieldError::new(
+                        format!("travel_bands[{i}].{field}"),
+                        "range",
+                        format!("at most {}", i32::MAX),
+                    ));
+                }
+            }
             if b.max_km.is_some_and(|m| m < b.min_km) {
                 out.push(FieldError::new(
                     format!("travel_bands[{i}].max_km"),

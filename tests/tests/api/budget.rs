@@ -337,6 +337,7 @@ async fn the_budget_multiplies_rates_by_bands_days_and_participants() {
     // Longer than the document's 20 characters, even if the number in it is fine.
     bad["inclusion_support_per_participant"] = json!(format!("{}1.00", " ".repeat(17)));
     bad["travel_bands"][1]["min_km"] = json!(50);
+    bad["travel_bands"][0]["max_km"] = json!(2_147_483_648u64);
     let p = assert_problem(
         app.req(
             Method::PUT,
@@ -356,6 +357,7 @@ async fn the_budget_multiplies_rates_by_bands_days_and_participants() {
         vec![
             "inclusion_support_per_participant",
             "organisational_support_per_participant",
+            "travel_bands[0].max_km",
             "travel_bands[1].min_km"
         ]
     );
