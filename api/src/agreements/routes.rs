@@ -104,7 +104,7 @@ async fn list_agreements(
         (status = 201, description = "Issued as a draft, version 1", body = AgreementDto),
         (status = 403, description = "Not a coordinator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such participant", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already issued (`agreement.exists`): amend it", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already issued (`agreement.exists`): amend it; or the participant changed while the document was prepared (`agreement.busy`): try again", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/participants/{id}/agreements")]
@@ -165,7 +165,7 @@ async fn get_agreement(
         (status = 200, description = "The changed (or new) version", body = AgreementDto),
         (status = 403, description = "Not a coordinator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not visible", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "A superseded version (`agreement.superseded`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A superseded version (`agreement.superseded`); or the agreement changed while the document was prepared (`agreement.busy`): try again", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Stale If-Match", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     )
@@ -205,7 +205,7 @@ async fn update_agreement(
         (status = 201, description = "The new version", body = AgreementDto),
         (status = 403, description = "Not a coordinator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not visible", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already superseded (`agreement.superseded`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already superseded (`agreement.superseded`); or it changed while the document was prepared (`agreement.busy`): try again", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/agreements/{id}/amend")]
@@ -389,7 +389,7 @@ async fn get_europass(
         (status = 200, description = "The record", body = AgreementDto),
         (status = 403, description = "Neither a coordinator nor (for the skills) the host", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not visible", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "A superseded version (`agreement.superseded`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A superseded version (`agreement.superseded`); or the agreement changed while the document was prepared (`agreement.busy`): try again", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "End before start (`validation.failed`)", body = Problem, content_type = "application/problem+json"),
     )
 )]

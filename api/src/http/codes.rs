@@ -424,6 +424,11 @@ pub const CODES: &[(&str, u16, &str)] = &[
         "The version has been superseded",
     ),
     (
+        "agreement.busy",
+        409,
+        "The agreement kept changing while its document was prepared: try again",
+    ),
+    (
         "agreement.unknown_party",
         422,
         "Not a party to this agreement",

@@ -817,3 +817,104 @@ async fn a_versions_pdf_is_kept_once_and_served_as_kept() {
         .unwrap();
     assert_eq!(n, 0);
 }
+
+/// A blob store that, the first time a PDF is stored, renames the mobility on a connection of
+/// its own, as another coordinator might while the document renders.
+struct RenamingStore {
+    inner: mobility_api::storage::LocalBlobStore,
+    db: sea_orm::DatabaseConnection,
+    mobility_id: uuid::Uuid,
+    puts: std::sync::atomic::AtomicUsize,
+}
+
+#[async_trait::async_trait]
+impl mobility_api::storage::BlobStore for RenamingStore {
+    async fn put(&self, bytes: Vec<u8>) -> std::io::Result<String> {
+        use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+        if self.puts.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
+            entity::mobility::ActiveModel {
+                id: Set(self.mobility_id),
+                title: Set("Preimenovana mobilnost".into()),
+                ..Default::default()
+            }
+            .update(&self.db)
+            .await
+            .map_err(std::io::Error::other)?;
+        }
+        self.inner.put(bytes).await
+    }
+    async fn get(&self, sha256: &str) -> std::io::Result<Vec<u8>> {
+        self.inner.get(sha256).await
+    }
+    async fn contains(&self, sha256: &str) -> std::io::Result<bool> {
+        self.inner.contains(sha256).await
+    }
+}
+
+/// A version's PDF is rendered and stored before the write transaction that keeps it, so the
+/// database is free meanwhile (on SQLite the rename below would otherwise wait for the write
+/// lock the agreement holds, and fail); the write then finds that what the document was
+/// made from has changed, and renders it again rather than keep a stale document.
+#[tokio::test]
+async fn a_version_is_rendered_outside_the_write_and_again_if_its_sources_changed_meanwhile() {
+    use sea_orm::EntityTrait;
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let (pids, _) = selected(&app, &f, 1).await;
+    let db = mobility_api::db::connect_url(&app.settings.database_url(), 2)
+        .await
+        .unwrap();
+    let pid: uuid::Uuid = pids[0].parse().unwrap();
+    let p = entity::participant::Entity::find_by_id(pid)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    let store = RenamingStore {
+        inner: mobility_api::storage::LocalBlobStore::new(app.data_dir.path().join("blobs")),
+        db: mobility_api::db::connect_url(&app.settings.database_url(), 1)
+            .await
+            .unwrap(),
+        mobility_id: p.mobility_id,
+        puts: Default::default(),
+    };
+    let coordinator = mobility_api::http::AuthUser {
+        id: f.coordinator.id.parse().unwrap(),
+        email: f.coordinator.email.clone(),
+        full_name: "Koordinatorka".into(),
+        role: entity::enums::Role::Coordinator,
+        organisation_id: None,
+        request_id: None,
+    };
+    let a = mobility_api::agreements::service::create(
+        &db,
+        &store,
+        &coordinator,
+        pid,
+        entity::enums::AgreementKind::Grant,
+    )
+    .await
+    .expect("the agreement is issued although its mobility changed while it rendered");
+    assert_eq!(
+        store.puts.load(std::sync::atomic::Ordering::SeqCst),
+        2,
+        "rendered again after the change"
+    );
+    assert_eq!(a.content["mobility_title"], "Preimenovana mobilnost");
+    let served = app
+        .get(
+            &format!("/api/v1/agreements/{}/document", a.id),
+            Some(&f.coordinator.token),
+        )
+        .await;
+    assert_eq!(served.status(), 200);
+    let bytes = served.bytes().await.unwrap();
+    assert_eq!(
+        hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes)),
+        a.document_sha256,
+        "the kept document is the one rendered from the changed mobility"
+    );
+    if let Some(text) = pdftotext(&bytes) {
+        assert!(text.contains("Preimenovana mobilnost"), "{text}");
+    }
+}

@@ -1,5 +1,6 @@
 //! The participant's Europass Mobility record.
 
+use super::write::{Doc, Plan, Step, write_planned};
 use super::*;
 
 pub async fn europass(
@@ -14,7 +15,8 @@ pub async fn europass(
 }
 
 /// Create the Europass record (coordinators) or change it (coordinators; the host writes
-/// the skills acquired).
+/// the skills acquired). A record opened together with a change is written once: version 1
+/// with the change applied.
 pub async fn put_europass(
     db: &DatabaseConnection,
     blobs: &dyn BlobStore,
@@ -22,43 +24,32 @@ pub async fn put_europass(
     participant_id: Uuid,
     r: UpdateAgreementRequest,
 ) -> ApiResult<agreement::Model> {
-    // One transaction: a record is never left created but unchanged by a refused change.
-    let txn = begin_write(db).await?;
-    let p = participants::access::visible(&txn, user, participant_id).await?;
-    let a = match current(&txn, p.id, AgreementKind::Europass).await? {
-        Some(a) => a,
-        None => {
-            if !user.is_staff() {
-                return Err(ApiError::forbidden(
-                    "A coordinator opens the Europass record.",
-                ));
-            }
-            let ctx = context(&txn, p).await?;
-            let c = initial_content(&txn, &ctx).await?;
-            let a = insert_version(
-                &txn,
-                blobs,
-                user,
-                ctx.participant.id,
-                AgreementKind::Europass,
-                1,
-                &c,
-            )
-            .await?;
-            audit::record(
-                &txn,
-                &Actor::from(user),
-                "create",
-                "agreement",
-                a.id,
-                &["kind".into(), "content".into()],
-            )
-            .await?;
-            a
+    let (new_id, now) = (Uuid::now_v7(), Utc::now());
+    write_planned(db, blobs, user, async |c| -> ApiResult<Plan> {
+        let p = participants::access::visible(c, user, participant_id).await?;
+        if let Some(a) = current(c, p.id, AgreementKind::Europass).await? {
+            check_change_rights(c, user, &a, &r).await?;
+            return plan_change(c, a, &r, new_id, now).await;
         }
-    };
-    check_change_rights(&txn, user, &a, &r).await?;
-    let out = change(&txn, blobs, user, a, r).await?;
-    txn.commit().await?;
-    Ok(out)
+        if !user.is_staff() {
+            return Err(ApiError::forbidden(
+                "A coordinator opens the Europass record.",
+            ));
+        }
+        let ctx = context(c, p).await?;
+        let (content, changed) = changed_content(&initial_content(c, &ctx).await?, &r)?;
+        let doc = Doc {
+            id: new_id,
+            participant_id: ctx.participant.id,
+            kind: AgreementKind::Europass,
+            version: 1,
+            content,
+            dated: now,
+        };
+        Ok(Plan::Write {
+            step: Step::Create { changed },
+            doc,
+        })
+    })
+    .await
 }

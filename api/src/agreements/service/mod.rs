@@ -145,15 +145,16 @@ pub fn render(
 /// Render a version's PDF off the async workers and keep its bytes in the blob store, where
 /// downloads read them: the bytes people sign are the bytes kept, whatever the renderer does
 /// later. Returns their SHA-256.
-pub(super) async fn render_stored(
-    blobs: &dyn BlobStore,
-    a_id: Uuid,
-    version: i32,
-    kind: AgreementKind,
-    c: &AgreementContent,
-    dated: DateTime<Utc>,
-) -> ApiResult<String> {
-    let (bytes, _) = render_blocking(a_id, version, kind, c, dated, Embedding::Subset).await?;
+async fn render_stored(blobs: &dyn BlobStore, d: &write::Doc) -> ApiResult<String> {
+    let (bytes, _) = render_blocking(
+        d.id,
+        d.version,
+        d.kind,
+        &d.content,
+        d.dated,
+        Embedding::Subset,
+    )
+    .await?;
     blobs.put(bytes).await.map_err(ApiError::internal)
 }
 
@@ -325,44 +326,10 @@ async fn current(
         .await?)
 }
 
-async fn insert_version(
-    db: &impl ConnectionTrait,
-    blobs: &dyn BlobStore,
-    user: &AuthUser,
-    participant_id: Uuid,
-    kind: AgreementKind,
-    version: i32,
-    c: &AgreementContent,
-) -> ApiResult<agreement::Model> {
-    let id = Uuid::now_v7();
-    let now = Utc::now();
-    let sha = render_stored(blobs, id, version, kind, c, now).await?;
-    agreement::ActiveModel {
-        id: Set(id),
-        participant_id: Set(participant_id),
-        kind: Set(kind),
-        version: Set(version),
-        status: Set(AgreementStatus::Draft),
-        content: Set(serde_json::to_value(c).map_err(ApiError::internal)?),
-        document_sha256: Set(sha),
-        created_by: Set(user.id),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
-    .insert(db)
-    .await
-    .map_err(|e| match ApiError::from(e) {
-        err if err.code == "resource.duplicate" => ApiError::conflict(
-            "agreement.exists",
-            "This agreement already exists; amend it for a new version.",
-        ),
-        err => err,
-    })
-}
-
 mod europass;
 mod signing;
 mod versions;
+mod write;
 pub use europass::*;
 pub use signing::*;
 pub use versions::*;

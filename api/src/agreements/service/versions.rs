@@ -1,5 +1,6 @@
 //! Issuing agreements and their versions: create, read, change, amend.
 
+use super::write::{Doc, Plan, Step, write_planned};
 use super::*;
 
 pub async fn create(
@@ -9,31 +10,35 @@ pub async fn create(
     participant_id: Uuid,
     kind: AgreementKind,
 ) -> ApiResult<agreement::Model> {
-    let txn = begin_write(db).await?;
-    let p = participants::access::visible(&txn, user, participant_id).await?;
-    if !user.is_staff() {
-        return Err(ApiError::forbidden("Only coordinators issue agreements."));
-    }
-    if current(&txn, p.id, kind).await?.is_some() {
-        return Err(ApiError::conflict(
-            "agreement.exists",
-            "This agreement already exists; amend it for a new version.",
-        ));
-    }
-    let ctx = context(&txn, p).await?;
-    let c = initial_content(&txn, &ctx).await?;
-    let a = insert_version(&txn, blobs, user, ctx.participant.id, kind, 1, &c).await?;
-    audit::record(
-        &txn,
-        &Actor::from(user),
-        "create",
-        "agreement",
-        a.id,
-        &["kind".into(), "content".into()],
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(a)
+    let (id, now) = (Uuid::now_v7(), Utc::now());
+    write_planned(db, blobs, user, async |c| -> ApiResult<Plan> {
+        let p = participants::access::visible(c, user, participant_id).await?;
+        if !user.is_staff() {
+            return Err(ApiError::forbidden("Only coordinators issue agreements."));
+        }
+        if current(c, p.id, kind).await?.is_some() {
+            return Err(ApiError::conflict(
+                "agreement.exists",
+                "This agreement already exists; amend it for a new version.",
+            ));
+        }
+        let ctx = context(c, p).await?;
+        let content = initial_content(c, &ctx).await?;
+        let doc = Doc {
+            id,
+            participant_id: ctx.participant.id,
+            kind,
+            version: 1,
+            content,
+            dated: now,
+        };
+        let changed = Vec::new();
+        Ok(Plan::Write {
+            step: Step::Create { changed },
+            doc,
+        })
+    })
+    .await
 }
 
 pub async fn visible(
@@ -129,15 +134,16 @@ pub async fn update(
     user: &AuthUser,
     id: Uuid,
     r: UpdateAgreementRequest,
-    check_etag: impl FnOnce(&agreement::Model) -> ApiResult<()>,
+    check_etag: impl Fn(&agreement::Model) -> ApiResult<()>,
 ) -> ApiResult<agreement::Model> {
-    let txn = begin_write(db).await?;
-    let a = visible(&txn, user, id).await?;
-    check_change_rights(&txn, user, &a, &r).await?;
-    check_etag(&a)?;
-    let out = change(&txn, blobs, user, a, r).await?;
-    txn.commit().await?;
-    Ok(out)
+    let (new_id, now) = (Uuid::now_v7(), Utc::now());
+    write_planned(db, blobs, user, async |c| -> ApiResult<Plan> {
+        let a = visible(c, user, id).await?;
+        check_change_rights(c, user, &a, &r).await?;
+        check_etag(&a)?;
+        plan_change(c, a, &r, new_id, now).await
+    })
+    .await
 }
 
 /// Coordinators change agreements; the host writes only the skills of the Europass record.
@@ -167,24 +173,18 @@ pub(super) async fn check_change_rights(
     }
 }
 
-pub(super) async fn change(
-    txn: &impl ConnectionTrait,
-    blobs: &dyn BlobStore,
-    user: &AuthUser,
-    a: agreement::Model,
-    r: UpdateAgreementRequest,
-) -> ApiResult<agreement::Model> {
-    if a.status == AgreementStatus::Superseded {
-        return Err(superseded());
-    }
-    let before = content_of(&a)?;
+/// The content of `a` with the change applied, and the fields it changes.
+pub(super) fn changed_content(
+    before: &AgreementContent,
+    r: &UpdateAgreementRequest,
+) -> ApiResult<(AgreementContent, Vec<String>)> {
     let mut c = before.clone();
     macro_rules! set {
-        ($($f:ident),*) => { $( if let Some(v) = r.$f { c.$f = v.into(); } )* };
+        ($($f:ident),*) => { $( if let Some(v) = &r.$f { c.$f = v.clone().into(); } )* };
     }
     set!(goals, programme, learning_outcomes);
     macro_rules! set_opt {
-        ($($f:ident),*) => { $( if let Some(v) = r.$f { c.$f = Some(v).filter(|x| !x.trim().is_empty()); } )* };
+        ($($f:ident),*) => { $( if let Some(v) = &r.$f { c.$f = Some(v.clone()).filter(|x| !x.trim().is_empty()); } )* };
     }
     set_opt!(
         mentor,
@@ -210,60 +210,53 @@ pub(super) async fn change(
         ));
     }
     let fields = audit::service::changed_fields(
-        &serde_json::to_value(&before).unwrap_or_default(),
+        &serde_json::to_value(before).unwrap_or_default(),
         &serde_json::to_value(&c).unwrap_or_default(),
     );
+    Ok((c, fields))
+}
+
+/// A change of version `a`: nothing if it changes nothing, in place if nobody has signed `a`,
+/// otherwise version n+1 (`new_id`, dated `now`).
+pub(super) async fn plan_change(
+    c: &impl ConnectionTrait,
+    a: agreement::Model,
+    r: &UpdateAgreementRequest,
+    new_id: Uuid,
+    now: DateTime<Utc>,
+) -> ApiResult<Plan> {
+    if a.status == AgreementStatus::Superseded {
+        return Err(superseded());
+    }
+    let (content, fields) = changed_content(&content_of(&a)?, r)?;
     if fields.is_empty() {
-        return Ok(a);
+        return Ok(Plan::Unchanged(a));
     }
     let signed_any = agreement_signature::Entity::find()
         .filter(agreement_signature::Column::AgreementId.eq(a.id))
-        .one(txn)
+        .one(c)
         .await?
         .is_some();
-    let out = if signed_any {
-        // A change after a signature: version n+1; the old one is kept, read-only.
-        supersede(txn, &a).await?;
-        let n = insert_version(
-            txn,
-            blobs,
-            user,
-            a.participant_id,
-            a.kind,
-            a.version + 1,
-            &c,
-        )
-        .await?;
-        audit::record(txn, &Actor::from(user), "amend", "agreement", n.id, &fields).await?;
-        n
+    let (id, version, dated) = if signed_any {
+        (new_id, a.version + 1, now)
     } else {
-        let sha = render_stored(blobs, a.id, a.version, a.kind, &c, a.created_at).await?;
-        let mut am: agreement::ActiveModel = a.clone().into();
-        am.content = Set(serde_json::to_value(&c).map_err(ApiError::internal)?);
-        am.document_sha256 = Set(sha);
-        am.updated_at = Set(Utc::now());
-        let m = am.update(txn).await?;
-        audit::record(
-            txn,
-            &Actor::from(user),
-            "update",
-            "agreement",
-            m.id,
-            &fields,
-        )
-        .await?;
-        m
+        (a.id, a.version, a.created_at)
     };
-    refresh_contract(txn, out.participant_id, Some(user.id)).await?;
-    Ok(out)
-}
-
-pub(super) async fn supersede(txn: &impl ConnectionTrait, a: &agreement::Model) -> ApiResult<()> {
-    let mut old: agreement::ActiveModel = a.clone().into();
-    old.status = Set(AgreementStatus::Superseded);
-    old.updated_at = Set(Utc::now());
-    old.update(txn).await?;
-    Ok(())
+    let doc = Doc {
+        id,
+        participant_id: a.participant_id,
+        kind: a.kind,
+        version,
+        content,
+        dated,
+    };
+    let step = if signed_any {
+        // A change after a signature: version n+1; the old one is kept, read-only.
+        Step::NewVersion { base: a, fields }
+    } else {
+        Step::InPlace { base: a, fields }
+    };
+    Ok(Plan::Write { step, doc })
 }
 
 pub async fn amend(
@@ -272,38 +265,30 @@ pub async fn amend(
     user: &AuthUser,
     id: Uuid,
 ) -> ApiResult<agreement::Model> {
-    let txn = begin_write(db).await?;
-    let a = visible(&txn, user, id).await?;
-    if !user.is_staff() {
-        return Err(ApiError::forbidden("Only coordinators amend agreements."));
-    }
-    if a.status == AgreementStatus::Superseded {
-        return Err(superseded());
-    }
-    let c = content_of(&a)?;
-    supersede(&txn, &a).await?;
-    let n = insert_version(
-        &txn,
-        blobs,
-        user,
-        a.participant_id,
-        a.kind,
-        a.version + 1,
-        &c,
-    )
-    .await?;
-    audit::record(
-        &txn,
-        &Actor::from(user),
-        "amend",
-        "agreement",
-        n.id,
-        &["version".into()],
-    )
-    .await?;
-    refresh_contract(&txn, n.participant_id, Some(user.id)).await?;
-    txn.commit().await?;
-    Ok(n)
+    let (new_id, now) = (Uuid::now_v7(), Utc::now());
+    write_planned(db, blobs, user, async |c| -> ApiResult<Plan> {
+        let a = visible(c, user, id).await?;
+        if !user.is_staff() {
+            return Err(ApiError::forbidden("Only coordinators amend agreements."));
+        }
+        if a.status == AgreementStatus::Superseded {
+            return Err(superseded());
+        }
+        let doc = Doc {
+            id: new_id,
+            participant_id: a.participant_id,
+            kind: a.kind,
+            version: a.version + 1,
+            content: content_of(&a)?,
+            dated: now,
+        };
+        let fields = vec!["version".to_string()];
+        Ok(Plan::Write {
+            step: Step::NewVersion { base: a, fields },
+            doc,
+        })
+    })
+    .await
 }
 
 /// Both current agreements signed: the `sign_agreements` task closes (the participant is
