@@ -77,10 +77,7 @@ async fn list_agreements(
     let mut agreements = service::list(&state.db, &user, *id).await?;
     agreements.retain(|a| since.updated_since.is_none_or(|s| a.updated_at >= s));
     let mut agreements = page.page_of(agreements, |a| a.id);
-    let mut out = Vec::new();
-    for a in agreements.take_items() {
-        out.push(service::dto(&state.db, a).await?);
-    }
+    let out = service::dtos(&state.db, agreements.take_items()).await?;
     Ok(HttpResponse::Ok().json(agreements.with_items(out)))
 }
 

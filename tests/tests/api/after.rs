@@ -1487,8 +1487,44 @@ async fn lists_and_aggregates_run_as_many_statements_for_four_records_as_for_one
             assert_eq!(res.status(), 201);
             let res = app.post(&format!("/api/v1/participants/{}/costs", t.pid), Some(&accountant.token), &json!({"kind": "flight", "amount": "100.00", "paid_by": "project", "description": format!("Let {i}")})).await;
             assert_eq!(res.status(), 201);
+            // One more version of the grant agreement: issued the first time, amended after.
+            let versions: Value = app
+                .get(
+                    &format!("/api/v1/participants/{}/agreements", t.pid),
+                    Some(&t.f.coordinator.token),
+                )
+                .await
+                .json()
+                .await
+                .unwrap();
+            let current = versions["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|a| a["kind"] == "grant" && a["status"] != "superseded")
+                .cloned();
+            let res = match current {
+                None => {
+                    app.post(
+                        &format!("/api/v1/participants/{}/agreements", t.pid),
+                        Some(&t.f.coordinator.token),
+                        &json!({"kind": "grant"}),
+                    )
+                    .await
+                }
+                Some(a) => {
+                    app.post(
+                        &format!("/api/v1/agreements/{}/amend", a["id"].as_str().unwrap()),
+                        Some(&t.f.coordinator.token),
+                        &json!({}),
+                    )
+                    .await
+                }
+            };
+            assert_eq!(res.status(), 201);
         }
     };
+    let project = app.zsk_project().await["id"].as_str().unwrap().to_string();
     let paths: Vec<String> = [
         format!("/api/v1/participants/{}/dissemination", t.pid),
         "/api/v1/digital-stories".to_string(),
@@ -1498,6 +1534,17 @@ async fn lists_and_aggregates_run_as_many_statements_for_four_records_as_for_one
         format!("/api/v1/mobilities/{m}/participants"),
         format!("/api/v1/participants/{}/obligations", t.pid),
         format!("/api/v1/mobilities/{m}/progress"),
+        format!("/api/v1/participants/{}/agreements", t.pid),
+        format!("/api/v1/participants/{}/tasks", t.pid),
+        format!("/api/v1/participants/{}/calendar.ics", t.pid),
+        format!("/api/v1/mobilities/{m}/calendar.ics"),
+        format!("/api/v1/projects/{project}/exports/participants.csv"),
+        format!("/api/v1/projects/{project}/exports/activities.csv"),
+        format!("/api/v1/projects/{project}/exports/dissemination.csv"),
+        format!("/api/v1/projects/{project}/exports/workshops.csv"),
+        format!("/api/v1/projects/{project}/indicators"),
+        format!("/api/v1/projects/{project}/indicators/public"),
+        "/api/v1/projects".to_string(),
     ]
     .into();
     add_one(0).await;

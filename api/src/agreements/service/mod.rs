@@ -272,45 +272,63 @@ async fn initial_content(db: &impl ConnectionTrait, ctx: &Context) -> ApiResult<
 }
 
 pub async fn dto(db: &impl ConnectionTrait, a: agreement::Model) -> ApiResult<AgreementDto> {
+    let mut out = dtos(db, vec![a]).await?;
+    out.pop()
+        .ok_or_else(|| ApiError::internal("an agreement without its response"))
+}
+
+/// The responses of several versions, their signatures and evidence read in one query each.
+pub async fn dtos(
+    db: &impl ConnectionTrait,
+    versions: Vec<agreement::Model>,
+) -> ApiResult<Vec<AgreementDto>> {
+    let ids: Vec<Uuid> = versions.iter().map(|a| a.id).collect();
     let sigs = agreement_signature::Entity::find()
-        .filter(agreement_signature::Column::AgreementId.eq(a.id))
+        .filter(agreement_signature::Column::AgreementId.is_in(ids.clone()))
         .all(db)
         .await?;
     let evidence = agreement_evidence::Entity::find()
-        .filter(agreement_evidence::Column::AgreementId.eq(a.id))
+        .filter(agreement_evidence::Column::AgreementId.is_in(ids))
         .all(db)
         .await?;
-    let parties = parties(a.kind)
-        .iter()
-        .map(|p| {
-            let s = sigs.iter().find(|s| s.party == *p);
-            PartyStatus {
-                party: *p,
-                signed: s.is_some(),
-                method: s.map(|s| s.method),
-                signer_name: s.map(|s| s.signer_name.clone()),
-                signer_user_id: s.map(|s| s.signer_user_id),
-                signed_at: s.map(|s| s.signed_at),
-                pdf_signer_name: s
-                    .filter(|s| s.method == AgreementSignatureMethod::QualifiedElectronic)
-                    .and_then(|s| s.evidence_id)
-                    .and_then(|e| evidence.iter().find(|x| x.id == e))
-                    .and_then(|e| e.pdf_signer_name.clone()),
-            }
+    versions
+        .into_iter()
+        .map(|a| {
+            let parties = parties(a.kind)
+                .iter()
+                .map(|p| {
+                    let s = sigs
+                        .iter()
+                        .find(|s| s.agreement_id == a.id && s.party == *p);
+                    PartyStatus {
+                        party: *p,
+                        signed: s.is_some(),
+                        method: s.map(|s| s.method),
+                        signer_name: s.map(|s| s.signer_name.clone()),
+                        signer_user_id: s.map(|s| s.signer_user_id),
+                        signed_at: s.map(|s| s.signed_at),
+                        pdf_signer_name: s
+                            .filter(|s| s.method == AgreementSignatureMethod::QualifiedElectronic)
+                            .and_then(|s| s.evidence_id)
+                            .and_then(|e| evidence.iter().find(|x| x.id == e))
+                            .and_then(|e| e.pdf_signer_name.clone()),
+                    }
+                })
+                .collect();
+            Ok(AgreementDto {
+                id: a.id,
+                participant_id: a.participant_id,
+                kind: a.kind,
+                version: a.version,
+                status: a.status,
+                parties,
+                content: content_of(&a)?,
+                document_sha256: a.document_sha256,
+                created_at: a.created_at,
+                updated_at: a.updated_at,
+            })
         })
-        .collect();
-    Ok(AgreementDto {
-        id: a.id,
-        participant_id: a.participant_id,
-        kind: a.kind,
-        version: a.version,
-        status: a.status,
-        parties,
-        content: content_of(&a)?,
-        document_sha256: a.document_sha256,
-        created_at: a.created_at,
-        updated_at: a.updated_at,
-    })
+        .collect()
 }
 
 async fn current(

@@ -31,7 +31,10 @@ pub(super) struct Doc {
 pub(super) enum Plan {
     /// Nothing: the version as it is.
     Unchanged(agreement::Model),
-    Write { step: Step, doc: Doc },
+    Write {
+        step: Step,
+        doc: Doc,
+    },
 }
 
 #[derive(Debug, PartialEq)]
