@@ -1102,3 +1102,78 @@ async fn selection_lists_and_aggregates_run_as_many_statements_for_four_applicat
         .collect();
     assert!(grown.is_empty(), "statements grow with the rows: {grown:?}");
 }
+
+/// An application's documents and signatures, and a call's committee, criteria and settings,
+/// run as many SQL statements for four rows (two signatures) as for one.
+#[tokio::test]
+async fn application_and_committee_lists_run_as_many_statements_for_more_rows_as_for_one() {
+    use super::applications::{draft, scan_pdf, sign, upload};
+    let mut runs: Vec<Vec<(String, u64)>> = Vec::new();
+    for n in [1usize, 4] {
+        let app = spawn_app().await;
+        let f = fixture(&app).await;
+        let a = draft(&app, &f).await;
+        let id = a["id"].as_str().unwrap();
+        let mut documents = Vec::new();
+        for i in 0..n {
+            let res = upload(
+                &app,
+                &f.library.token,
+                id,
+                &format!("priloga-{i}.pdf"),
+                scan_pdf(&format!("{id}-{i}")),
+            )
+            .await;
+            assert_eq!(res.status(), 201);
+            let doc: Value = res.json().await.unwrap();
+            documents.push(doc["id"].as_str().unwrap().to_string());
+        }
+        let roles: &[&str] = if n == 1 {
+            &["participant"]
+        } else {
+            &["participant", "library_director"]
+        };
+        for role in roles {
+            let res = sign(
+                &app,
+                &f.library.token,
+                id,
+                role,
+                "scanned_handwritten",
+                Some(&documents[0]),
+            )
+            .await;
+            assert_eq!(res.status(), 201);
+        }
+        let mut members = Vec::new();
+        for _ in 0..n {
+            members.push(app.user("committee", None).await);
+        }
+        set_committee(&app, &f, &members.iter().collect::<Vec<_>>()).await;
+        let c = &f.call_id;
+        let paths = [
+            format!("/api/v1/applications/{id}/documents"),
+            format!("/api/v1/applications/{id}/signatures"),
+            format!("/api/v1/calls/{c}/committee"),
+            format!("/api/v1/calls/{c}/criteria"),
+            format!("/api/v1/calls/{c}/selection-settings"),
+        ];
+        let mut counts = Vec::new();
+        for p in paths {
+            let (statements, status) = app.statements_of_get(&p, Some(&f.coordinator.token)).await;
+            assert_eq!(status, 200, "{p}");
+            counts.push((
+                p.replace(id, "{application}").replace(c.as_str(), "{call}"),
+                statements,
+            ));
+        }
+        runs.push(counts);
+    }
+    let grown: Vec<String> = runs[0]
+        .iter()
+        .zip(&runs[1])
+        .filter(|((_, a), (_, b))| b > a)
+        .map(|((p, a), (_, b))| format!("{p}: {a} -> {b}"))
+        .collect();
+    assert!(grown.is_empty(), "statements grow with the rows: {grown:?}");
+}
