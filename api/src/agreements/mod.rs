@@ -2,5 +2,6 @@
 //! mobility and participant, versions, a deterministic PDF, and each party's own signature.
 
 pub mod content;
+pub mod policy;
 pub mod routes;
 pub mod service;

@@ -1,4 +1,5 @@
-use super::service::{self, CostDto, CreateCostRequest, UpdateCostRequest};
+use super::dto::{CostDto, CreateCostRequest, UpdateCostRequest};
+use super::service;
 use crate::http::etag::{etag, json_with_etag};
 use crate::http::pagination::{Page, PageParams, Sort, UpdatedSince};
 use crate::http::{ApiResult, AuthUser, IfMatch, Problem};

@@ -1,151 +1,17 @@
+use super::dto::{CostDto, CreateCostRequest, UpdateCostRequest, employer_not_reimbursable};
+use super::policy;
 use crate::audit::{self, Actor};
 use crate::db::begin_write;
-use crate::http::{ApiError, ApiResult, AuthUser, FieldError};
+use crate::http::{ApiError, ApiResult, AuthUser};
 use crate::money;
 use crate::participants;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::Utc;
 use entity::cost;
-use entity::enums::{CostKind, PaidBy, Role};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
     QueryOrder,
 };
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 use uuid::Uuid;
-use validator::Validate;
-
-/// A cost. Amounts are exact decimal strings in the currency's units.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CostDto {
-    pub id: Uuid,
-    pub participant_id: Uuid,
-    pub kind: CostKind,
-    pub description: Option<String>,
-    #[schema(example = "412.80")]
-    pub amount: String,
-    #[schema(example = 41280)]
-    pub amount_cents: i64,
-    #[schema(example = "EUR")]
-    pub currency: String,
-    pub paid_by: PaidBy,
-    /// Only project costs can be reimbursable; the employer's never are.
-    pub reimbursable: bool,
-    pub paid_on: Option<NaiveDate>,
-    pub created_by: Uuid,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl From<cost::Model> for CostDto {
-    fn from(m: cost::Model) -> Self {
-        Self {
-            id: m.id,
-            participant_id: m.participant_id,
-            kind: m.kind,
-            description: m.description,
-            amount: money::format(m.amount_cents),
-            amount_cents: m.amount_cents,
-            currency: m.currency,
-            paid_by: m.paid_by,
-            reimbursable: m.reimbursable,
-            paid_on: m.paid_on,
-            created_by: m.created_by,
-            created_at: m.created_at,
-            updated_at: m.updated_at,
-        }
-    }
-}
-
-#[derive(Debug, Deserialize, ToSchema, Validate)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"kind": "flight", "amount": "412.80", "paid_by": "project", "description": "LJU-CPH-LJU", "paid_on": "2026-02-10"}))]
-pub struct CreateCostRequest {
-    pub kind: CostKind,
-    /// Decimal string with at most two decimals, e.g. "412.80".
-    #[schema(
-        max_length = 20,
-        pattern = r"^[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[0-9]{1,13}(\.[0-9]{1,2})?[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"
-    )]
-    pub amount: String,
-    /// ISO 4217; default EUR.
-    #[schema(pattern = "^[A-Z]{3}$")]
-    pub currency: Option<String>,
-    pub paid_by: PaidBy,
-    /// Default false; must be false for employer costs.
-    #[serde(default)]
-    pub reimbursable: bool,
-    pub description: Option<String>,
-    pub paid_on: Option<NaiveDate>,
-}
-
-#[derive(Debug, Default, Deserialize, ToSchema, Validate)]
-#[serde(deny_unknown_fields)]
-pub struct UpdateCostRequest {
-    pub kind: Option<CostKind>,
-    #[schema(
-        max_length = 20,
-        pattern = r"^[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[0-9]{1,13}(\.[0-9]{1,2})?[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"
-    )]
-    pub amount: Option<String>,
-    #[schema(pattern = "^[A-Z]{3}$")]
-    pub currency: Option<String>,
-    pub paid_by: Option<PaidBy>,
-    pub reimbursable: Option<bool>,
-    #[serde(default, deserialize_with = "crate::http::double_option")]
-    #[schema(value_type = Option<String>)]
-    pub description: Option<Option<String>>,
-    #[serde(default, deserialize_with = "crate::http::double_option")]
-    #[schema(value_type = Option<NaiveDate>)]
-    pub paid_on: Option<Option<NaiveDate>>,
-}
-
-/// Who records costs: the accountant, coordinators, admins.
-pub fn can_manage(user: &AuthUser) -> bool {
-    matches!(
-        user.role,
-        Role::Admin | Role::Coordinator | Role::Accountant
-    )
-}
-
-fn check(
-    amount: Option<&str>,
-    currency: Option<&str>,
-    paid_by: PaidBy,
-    reimbursable: bool,
-) -> ApiResult<(Option<i64>, Option<String>)> {
-    let mut errors = Vec::new();
-    let cents = match amount {
-        None => None,
-        Some(a) => match money::parse(a) {
-            Some(c) => Some(c),
-            None => {
-                errors.push(FieldError::new("amount", "invalid", "a non-negative decimal with at most two decimals, as a string, e.g. \"412.80\""));
-                None
-            }
-        },
-    };
-    let currency = match currency {
-        None => None,
-        Some(c) if c.len() == 3 && c.chars().all(|x| x.is_ascii_uppercase()) => Some(c.to_string()),
-        Some(_) => {
-            errors.push(FieldError::new(
-                "currency",
-                "invalid",
-                "an ISO 4217 code in capitals, e.g. EUR",
-            ));
-            None
-        }
-    };
-    if paid_by == PaidBy::Employer && reimbursable {
-        errors.push(FieldError::new("reimbursable", "employer_not_reimbursable", "the employer's costs (daily allowances, airport transfers, local transport) are never reimbursed"));
-    }
-    if errors.is_empty() {
-        Ok((cents, currency))
-    } else {
-        Err(ApiError::validation(errors))
-    }
-}
 
 pub async fn list(
     db: &DatabaseConnection,
@@ -153,11 +19,7 @@ pub async fn list(
     participant_id: Uuid,
 ) -> ApiResult<Vec<cost::Model>> {
     let p = participants::access::visible(db, user, participant_id).await?;
-    if !(can_manage(user) || matches!(user.role, Role::Library | Role::Participant)) {
-        return Err(ApiError::forbidden(
-            "Costs are for the accountant, coordinators, and the participant's library.",
-        ));
-    }
+    policy::may_list(user)?;
     Ok(cost::Entity::find()
         .filter(cost::Column::ParticipantId.eq(p.id))
         .order_by_asc(cost::Column::CreatedAt)
@@ -174,17 +36,9 @@ pub async fn create(
 ) -> ApiResult<cost::Model> {
     let txn = begin_write(db).await?;
     let p = participants::access::visible(&txn, user, participant_id).await?;
-    if !can_manage(user) {
-        return Err(ApiError::forbidden(
-            "Only the accountant and coordinators record costs.",
-        ));
-    }
-    let (cents, currency) = check(
-        Some(&r.amount),
-        r.currency.as_deref(),
-        r.paid_by,
-        r.reimbursable,
-    )?;
+    policy::may_manage(user, "record")?;
+    let cents = money::parse(&r.amount)
+        .ok_or_else(|| ApiError::invalid_field("amount", "invalid", "not an amount"))?;
     let now = Utc::now();
     let m = cost::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -194,8 +48,8 @@ pub async fn create(
             .description
             .map(|d| d.trim().to_string())
             .filter(|d| !d.is_empty())),
-        amount_cents: Set(cents.unwrap_or(0)),
-        currency: Set(currency.unwrap_or_else(|| "EUR".into())),
+        amount_cents: Set(cents),
+        currency: Set(r.currency.unwrap_or_else(|| "EUR".into())),
         paid_by: Set(r.paid_by),
         reimbursable: Set(r.reimbursable),
         paid_on: Set(r.paid_on),
@@ -224,23 +78,7 @@ pub async fn create(
     Ok(m)
 }
 
-pub async fn visible(
-    db: &impl sea_orm::ConnectionTrait,
-    user: &AuthUser,
-    id: Uuid,
-) -> ApiResult<cost::Model> {
-    let c = cost::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(|| ApiError::not_found("cost"))?;
-    participants::access::visible(db, user, c.participant_id)
-        .await
-        .map_err(|e| e.or_not_found("cost"))?;
-    if !(can_manage(user) || matches!(user.role, Role::Library | Role::Participant)) {
-        return Err(ApiError::not_found("cost"));
-    }
-    Ok(c)
-}
+pub use super::policy::visible;
 
 pub async fn update(
     db: &DatabaseConnection,
@@ -251,20 +89,26 @@ pub async fn update(
 ) -> ApiResult<cost::Model> {
     let txn = begin_write(db).await?;
     let cur = visible(&txn, user, id).await?;
-    if !can_manage(user) {
-        return Err(ApiError::forbidden(
-            "Only the accountant and coordinators change costs.",
-        ));
-    }
+    policy::may_manage(user, "change")?;
     check_etag(&cur)?;
     let paid_by = r.paid_by.unwrap_or(cur.paid_by);
     let reimbursable = r.reimbursable.unwrap_or(cur.reimbursable);
-    let (cents, currency) = check(
-        r.amount.as_deref(),
-        r.currency.as_deref(),
-        paid_by,
-        reimbursable,
-    )?;
+    // The rule across fields, with the stored values for those the change leaves out.
+    employer_not_reimbursable(paid_by, reimbursable).map_err(|e| {
+        ApiError::invalid_field(
+            "reimbursable",
+            &e.code,
+            e.message.map(|m| m.to_string()).unwrap_or_default(),
+        )
+    })?;
+    let cents = match r.amount.as_deref() {
+        Some(a) => Some(
+            money::parse(a)
+                .ok_or_else(|| ApiError::invalid_field("amount", "invalid", "not an amount"))?,
+        ),
+        None => None,
+    };
+    let currency = r.currency;
     let before = serde_json::to_value(CostDto::from(cur.clone())).unwrap_or_default();
     let mut am: cost::ActiveModel = cur.into();
     if let Some(k) = r.kind {
@@ -307,11 +151,7 @@ pub async fn delete(
 ) -> ApiResult<()> {
     let txn = begin_write(db).await?;
     let cur = visible(&txn, user, id).await?;
-    if !can_manage(user) {
-        return Err(ApiError::forbidden(
-            "Only the accountant and coordinators delete costs.",
-        ));
-    }
+    policy::may_manage(user, "delete")?;
     check_etag(&cur)?;
     cost::Entity::delete_by_id(id).exec(&txn).await?;
     audit::record(&txn, &Actor::from(user), "delete", "cost", id, &[]).await?;

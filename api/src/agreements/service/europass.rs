@@ -28,14 +28,10 @@ pub async fn put_europass(
     write_planned(db, blobs, user, async |c| -> ApiResult<Plan> {
         let p = participants::access::visible(c, user, participant_id).await?;
         if let Some(a) = current(c, p.id, AgreementKind::Europass).await? {
-            check_change_rights(c, user, &a, &r).await?;
+            policy::may_change(c, user, &a, r.only_skills()).await?;
             return plan_change(c, a, &r, new_id, now).await;
         }
-        if !user.is_staff() {
-            return Err(ApiError::forbidden(
-                "A coordinator opens the Europass record.",
-            ));
-        }
+        policy::may_open_europass(user)?;
         let ctx = context(c, p).await?;
         let (content, changed) = changed_content(&initial_content(c, &ctx).await?, &r)?;
         let doc = Doc {

@@ -1,6 +1,7 @@
 //! Agreements: creation from the mobility and participant, edits and versions, signatures.
 
 use super::content::{self, AgreementContent, parties};
+use super::policy;
 use crate::audit::{self, Actor};
 use crate::clock::Clock;
 use crate::db::begin_write;
@@ -9,9 +10,7 @@ use crate::participants;
 use crate::render::Embedding;
 use crate::storage::{BlobStore, sha256_hex};
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::enums::{
-    AgreementKind, AgreementSignatureMethod, AgreementStatus, Party, Role, TeamFunction,
-};
+use entity::enums::{AgreementKind, AgreementSignatureMethod, AgreementStatus, Party};
 use entity::{
     agreement, agreement_evidence, agreement_signature, mobility, organisation, participant,
     project,
@@ -75,6 +74,22 @@ pub struct UpdateAgreementRequest {
     /// Europass: written by the host.
     pub skills_acquired: Option<String>,
     pub language: Option<String>,
+}
+
+impl UpdateAgreementRequest {
+    /// Whether the change names only `skills_acquired` (all a host may write).
+    pub fn only_skills(&self) -> bool {
+        self.start_date.is_none()
+            && self.end_date.is_none()
+            && self.goals.is_none()
+            && self.programme.is_none()
+            && self.learning_outcomes.is_none()
+            && self.mentor.is_none()
+            && self.special_conditions.is_none()
+            && self.objectives.is_none()
+            && self.activities.is_none()
+            && self.language.is_none()
+    }
 }
 
 #[derive(Debug, Deserialize, ToSchema, Validate)]

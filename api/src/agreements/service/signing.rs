@@ -18,43 +18,6 @@ pub async fn document(
     Ok((a, bytes))
 }
 
-/// May `user` sign for `party`?
-pub(super) async fn may_sign(
-    db: &impl ConnectionTrait,
-    user: &AuthUser,
-    a: &agreement::Model,
-    party: Party,
-) -> ApiResult<bool> {
-    let p = participant::Entity::find_by_id(a.participant_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| ApiError::not_found("agreement"))?;
-    let m = mobility::Entity::find_by_id(p.mobility_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| ApiError::not_found("agreement"))?;
-    Ok(match party {
-        Party::Participant => {
-            user.role == Role::Participant
-                && (p.user_id == Some(user.id) || p.email.eq_ignore_ascii_case(&user.email))
-        }
-        Party::Library => user.role == Role::Library && user.organisation_id == Some(p.library_id),
-        Party::Host => {
-            user.role == Role::Host && user.organisation_id == Some(m.host_organisation_id)
-        }
-        Party::Zsk => {
-            user.is_staff()
-                || crate::projects::service::team_members_with(
-                    db,
-                    m.project_id,
-                    TeamFunction::ResponsiblePerson,
-                )
-                .await?
-                .contains(&user.id)
-        }
-    })
-}
-
 pub async fn add_evidence(
     db: &DatabaseConnection,
     blobs: &dyn BlobStore,
@@ -64,15 +27,7 @@ pub async fn add_evidence(
     bytes: Vec<u8>,
 ) -> ApiResult<agreement_evidence::Model> {
     let a = visible(db, user, id).await?;
-    let mut may = false;
-    for party in parties(a.kind) {
-        may |= may_sign(db, user, &a, *party).await?;
-    }
-    if !may {
-        return Err(ApiError::forbidden(
-            "Only a party to this agreement uploads signed copies.",
-        ));
-    }
+    policy::may_add_evidence(db, user, &a, parties(a.kind)).await?;
     if !crate::pdf::is_pdf(&bytes) {
         return Err(ApiError::new(
             actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -130,12 +85,7 @@ pub async fn sign(
             format!("`{}` is not a party to a {} agreement.", r.party, a.kind),
         ));
     }
-    if !may_sign(&txn, user, &a, r.party).await? {
-        return Err(ApiError::forbidden(format!(
-            "You may not sign for the party `{}`.",
-            r.party
-        )));
-    }
+    policy::may_sign(&txn, user, &a, r.party).await?;
     if a.status == AgreementStatus::Superseded
         || r.version != a.version
         || r.document_sha256 != a.document_sha256

@@ -2,6 +2,7 @@
 
 use super::write::{Doc, Plan, Step, write_planned};
 use super::*;
+pub use crate::agreements::policy::visible;
 
 pub async fn create(
     db: &DatabaseConnection,
@@ -13,9 +14,7 @@ pub async fn create(
     let (id, now) = (Uuid::now_v7(), Utc::now());
     write_planned(db, blobs, user, async |c| -> ApiResult<Plan> {
         let p = participants::access::visible(c, user, participant_id).await?;
-        if !user.is_staff() {
-            return Err(ApiError::forbidden("Only coordinators issue agreements."));
-        }
+        policy::may_issue(user)?;
         if current(c, p.id, kind).await?.is_some() {
             return Err(ApiError::conflict(
                 "agreement.exists",
@@ -41,50 +40,6 @@ pub async fn create(
     .await
 }
 
-pub async fn visible(
-    db: &impl ConnectionTrait,
-    user: &AuthUser,
-    id: Uuid,
-) -> ApiResult<agreement::Model> {
-    let a = agreement::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(|| ApiError::not_found("agreement"))?;
-    if participants::access::visible(db, user, a.participant_id)
-        .await
-        .is_ok()
-        || is_responsible_person(db, user, &a).await?
-    {
-        Ok(a)
-    } else {
-        Err(ApiError::not_found("agreement"))
-    }
-}
-
-/// The project's responsible person signs for ZSK whatever their role.
-pub(super) async fn is_responsible_person(
-    db: &impl ConnectionTrait,
-    user: &AuthUser,
-    a: &agreement::Model,
-) -> ApiResult<bool> {
-    let Some(p) = participant::Entity::find_by_id(a.participant_id)
-        .one(db)
-        .await?
-    else {
-        return Ok(false);
-    };
-    let Some(m) = mobility::Entity::find_by_id(p.mobility_id).one(db).await? else {
-        return Ok(false);
-    };
-    Ok(crate::projects::service::team_members_with(
-        db,
-        m.project_id,
-        TeamFunction::ResponsiblePerson,
-    )
-    .await?
-    .contains(&user.id))
-}
-
 pub async fn list(
     db: &DatabaseConnection,
     user: &AuthUser,
@@ -97,27 +52,6 @@ pub async fn list(
         .order_by_asc(agreement::Column::Version)
         .all(db)
         .await?)
-}
-
-pub(super) async fn is_host_user(
-    db: &impl ConnectionTrait,
-    user: &AuthUser,
-    a: &agreement::Model,
-) -> ApiResult<bool> {
-    if user.role != Role::Host {
-        return Ok(false);
-    }
-    let p = participant::Entity::find_by_id(a.participant_id)
-        .one(db)
-        .await?;
-    let host = match p {
-        Some(p) => mobility::Entity::find_by_id(p.mobility_id)
-            .one(db)
-            .await?
-            .map(|m| m.host_organisation_id),
-        None => None,
-    };
-    Ok(host.is_some() && user.organisation_id == host)
 }
 
 pub(super) fn superseded() -> ApiError {
@@ -139,38 +73,11 @@ pub async fn update(
     let (new_id, now) = (Uuid::now_v7(), Utc::now());
     write_planned(db, blobs, user, async |c| -> ApiResult<Plan> {
         let a = visible(c, user, id).await?;
-        check_change_rights(c, user, &a, &r).await?;
+        policy::may_change(c, user, &a, r.only_skills()).await?;
         check_etag(&a)?;
         plan_change(c, a, &r, new_id, now).await
     })
     .await
-}
-
-/// Coordinators change agreements; the host writes only the skills of the Europass record.
-pub(super) async fn check_change_rights(
-    txn: &impl ConnectionTrait,
-    user: &AuthUser,
-    a: &agreement::Model,
-    r: &UpdateAgreementRequest,
-) -> ApiResult<()> {
-    let host = is_host_user(txn, user, a).await?;
-    let only_skills = r.start_date.is_none()
-        && r.end_date.is_none()
-        && r.goals.is_none()
-        && r.programme.is_none()
-        && r.learning_outcomes.is_none()
-        && r.mentor.is_none()
-        && r.special_conditions.is_none()
-        && r.objectives.is_none()
-        && r.activities.is_none()
-        && r.language.is_none();
-    if user.is_staff() || (host && a.kind == AgreementKind::Europass && only_skills) {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden(
-            "Only coordinators change agreements (the host writes the skills of the Europass record).",
-        ))
-    }
 }
 
 /// The content of `a` with the change applied, and the fields it changes.
@@ -268,9 +175,7 @@ pub async fn amend(
     let (new_id, now) = (Uuid::now_v7(), Utc::now());
     write_planned(db, blobs, user, async |c| -> ApiResult<Plan> {
         let a = visible(c, user, id).await?;
-        if !user.is_staff() {
-            return Err(ApiError::forbidden("Only coordinators amend agreements."));
-        }
+        policy::may_amend(user)?;
         if a.status == AgreementStatus::Superseded {
             return Err(superseded());
         }
