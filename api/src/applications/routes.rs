@@ -5,7 +5,7 @@ use super::dto::{
 use super::{policy, service};
 use crate::http::etag::{etag, json_with_etag};
 use crate::http::pagination::UpdatedSince;
-use crate::http::{ApiError, ApiResult, AuthUser, IfMatch, Page, PageParams, Problem};
+use crate::http::{ApiResult, AuthUser, IfMatch, Page, PageParams, Problem};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{
@@ -413,11 +413,7 @@ async fn upload_document(
 ) -> ApiResult<HttpResponse> {
     // Authorise before reading the body.
     let app = service::visible(&state.db, &user, *id).await?;
-    if !policy::can_upload(&user, &app) {
-        return Err(ApiError::forbidden(
-            "You may not add documents to this application.",
-        ));
-    }
+    policy::may_upload(&user, &app)?;
     let (filename, bytes) =
         crate::http::upload::read_file(&req, payload, state.settings.upload_max_bytes).await?;
     let (doc, created) = service::add_document(

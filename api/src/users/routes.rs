@@ -1,14 +1,14 @@
 use super::dto::{CreateUserRequest, UpdateUserRequest, UserDto, UserQuery};
-use super::policy::{can_manage, listable_roles};
-use super::service::{self, NewUser, UpdateRights};
+use super::policy::listable_roles;
+use super::policy::{self, UpdateRights};
+use super::service::{self, NewUser};
 use crate::audit::Actor;
 use crate::http::etag::etag;
 use crate::http::pagination::UpdatedSince;
-use crate::http::{ApiError, ApiResult, AuthUser, IfMatch, Page, PageParams, Problem};
+use crate::http::{ApiResult, AuthUser, IfMatch, Page, PageParams, Problem};
 use crate::state::AppState;
 use actix_web::http::header;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
-use entity::enums::Role;
 use uuid::Uuid;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -92,12 +92,7 @@ async fn create_user(
     body: crate::http::Json<CreateUserRequest>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
-    if !can_manage(&user, b.role) {
-        return Err(ApiError::forbidden(format!(
-            "You may not create `{}` users.",
-            b.role
-        )));
-    }
+    policy::may_create(&user, b.role)?;
     let new = NewUser {
         email: b.email,
         full_name: b.full_name,
@@ -116,12 +111,7 @@ async fn create_user(
 
 /// Load a user the caller may see (themselves, or one they manage); 404 otherwise.
 async fn visible(state: &AppState, caller: &AuthUser, id: Uuid) -> ApiResult<entity::user::Model> {
-    let m = service::get_model(&state.db, id).await?;
-    if m.id == caller.id || can_manage(caller, m.role) {
-        Ok(m)
-    } else {
-        Err(ApiError::not_found("user"))
-    }
+    policy::visible(caller, service::get_model(&state.db, id).await?)
 }
 
 /// Get a user.
@@ -187,13 +177,7 @@ async fn update_user(
     body: crate::http::Json<UpdateUserRequest>,
 ) -> ApiResult<HttpResponse> {
     let target = visible(&state, &user, *id).await?;
-    let manage = can_manage(&user, target.role);
-    let assignable: Option<&'static [Role]> = if user.is_admin() {
-        None
-    } else {
-        Some(super::policy::COORDINATOR_MANAGED)
-    };
-    let rights = UpdateRights { manage, assignable };
+    let rights = UpdateRights::of(&user, &target);
     let m = service::update(
         &state.db,
         &Actor::from(&user),
@@ -239,9 +223,7 @@ async fn delete_user(
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
     let target = visible(&state, &user, *id).await?;
-    if !can_manage(&user, target.role) && target.id != user.id {
-        return Err(ApiError::forbidden("You may not delete this user."));
-    }
+    policy::may_delete(&user, &target)?;
     service::delete(&state.db, &Actor::from(&user), *id, |cur| {
         if_match.check(&etag(cur.id, cur.updated_at))
     })

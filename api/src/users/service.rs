@@ -1,6 +1,7 @@
 //! Users: creation (API, command line, start-up), listing, changes, deletion.
 
 use super::dto::{UpdateUserRequest, UserQuery};
+use super::policy::UpdateRights;
 use crate::audit::{self, Actor};
 use crate::auth::{password, service::normalise_email, service::revoke_all_for_user};
 use crate::db::begin_write;
@@ -218,14 +219,6 @@ fn last_admin() -> ApiError {
     )
 }
 
-/// What the caller may change, decided by the route's policy.
-pub struct UpdateRights {
-    /// Admin or coordinator managing this user.
-    pub manage: bool,
-    /// Roles the caller may assign.
-    pub assignable: Option<&'static [Role]>,
-}
-
 pub async fn update(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -246,10 +239,8 @@ pub async fn update(
         || patch.role.is_some()
         || patch.organisation_id.is_some()
         || patch.active.is_some();
-    if admin_only && !rights.manage {
-        return Err(ApiError::forbidden(
-            "Only admins and coordinators change e-mail, role, organisation or active.",
-        ));
+    if admin_only {
+        rights.may_change_account()?;
     }
     let own = actor.id == Some(id);
     if own && (patch.role.is_some_and(|r| r != current.role) || patch.active == Some(false)) {
@@ -276,12 +267,8 @@ pub async fn update(
             )]));
         }
     }
-    if let (Some(role), Some(allowed)) = (patch.role, rights.assignable)
-        && !allowed.contains(&role)
-    {
-        return Err(ApiError::forbidden(format!(
-            "You may not give users the role `{role}`."
-        )));
+    if let Some(role) = patch.role {
+        rights.may_assign(role)?;
     }
 
     let role = patch.role.unwrap_or(current.role);

@@ -48,11 +48,7 @@ pub async fn add_document(
     bytes: Vec<u8>,
 ) -> ApiResult<(application_document::Model, bool)> {
     let app = visible(db, user, app_id).await?;
-    if !policy::can_upload(user, &app) {
-        return Err(ApiError::forbidden(
-            "You may not add documents to this application.",
-        ));
-    }
+    policy::may_upload(user, &app)?;
     if app.status != ApplicationStatus::Draft {
         return Err(locked(app.status));
     }

@@ -5,7 +5,7 @@ use super::dto::{
     SignatureDto, StatusChangeDto, UpdateApplicationRequest,
 };
 use super::history::record_status;
-use super::policy::{self, COMMITTEE_VISIBLE};
+use super::policy;
 use crate::audit::{self, Actor};
 use crate::clock::Clock;
 use crate::db::begin_write;
@@ -15,8 +15,8 @@ use crate::storage::BlobStore;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use entity::enums::{
-    ApplicationStatus, CallStatus, OrganisationKind, ReceivedVia, Role, SignatureMethod,
-    SignatureStatus, SignerRole,
+    ApplicationStatus, CallStatus, OrganisationKind, ReceivedVia, SignatureMethod, SignatureStatus,
+    SignerRole,
 };
 use entity::{
     application, application_document, application_signature, application_status_change, call,

@@ -118,24 +118,7 @@ pub async fn list(
     page: PageRequest,
 ) -> ApiResult<Page<ApplicationDto>> {
     let mut query = application::Entity::find();
-    query = match user.role {
-        Role::Admin | Role::Coordinator => query,
-        Role::Library => match user.organisation_id {
-            Some(org) => query.filter(application::Column::LibraryId.eq(org)),
-            None => query.filter(Expr::val(false)),
-        },
-        Role::Participant => {
-            query.filter(application::Column::ApplicantEmail.eq(user.email.to_lowercase()))
-        }
-        Role::Committee => {
-            query.filter(application::Column::Status.is_in(COMMITTEE_VISIBLE.iter().copied()))
-        }
-        Role::Host | Role::Accountant => {
-            return Err(ApiError::forbidden(
-                "Applications are not shown to this role.",
-            ));
-        }
-    };
+    query = query.filter(policy::list_condition(user)?);
     if let Some(v) = q.call_id {
         query = query.filter(application::Column::CallId.eq(v));
     }

@@ -34,13 +34,7 @@ pub async fn add_signature(
     let actor = Actor::from(user);
     let txn = begin_write(db).await?;
     let app = visible(&txn, user, app_id).await?;
-    let may = policy::can_edit(user, &app)
-        || (user.role == Role::Participant
-            && policy::names(user, &app)
-            && r.signer_role == SignerRole::Participant);
-    if !may {
-        return Err(ApiError::forbidden("You may not record this signature."));
-    }
+    policy::may_sign(user, &app, r.signer_role)?;
     if app.status != ApplicationStatus::Draft {
         return Err(locked(app.status));
     }

@@ -15,35 +15,12 @@ pub async fn create(
 ) -> ApiResult<application::Model> {
     let actor = Actor::from(user);
     let via = r.received_via.unwrap_or(ReceivedVia::Api);
-    if via == ReceivedVia::Email && !user.is_staff() {
-        return Err(ApiError::forbidden(
-            "Only coordinators record applications received by e-mail.",
-        ));
-    }
-    let library_id = match (user.role, r.library_id) {
-        (Role::Library, given) => {
-            let own = user
-                .organisation_id
-                .ok_or_else(|| ApiError::forbidden("Your account has no library."))?;
-            if given.is_some_and(|g| g != own) {
-                return Err(ApiError::forbidden("A library applies for itself only."));
-            }
-            own
-        }
-        (Role::Admin | Role::Coordinator, Some(l)) => l,
-        (Role::Admin | Role::Coordinator, None) => {
-            return Err(ApiError::invalid_field(
-                "library_id",
-                "required",
-                "is required",
-            ));
-        }
-        _ => {
-            return Err(ApiError::forbidden(
-                "Only member libraries and coordinators create applications.",
-            ));
-        }
-    };
+    policy::may_record_receipt(
+        user,
+        via,
+        "Only coordinators record applications received by e-mail.",
+    )?;
+    let library_id = policy::library_for_new(user, r.library_id)?;
     let now = clock.now();
     check_received(via, r.received_at, now)?;
 
@@ -194,16 +171,12 @@ pub async fn update(
     check_etag: impl FnOnce(&application::Model) -> ApiResult<()>,
 ) -> ApiResult<application::Model> {
     let actor = Actor::from(user);
-    if (p.received_via.is_some() || p.received_at.is_some()) && !user.is_staff() {
-        return Err(ApiError::forbidden(
-            "Only coordinators change how an application was received.",
-        ));
+    if p.received_via.is_some() || p.received_at.is_some() {
+        policy::may_change_receipt(user)?;
     }
     let txn = begin_write(db).await?;
     let cur = visible(&txn, user, id).await?;
-    if !policy::can_edit(user, &cur) {
-        return Err(ApiError::forbidden("You may not change this application."));
-    }
+    policy::may_edit(user, &cur, "change")?;
     check_etag(&cur)?;
     if cur.status != ApplicationStatus::Draft {
         return Err(locked(cur.status));
@@ -272,9 +245,7 @@ pub async fn delete(
 ) -> ApiResult<()> {
     let txn = begin_write(db).await?;
     let cur = visible(&txn, user, id).await?;
-    if !policy::can_edit(user, &cur) {
-        return Err(ApiError::forbidden("You may not delete this application."));
-    }
+    policy::may_edit(user, &cur, "delete")?;
     check_etag(&cur)?;
     if cur.status != ApplicationStatus::Draft {
         return Err(locked(cur.status));
@@ -298,9 +269,7 @@ pub async fn submit(
     let actor = Actor::from(user);
     let txn = begin_write(db).await?;
     let cur = visible(&txn, user, id).await?;
-    if !policy::can_edit(user, &cur) {
-        return Err(ApiError::forbidden("You may not submit this application."));
-    }
+    policy::may_edit(user, &cur, "submit")?;
     if cur.status != ApplicationStatus::Draft {
         return Err(locked(cur.status));
     }
@@ -366,13 +335,7 @@ pub async fn withdraw(
     let actor = Actor::from(user);
     let txn = begin_write(db).await?;
     let cur = visible(&txn, user, id).await?;
-    let may = policy::can_edit(user, &cur)
-        || (user.role == Role::Participant && policy::names(user, &cur));
-    if !may {
-        return Err(ApiError::forbidden(
-            "You may not withdraw this application.",
-        ));
-    }
+    policy::may_withdraw(user, &cur)?;
     if !matches!(
         cur.status,
         ApplicationStatus::Draft | ApplicationStatus::Submitted

@@ -225,6 +225,32 @@ pub async fn compute(
     })
 }
 
+/// Whether `member` has scored every submitted application they may score.
+async fn scored_everything(
+    db: &impl ConnectionTrait,
+    c: &Computed,
+    member: Uuid,
+) -> ApiResult<bool> {
+    let members: HashMap<Uuid, user::Model> = user::Entity::find()
+        .filter(user::Column::Id.is_in(c.committee.clone()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect();
+    Ok(!c
+        .apps
+        .values()
+        .filter(|a| a.status == ApplicationStatus::Submitted)
+        .any(|a| {
+            eligible(&c.committee, &members, a, &c.conflicts).contains(&member)
+                && !c
+                    .scores
+                    .iter()
+                    .any(|s| s.application_id == a.id && s.member_id == member)
+        }))
+}
+
 /// The ranking, for coordinators, and for committee members who have scored everything they can.
 pub async fn ranking_for(
     db: &DatabaseConnection,
@@ -232,46 +258,13 @@ pub async fn ranking_for(
     mobility_id: Uuid,
     call_id: Option<Uuid>,
 ) -> ApiResult<RankingDto> {
-    if !matches!(user.role, Role::Admin | Role::Coordinator | Role::Committee) {
-        return Err(ApiError::forbidden(
-            "The ranking is for the committee and the coordinators.",
-        ));
-    }
+    policy::may_open_ranking(user)?;
     let c = compute(db, mobility_id, call_id).await?;
-    if !user.is_staff() {
-        if !c.committee.contains(&user.id) {
-            return Err(ApiError::new(
-                actix_web::http::StatusCode::FORBIDDEN,
-                "selection.not_committee_member",
-                "Only members of this call's committee see its ranking.",
-            ));
-        }
-        let members: HashMap<Uuid, user::Model> = user::Entity::find()
-            .filter(user::Column::Id.is_in(c.committee.clone()))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|u| (u.id, u))
-            .collect();
-        let missing = c
-            .apps
-            .values()
-            .filter(|a| a.status == ApplicationStatus::Submitted)
-            .any(|a| {
-                eligible(&c.committee, &members, a, &c.conflicts).contains(&user.id)
-                    && !c
-                        .scores
-                        .iter()
-                        .any(|s| s.application_id == a.id && s.member_id == user.id)
-            });
-        if missing {
-            return Err(ApiError::new(
-                actix_web::http::StatusCode::FORBIDDEN,
-                "selection.scoring_incomplete",
-                "Score every application you can score first; then the ranking is shown.",
-            ));
-        }
-    }
+    // Only a member's own scores can hold the ranking back; work them out only for members.
+    let scored_all = user.is_staff()
+        || !c.committee.contains(&user.id)
+        || scored_everything(db, &c, user.id).await?;
+    policy::ranking_shown(user, &c.committee, scored_all)?;
     Ok(RankingDto {
         mobility_id,
         call_id: c.call.id,

@@ -1,6 +1,7 @@
 //! Selection: the rules and the database work.
 
 use super::dto::*;
+use super::policy;
 use super::ranking::{self, Candidate, Criterion, Rules};
 use crate::applications::history::record_status;
 use crate::applications::service::after_deadline;

@@ -29,33 +29,14 @@ pub(super) async fn is_final(db: &impl ConnectionTrait, mobility_id: Uuid) -> Ap
         .is_some())
 }
 
-/// A committee member may score or declare on this application; returns 404 for applications
-/// the member may not see at all.
+/// A committee member may score or declare on this application (`policy::may_score`).
 pub(super) async fn check_member(
     db: &impl ConnectionTrait,
     user: &AuthUser,
     ctx: &ScoringContext,
 ) -> ApiResult<()> {
-    let visible = crate::applications::policy::can_see(user, &ctx.app);
-    if !visible {
-        return Err(ApiError::not_found("application"));
-    }
-    if !committee_ids(db, ctx.call.id).await?.contains(&user.id) {
-        return Err(ApiError::new(
-            actix_web::http::StatusCode::FORBIDDEN,
-            "selection.not_committee_member",
-            "Only members of this call's committee score its applications.",
-        ));
-    }
-    Ok(())
-}
-
-pub(super) fn conflict_error() -> ApiError {
-    ApiError::new(
-        actix_web::http::StatusCode::FORBIDDEN,
-        "selection.conflict_of_interest",
-        "You have a conflict of interest with this application (your own library, or declared).",
-    )
+    let committee = committee_ids(db, ctx.call.id).await?;
+    policy::may_score(user, &ctx.app, &committee)
 }
 
 pub(super) async fn declared(
@@ -108,7 +89,7 @@ pub async fn put_score(
         ));
     }
     if user.organisation_id == Some(ctx.app.library_id) || declared(&txn, app_id, user.id).await? {
-        return Err(conflict_error());
+        return Err(policy::conflict_of_interest());
     }
     let crit = criteria(&txn, ctx.call.id).await?;
     let mut errors = Vec::new();
