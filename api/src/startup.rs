@@ -34,7 +34,12 @@ pub fn api_v1(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(crate::budget::routes::configure)
         .configure(crate::preparation::routes::configure)
         .configure(crate::agreements::routes::configure)
-        .configure(crate::follow_up::routes::configure)
+        .configure(crate::evaluation::routes::configure)
+        .configure(crate::dissemination::routes::configure)
+        .configure(crate::workshops::routes::configure)
+        .configure(crate::stories::routes::configure)
+        .configure(crate::practice::routes::configure)
+        .configure(crate::obligations::routes::configure)
         .configure(crate::audit::routes::configure);
 }
 

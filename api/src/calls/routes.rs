@@ -24,7 +24,7 @@ fn respond(status: StatusCode, d: CallDto) -> HttpResponse {
 }
 
 fn sees_drafts(user: &MaybeAuthUser) -> bool {
-    user.0.as_ref().is_some_and(|u| u.is_staff())
+    super::policy::sees_drafts(user.0.as_ref())
 }
 
 /// List a project's calls. Public for open and closed calls; drafts for admins and coordinators.

@@ -1,5 +1,6 @@
 //! Mobility activities of a project.
 
 pub mod dto;
+pub mod policy;
 pub mod routes;
 pub mod service;

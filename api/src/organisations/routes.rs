@@ -20,12 +20,8 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(update_organisation);
 }
 
-fn show_contacts(user: &AuthUser, org_id: Uuid) -> bool {
-    user.is_staff() || user.organisation_id == Some(org_id)
-}
-
 fn dto(user: &AuthUser, m: entity::organisation::Model) -> OrganisationDto {
-    let show = show_contacts(user, m.id);
+    let show = super::policy::shows_contacts(user, m.id);
     OrganisationDto::new(m, show)
 }
 

@@ -4,12 +4,15 @@
 //! ([`Scope::admits`], for single reads and writes) and "which records are in my list?"
 //! ([`Scope::condition`], for SQL). Both come from the same match on the caller's role, so a
 //! single read and a list cannot disagree.
+//!
+//! [`require_taking_part`]: whether a library takes part in a mobility (has a participant in
+//! it), which the libraries' own records after the mobility (workshops, new practice) need.
 
 use crate::http::{ApiError, ApiResult, AuthUser};
 use entity::enums::Role;
 use entity::{mobility, participant};
 use sea_orm::sea_query::Query;
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use uuid::Uuid;
 
 /// Which participants a caller may see.
@@ -117,6 +120,76 @@ pub async fn visible(
         Ok(p)
     } else {
         Err(ApiError::not_found("participant"))
+    }
+}
+
+/// Refuse (422 `<what>.library_not_participating`) a library without an active participant
+/// in the mobility.
+pub async fn require_taking_part(
+    db: &impl ConnectionTrait,
+    library_id: Uuid,
+    mobility_id: Uuid,
+    code: &'static str,
+) -> ApiResult<()> {
+    let n = participant::Entity::find()
+        .filter(participant::Column::MobilityId.eq(mobility_id))
+        .filter(participant::Column::LibraryId.eq(library_id))
+        .filter(participant::Column::Status.ne(entity::enums::ParticipantStatus::Withdrawn))
+        .count(db)
+        .await?;
+    if n > 0 {
+        Ok(())
+    } else {
+        Err(ApiError::unprocessable(
+            code,
+            "The library has no participant in this mobility.",
+        ))
+    }
+}
+
+/// The scope of a mobility's participant list: committee users may not list participants,
+/// and a host user only those of mobilities their organisation hosts (403 otherwise).
+pub fn list_scope(user: &AuthUser, host_of_mobility: Uuid) -> ApiResult<Scope> {
+    let scope = Scope::of(user);
+    match &scope {
+        Scope::Nothing if user.role == Role::Committee => Err(ApiError::forbidden(
+            "Participants are not shown to the committee.",
+        )),
+        Scope::HostedBy(org) if *org != host_of_mobility => Err(ApiError::forbidden(
+            "Only the host of this mobility sees its participants.",
+        )),
+        _ => Ok(scope),
+    }
+}
+
+/// Changing a participant (linking their account): admins and coordinators.
+pub fn may_change(user: &AuthUser) -> ApiResult<()> {
+    if user.is_staff() {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden(
+            "Only coordinators change participants.",
+        ))
+    }
+}
+
+/// Withdrawing `p`: the participant themself, their library, admins and coordinators.
+pub fn may_withdraw(user: &AuthUser, p: &participant::Model) -> ApiResult<()> {
+    if user.is_staff() || is_own_library(user, p) || is_self(user, p) {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden(
+            "Only the participant, their library or a coordinator withdraws a participant.",
+        ))
+    }
+}
+
+/// Recording the return from the mobility: admins and coordinators.
+pub fn may_record_return(user: &AuthUser) -> ApiResult<()> {
+    if user.is_staff() {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden("Coordinators record the return."))
     }
 }
 

@@ -14,9 +14,10 @@ use crate::applications::history::record_status;
 use crate::audit::{self, Actor};
 use crate::clock::Clock;
 use crate::db::begin_write;
-use crate::follow_up::obligations::{self, ObligationStatus};
 use crate::http::{ApiError, ApiResult, AuthUser};
 use crate::notifications::outcome::notify_outcome;
+use crate::obligations::dto::ObligationStatus;
+use crate::obligations::service as obligations;
 use crate::preparation::checklist;
 use chrono::Utc;
 use entity::enums::{ApplicationStatus, ParticipantStatus, Role};
@@ -107,11 +108,7 @@ pub async fn withdraw(
         .ok_or_else(|| ApiError::not_found("mobility"))?;
     // Read again under the lock: a withdrawal that committed meanwhile is seen.
     let p = access::visible(&txn, user, id).await?;
-    if !(user.is_staff() || access::is_own_library(user, &p) || access::is_self(user, &p)) {
-        return Err(ApiError::forbidden(
-            "Only the participant, their library or a coordinator withdraws a participant.",
-        ));
-    }
+    access::may_withdraw(user, &p)?;
     if p.status == ParticipantStatus::Withdrawn {
         return Err(ApiError::conflict(
             "participant.already_withdrawn",
@@ -287,9 +284,7 @@ pub async fn record_return(
 ) -> ApiResult<participant::Model> {
     let txn = begin_write(db).await?;
     let p = access::visible(&txn, user, participant_id).await?;
-    if !user.is_staff() {
-        return Err(ApiError::forbidden("Coordinators record the return."));
-    }
+    access::may_record_return(user)?;
     if !ACTIVE.contains(&p.status) {
         return Err(ApiError::conflict(
             "participant.invalid_transition",

@@ -1,6 +1,6 @@
 //! Reading and changing participants (their status changes are in `lifecycle`).
 
-use super::access::{self, Scope};
+use super::access;
 use super::dto::{ParticipantDto, ParticipantQuery, UpdateParticipantRequest};
 use crate::audit::{self, Actor};
 use crate::db::begin_write;
@@ -28,20 +28,7 @@ pub async fn list(
         .one(db)
         .await?
         .ok_or_else(|| ApiError::not_found("mobility"))?;
-    let scope = Scope::of(user);
-    match &scope {
-        Scope::Nothing if user.role == Role::Committee => {
-            return Err(ApiError::forbidden(
-                "Participants are not shown to the committee.",
-            ));
-        }
-        Scope::HostedBy(org) if *org != mob.host_organisation_id => {
-            return Err(ApiError::forbidden(
-                "Only the host of this mobility sees its participants.",
-            ));
-        }
-        _ => {}
-    }
+    let scope = access::list_scope(user, mob.host_organisation_id)?;
     let mut q = participant::Entity::find()
         .filter(participant::Column::MobilityId.eq(mobility_id))
         .filter(scope.condition());
@@ -75,11 +62,7 @@ pub async fn update(
 ) -> ApiResult<participant::Model> {
     let txn = begin_write(db).await?;
     let p = access::visible(&txn, user, id).await?;
-    if !user.is_staff() {
-        return Err(ApiError::forbidden(
-            "Only coordinators change participants.",
-        ));
-    }
+    access::may_change(user)?;
     check_etag(&p)?;
     let mut fields = Vec::new();
     let mut am: participant::ActiveModel = p.clone().into();

@@ -1,6 +1,7 @@
 //! Meetings of a mobility (preparation with the coordinator or the host, evaluation,
 //! internal) and who attended.
 
+use super::policy;
 use crate::audit::{self, Actor};
 use crate::db::begin_write;
 use crate::http::checks::not_blank;
@@ -8,7 +9,7 @@ use crate::http::{ApiError, ApiResult, AuthUser};
 use crate::participants;
 use chrono::{DateTime, Months, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
-use entity::enums::{MeetingKind, ParticipantStatus, Role};
+use entity::enums::{MeetingKind, ParticipantStatus};
 use entity::{meeting, meeting_attendance, mobility, participant};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
@@ -107,27 +108,7 @@ pub fn default_host_meeting(start: chrono::NaiveDate) -> Option<DateTime<Utc>> {
         .map(|t| t.with_timezone(&Utc))
 }
 
-/// Who sees a mobility's meetings: staff, the committee and accountant, the host, and the
-/// libraries and participants taking part.
-pub async fn can_see_mobility(
-    db: &impl ConnectionTrait,
-    user: &AuthUser,
-    m: &mobility::Model,
-) -> ApiResult<bool> {
-    Ok(match user.role {
-        Role::Admin | Role::Coordinator | Role::Accountant => true,
-        Role::Committee => false,
-        Role::Host => user.organisation_id == Some(m.host_organisation_id),
-        Role::Library | Role::Participant => participant::Entity::find()
-            .filter(participant::Column::MobilityId.eq(m.id))
-            .all(db)
-            .await?
-            .iter()
-            .any(|p| participants::access::can_see(user, p, Some(m.host_organisation_id))),
-    })
-}
-
-async fn mobility_for(
+pub(super) async fn mobility_for(
     db: &impl ConnectionTrait,
     user: &AuthUser,
     id: Uuid,
@@ -136,7 +117,7 @@ async fn mobility_for(
         .one(db)
         .await?
         .ok_or_else(|| ApiError::not_found("mobility"))?;
-    if can_see_mobility(db, user, &m).await? {
+    if policy::sees_meetings_of(db, user, &m).await? {
         Ok(m)
     } else {
         Err(ApiError::not_found("mobility"))
@@ -212,9 +193,7 @@ pub async fn create(
 ) -> ApiResult<meeting::Model> {
     let txn = begin_write(db).await?;
     let mob = mobility_for(&txn, user, mobility_id).await?;
-    if !user.is_staff() {
-        return Err(ApiError::forbidden("Only coordinators schedule meetings."));
-    }
+    policy::may_manage_meetings(user, "schedule meetings")?;
     let starts_at = match (r.starts_at, r.kind) {
         (Some(t), _) => t,
         (None, MeetingKind::HostPreparation) => mob
@@ -294,9 +273,7 @@ pub async fn update(
 ) -> ApiResult<meeting::Model> {
     let txn = begin_write(db).await?;
     let cur = visible(&txn, user, id).await?;
-    if !user.is_staff() {
-        return Err(ApiError::forbidden("Only coordinators change meetings."));
-    }
+    policy::may_manage_meetings(user, "change meetings")?;
     check_etag(&cur)?;
     let before = serde_json::json!({"title": cur.title, "starts_at": cur.starts_at, "duration_minutes": cur.duration_minutes, "online_link": cur.online_link, "notes": cur.notes});
     let mut am: meeting::ActiveModel = cur.into();
@@ -350,9 +327,7 @@ pub async fn record_attendance(
 ) -> ApiResult<meeting::Model> {
     let txn = begin_write(db).await?;
     let m = visible(&txn, user, meeting_id).await?;
-    if !user.is_staff() {
-        return Err(ApiError::forbidden("Only coordinators record attendance."));
-    }
+    policy::may_manage_meetings(user, "record attendance")?;
     let p = participant::Entity::find_by_id(r.participant_id)
         .one(&txn)
         .await?

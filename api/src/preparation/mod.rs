@@ -3,6 +3,7 @@
 pub mod calendar;
 pub mod checklist;
 pub mod meetings;
+pub mod policy;
 pub mod routes;
 pub mod tasks;
 pub mod travel;

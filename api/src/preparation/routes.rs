@@ -1,4 +1,4 @@
-use super::calendar::Calendar;
+use super::calendar;
 use super::meetings::{
     self, AttendanceRequest, CreateMeetingRequest, MeetingDto, UpdateMeetingRequest,
 };
@@ -6,14 +6,10 @@ use super::tasks::{self, TaskDto, UpdateTaskRequest};
 use super::travel::{self, TravelDetailsDto, TravelDetailsRequest};
 use crate::http::etag::{etag, json_with_etag};
 use crate::http::pagination::{Page, PageParams, Sort, UpdatedSince};
-use crate::http::{ApiError, ApiResult, AuthUser, IfMatch, Problem};
-use crate::participants;
+use crate::http::{ApiResult, AuthUser, IfMatch, Problem};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, patch, post, put, web};
-use entity::enums::MeetingKind;
-use entity::{meeting, mobility};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -391,25 +387,8 @@ async fn mobility_calendar(
     user: AuthUser,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    meetings::list(&state.db, &user, *id).await?;
-    let m = mobility::Entity::find_by_id(*id)
-        .one(&state.db)
-        .await?
-        .ok_or_else(|| ApiError::not_found("mobility"))?;
-    let all = meeting::Entity::find()
-        .filter(meeting::Column::MobilityId.eq(m.id))
-        .order_by_asc(meeting::Column::StartsAt)
-        .all(&state.db)
-        .await?;
-    let mut cal = Calendar::new(&m.title);
-    cal.mobility(&m);
-    for x in all
-        .iter()
-        .filter(|x| user.is_staff() || x.kind != MeetingKind::Internal)
-    {
-        cal.meeting(x);
-    }
-    Ok(ics(cal.finish(), &m.code))
+    let feed = calendar::mobility_feed(&state.db, &user, *id).await?;
+    Ok(ics(feed.body, &feed.name))
 }
 
 /// A participant's calendar: their mobility and its meetings (internal meetings aside).
@@ -434,20 +413,6 @@ async fn participant_calendar(
     user: AuthUser,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    let p = participants::access::visible(&state.db, &user, *id).await?;
-    let m = mobility::Entity::find_by_id(p.mobility_id)
-        .one(&state.db)
-        .await?
-        .ok_or_else(|| ApiError::not_found("mobility"))?;
-    let all = meeting::Entity::find()
-        .filter(meeting::Column::MobilityId.eq(m.id))
-        .order_by_asc(meeting::Column::StartsAt)
-        .all(&state.db)
-        .await?;
-    let mut cal = Calendar::new(&format!("{} – {}", m.title, p.full_name));
-    cal.mobility(&m);
-    for x in all.iter().filter(|x| x.kind != MeetingKind::Internal) {
-        cal.meeting(x);
-    }
-    Ok(ics(cal.finish(), &format!("{}-{}", m.code, p.id)))
+    let feed = calendar::participant_feed(&state.db, &user, *id).await?;
+    Ok(ics(feed.body, &feed.name))
 }

@@ -74,11 +74,7 @@ pub async fn update(
     let p = access::visible(&txn, user, t.participant_id)
         .await
         .map_err(|e| e.or_not_found("task"))?;
-    if !(user.is_staff() || access::is_self(user, &p)) {
-        return Err(ApiError::forbidden(
-            "Only the participant or a coordinator closes preparation tasks.",
-        ));
-    }
+    super::policy::may_close_task(user, &p)?;
     check_etag(&t)?;
     if t.automatic {
         return Err(ApiError::conflict(

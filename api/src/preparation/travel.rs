@@ -6,7 +6,6 @@ use crate::http::checks::not_blank;
 use crate::http::{ApiError, ApiResult, AuthUser};
 use crate::participants;
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::enums::Role;
 use entity::{participant, travel_details};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait};
 use serde::{Deserialize, Serialize};
@@ -63,11 +62,6 @@ impl From<travel_details::Model> for TravelDetailsDto {
     }
 }
 
-fn is_own(user: &AuthUser, p: &participant::Model) -> bool {
-    user.role == Role::Participant
-        && (p.user_id == Some(user.id) || p.email.eq_ignore_ascii_case(&user.email))
-}
-
 /// The participant, coordinators and admins; everyone else gets 404.
 async fn allowed(
     db: &impl sea_orm::ConnectionTrait,
@@ -75,7 +69,7 @@ async fn allowed(
     participant_id: Uuid,
 ) -> ApiResult<participant::Model> {
     let p = participants::access::visible(db, user, participant_id).await?;
-    if user.is_staff() || is_own(user, &p) {
+    if super::policy::sees_travel_details(user, &p) {
         Ok(p)
     } else {
         Err(ApiError::not_found("travel_details"))

@@ -44,7 +44,7 @@ pub async fn put_europass(
         };
         Ok(Plan::Write {
             step: Step::Create { changed },
-            doc,
+            doc: Box::new(doc),
         })
     })
     .await

@@ -34,7 +34,7 @@ pub async fn create(
         let changed = Vec::new();
         Ok(Plan::Write {
             step: Step::Create { changed },
-            doc,
+            doc: Box::new(doc),
         })
     })
     .await
@@ -163,7 +163,10 @@ pub(super) async fn plan_change(
     } else {
         Step::InPlace { base: a, fields }
     };
-    Ok(Plan::Write { step, doc })
+    Ok(Plan::Write {
+        step,
+        doc: Box::new(doc),
+    })
 }
 
 pub async fn amend(
@@ -190,7 +193,7 @@ pub async fn amend(
         let fields = vec!["version".to_string()];
         Ok(Plan::Write {
             step: Step::NewVersion { base: a, fields },
-            doc,
+            doc: Box::new(doc),
         })
     })
     .await

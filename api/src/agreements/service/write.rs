@@ -33,7 +33,7 @@ pub(super) enum Plan {
     Unchanged(agreement::Model),
     Write {
         step: Step,
-        doc: Doc,
+        doc: Box<Doc>,
     },
 }
 

@@ -26,7 +26,7 @@ pub async fn create(
 
     let txn = begin_write(db).await?;
     let ctx = call_context(&txn, call_id).await?;
-    if ctx.call.status == CallStatus::Draft && !user.is_staff() {
+    if ctx.call.status == CallStatus::Draft && !crate::calls::policy::sees_drafts(Some(user)) {
         return Err(ApiError::not_found("call"));
     }
     check_open_and_in_time(&ctx, arrival(via, r.received_at, now))?;
