@@ -1561,3 +1561,53 @@ async fn lists_and_aggregates_run_as_many_statements_for_four_records_as_for_one
         .collect();
     assert!(grown.is_empty(), "statements grow with the rows: {grown:?}");
 }
+
+/// The questionnaire's aggregates run as many SQL statements for four responses as for one.
+#[tokio::test]
+async fn questionnaire_results_run_as_many_statements_for_four_responses_as_for_one() {
+    let mut counts = Vec::new();
+    for n in [1usize, 4] {
+        let app = spawn_app().await;
+        let f = fixture(&app).await;
+        let (pids, _) = selected_with(&app, &f, &vec![false; n]).await;
+        let m = &f.mobility_ids[0];
+        let res = app
+            .patch(
+                &format!("/api/v1/mobilities/{m}"),
+                Some(&f.coordinator.token),
+                &json!({"start_date": "2026-03-25", "end_date": "2026-03-29"}),
+                None,
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+        app.set_time("2026-04-02T08:00:00Z");
+        for pid in &pids {
+            let me = participant_user(&app, &f, pid).await;
+            let res = app
+                .req(
+                    Method::PUT,
+                    &format!("/api/v1/participants/{pid}/questionnaire-response"),
+                    Some(&me),
+                )
+                .json(&json!({"answers": {"overall": 4, "programme": 5, "preparation": 3, "goals": 4, "recommend": "da", "best": "Delavnica.", "improve": "Več časa."}}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 204);
+        }
+        let (statements, status) = app
+            .statements_of_get(
+                &format!("/api/v1/mobilities/{m}/questionnaire/results"),
+                Some(&f.coordinator.token),
+            )
+            .await;
+        assert_eq!(status, 200);
+        counts.push(statements);
+    }
+    assert!(
+        counts[1] <= counts[0],
+        "statements grow with the responses: {} -> {}",
+        counts[0],
+        counts[1]
+    );
+}
