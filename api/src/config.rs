@@ -51,6 +51,9 @@ pub struct Settings {
     pub shutdown_timeout_seconds: u64,
     /// Largest accepted upload, in bytes.
     pub upload_max_bytes: usize,
+    /// Browser origins allowed to call the API (CORS), comma-separated, e.g.
+    /// `http://localhost:5173,https://app.example.org`; `*` for any; empty: none (off).
+    pub cors_origins: String,
 }
 
 impl Default for Settings {
@@ -71,6 +74,7 @@ impl Default for Settings {
             db_max_connections: 10,
             shutdown_timeout_seconds: 30,
             upload_max_bytes: DEFAULT_UPLOAD_MAX_BYTES,
+            cors_origins: String::new(),
         }
     }
 }
@@ -144,7 +148,8 @@ impl Settings {
         Ok(s)
     }
 
-    fn check(&self) -> Result<(), ConfigError> {
+    /// The rules across settings, as `load` applies them.
+    pub fn check(&self) -> Result<(), ConfigError> {
         if let Some(secret) = &self.jwt_secret
             && secret.expose_secret().len() < 32
         {
@@ -173,12 +178,30 @@ impl Settings {
                 "db_max_connections must be at least 1".into(),
             ));
         }
+        if let Some(bad) = self
+            .cors_origins()
+            .into_iter()
+            .find(|o| !crate::http::cors::is_origin(o))
+        {
+            return Err(ConfigError::Invalid(format!(
+                "MOBILITY_CORS_ORIGINS holds `{bad}`, which is not an origin such as http://localhost:5173 (scheme, host and port only) or `*`"
+            )));
+        }
         if self.admin_email.is_some() != self.admin_password.is_some() {
             return Err(ConfigError::Invalid(
                 "MOBILITY_ADMIN_EMAIL and MOBILITY_ADMIN_PASSWORD must be set together".into(),
             ));
         }
         Ok(())
+    }
+
+    /// The allowed CORS origins; empty: CORS is off.
+    pub fn cors_origins(&self) -> Vec<String> {
+        self.cors_origins
+            .split(',')
+            .map(|o| o.trim().trim_end_matches('/').to_string())
+            .filter(|o| !o.is_empty())
+            .collect()
     }
 
     /// The database URL in force.

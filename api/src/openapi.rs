@@ -21,6 +21,8 @@ use utoipa::{Modify, OpenApi};
 **Errors** are `application/problem+json` (RFC 9457) with a stable `code` from the `ProblemCode` catalogue; validation errors list the fields in `errors`.\n\n\
 **Collections** answer `{items, page, per_page, total}` with `page` and `per_page` (at most 200), or, with `cursor=` (empty to start), `{items, per_page, next_cursor}` in creation order, for deep pages and syncing. `sort=` takes the fields each collection lists (`-` first for descending), `updated_since=` an RFC 3339 time; a query parameter an operation does not take is a 400.\n\n\
 **Changes**: `PATCH` takes only the fields that change; `PATCH` and `DELETE` honour `If-Match` with the `ETag` of the last read (412 when stale). A `201` names the new resource in `Location`.\n\n\
+**Request ids**: every response carries `X-Request-Id`; send your own (1 to 128 letters, digits and `-_.:/+=@`) and it is kept, so one request can be followed through your logs and the server's.\n\n\
+**Browsers**: cross-origin calls are allowed for the origins the server is configured with (`MOBILITY_CORS_ORIGINS`; off by default).\n\n\
 Dates are `YYYY-MM-DD` in Europe/Ljubljana, timestamps RFC 3339 UTC, money decimal strings such as `\"412.80\"`. The changes to this document are in CHANGELOG.md.",
         license(name = "MIT OR Apache-2.0"),
     ),

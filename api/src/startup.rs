@@ -3,17 +3,18 @@
 use crate::auth::tokens::TokenService;
 use crate::config::Settings;
 use crate::http::fallback::{self, RouteTable};
+use crate::http::request_id;
 use crate::state::AppState;
 use crate::{db, openapi, seed, users};
 use actix_web::dev::{Server, Service};
-use actix_web::middleware::ErrorHandlers;
-use actix_web::{App, HttpMessage, HttpServer, ResponseError, web};
+use actix_web::middleware::{Condition, ErrorHandlers};
+use actix_web::{App, HttpServer, ResponseError, web};
 use futures_util::future::{Either, ready};
 use rand::RngCore;
 use sea_orm::DatabaseConnection;
 use std::net::TcpListener;
 use std::sync::Arc;
-use tracing_actix_web::{RequestId, TracingLogger};
+use tracing_actix_web::TracingLogger;
 use utoipa::OpenApi;
 use utoipa_actix_web::{AppExt, scope};
 use utoipa_swagger_ui::{Config as SwaggerConfig, SwaggerUi};
@@ -161,6 +162,8 @@ impl Application {
         let spec = openapi_spec();
         let routes = web::Data::new(RouteTable::from_openapi(&spec));
         let shutdown = settings.shutdown_timeout_seconds;
+        let cors_origins = settings.cors_origins();
+        let cors_on = !cors_origins.is_empty();
         let server = HttpServer::new(move || {
             // The spec route goes first: the /api/v1 scope would otherwise claim its path.
             let (app, _) = App::new()
@@ -205,6 +208,24 @@ impl Application {
                     }
                 })
                 .wrap(ErrorHandlers::new().default_handler(fallback::problemize))
+                // Outside the error handlers, so refusals carry CORS headers too; inside the
+                // method check's caller, so a preflight is answered, not refused.
+                .wrap(Condition::new(
+                    cors_on,
+                    crate::http::cors::middleware(&cors_origins),
+                ))
+                // CORS refusals (answered by the middleware as plain text) as problems.
+                .wrap_fn(|req, srv| {
+                    let fut = srv.call(req);
+                    async move {
+                        let res = fut.await?;
+                        let refused = res.response().error().and_then(crate::http::cors::problem);
+                        Ok(match refused {
+                            Some(p) => res.into_response(p.error_response()),
+                            None => res.map_into_boxed_body(),
+                        })
+                    }
+                })
                 .wrap_fn(|req, srv| {
                     let fut = srv.call(req);
                     async move {
@@ -215,23 +236,16 @@ impl Application {
                             status = res.status().as_u16(),
                             "request handled"
                         );
-                        let id = res
-                            .request()
-                            .extensions()
-                            .get::<RequestId>()
-                            .map(|id| id.to_string());
-                        if let Some(id) = id
-                            && let Ok(v) = actix_web::http::header::HeaderValue::from_str(&id)
-                        {
-                            res.headers_mut().insert(
-                                actix_web::http::header::HeaderName::from_static("x-request-id"),
-                                v,
-                            );
-                        }
+                        request_id::echo(&mut res);
                         Ok(res)
                     }
                 })
-                .wrap(TracingLogger::default())
+                .wrap(TracingLogger::<request_id::Spans>::new())
+                // Outermost: the request id is known before the tracing span opens.
+                .wrap_fn(|req, srv| {
+                    request_id::assign(&req);
+                    srv.call(req)
+                })
         })
         .listen(listener)?
         .shutdown_timeout(shutdown)

@@ -4,7 +4,7 @@ use crate::http::ApiError;
 use crate::state::AppState;
 use actix_web::dev::Payload;
 use actix_web::http::header;
-use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use actix_web::{FromRequest, HttpRequest, web};
 use entity::enums::Role;
 use entity::user;
 use sea_orm::EntityTrait;
@@ -52,9 +52,7 @@ impl AuthUser {
 pub struct MaybeAuthUser(pub Option<AuthUser>);
 
 pub fn request_id(req: &HttpRequest) -> Option<String> {
-    req.extensions()
-        .get::<tracing_actix_web::RequestId>()
-        .map(|id| id.to_string())
+    super::request_id::get(req)
 }
 
 /// The bearer token's claims, checked (signature, expiry, issuer, audience) without the

@@ -51,6 +51,11 @@ pub const CODES: &[(&str, u16, &str)] = &[
     ("request.invalid", 400, "The request cannot be read"),
     ("request.route_not_found", 404, "No such route"),
     (
+        "request.origin_not_allowed",
+        403,
+        "A cross-origin request from an origin the server does not allow (`MOBILITY_CORS_ORIGINS`)",
+    ),
+    (
         "request.method_not_allowed",
         405,
         "The path exists but not with this method; `Allow` lists those it has",

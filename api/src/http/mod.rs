@@ -5,12 +5,14 @@ pub const MAX_RAW_BODY_BYTES: usize = 5 * 1024 * 1024;
 
 pub mod auth;
 pub mod codes;
+pub mod cors;
 pub mod csv;
 pub mod error;
 pub mod etag;
 pub mod fallback;
 pub mod json;
 pub mod pagination;
+pub mod request_id;
 pub mod upload;
 
 pub use auth::{Admins, AuthUser, Gate, Gated, MaybeAuthUser, Staff};

@@ -1,0 +1,172 @@
+//! What browser frontends and integration scripts rely on beyond the resources: CORS and the
+//! request id.
+
+use mobility_tests::*;
+use reqwest::Method;
+
+const FRONTEND: &str = "http://localhost:5173";
+
+fn header<'a>(res: &'a reqwest::Response, name: &str) -> Option<&'a str> {
+    res.headers().get(name).and_then(|v| v.to_str().ok())
+}
+
+fn listed(res: &reqwest::Response, name: &str) -> Vec<String> {
+    header(res, name)
+        .unwrap_or_default()
+        .split(',')
+        .map(|h| h.trim().to_ascii_lowercase())
+        .filter(|h| !h.is_empty())
+        .collect()
+}
+
+async fn preflight(app: &TestApp, origin: &str) -> reqwest::Response {
+    app.req(Method::OPTIONS, "/api/v1/projects", None)
+        .header("Origin", origin)
+        .header("Access-Control-Request-Method", "PATCH")
+        .header(
+            "Access-Control-Request-Headers",
+            "authorization, content-type, if-match, idempotency-key, x-request-id",
+        )
+        .send()
+        .await
+        .unwrap()
+}
+
+/// CORS is off unless origins are configured: a preflight is refused as any OPTIONS request
+/// is, and no response names an allowed origin.
+#[tokio::test]
+async fn cors_is_off_by_default() {
+    let app = spawn_app().await;
+    let res = preflight(&app, FRONTEND).await;
+    assert_eq!(res.status(), 405);
+    assert_eq!(header(&res, "access-control-allow-origin"), None);
+    let res = app
+        .req(Method::GET, "/api/v1/projects", None)
+        .header("Origin", FRONTEND)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(header(&res, "access-control-allow-origin"), None);
+}
+
+/// With `cors_origins` set, a configured origin's preflight is answered with the methods and
+/// headers the API takes, responses (errors too) name the origin and expose the headers a
+/// frontend reads; another origin is not allowed.
+#[tokio::test]
+async fn configured_origins_may_call_the_api_from_a_browser() {
+    let app =
+        spawn_app_with(|s| s.cors_origins = format!("{FRONTEND}, https://app.example.org")).await;
+    let res = preflight(&app, FRONTEND).await;
+    assert!(res.status().is_success(), "{}", res.status());
+    assert_eq!(header(&res, "access-control-allow-origin"), Some(FRONTEND));
+    assert!(listed(&res, "access-control-allow-methods").contains(&"patch".to_string()));
+    let allowed = listed(&res, "access-control-allow-headers");
+    for h in [
+        "authorization",
+        "content-type",
+        "if-match",
+        "idempotency-key",
+        "x-request-id",
+    ] {
+        assert!(allowed.contains(&h.to_string()), "{h} not in {allowed:?}");
+    }
+
+    let token = app.admin_token().await;
+    let res = app
+        .req(Method::GET, "/api/v1/projects", Some(&token))
+        .header("Origin", FRONTEND)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(header(&res, "access-control-allow-origin"), Some(FRONTEND));
+    let exposed = listed(&res, "access-control-expose-headers");
+    for h in [
+        "etag",
+        "location",
+        "content-disposition",
+        "retry-after",
+        "x-request-id",
+    ] {
+        assert!(exposed.contains(&h.to_string()), "{h} not in {exposed:?}");
+    }
+    // A refusal is readable by the frontend too.
+    let res = app
+        .req(Method::GET, "/api/v1/projects/not-a-uuid", None)
+        .header("Origin", FRONTEND)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    assert_eq!(header(&res, "access-control-allow-origin"), Some(FRONTEND));
+
+    let res = preflight(&app, "https://evil.example").await;
+    assert_eq!(header(&res, "access-control-allow-origin"), None);
+    assert_problem(res, 403, "request.origin_not_allowed").await;
+    let res = app
+        .req(Method::GET, "/api/v1/projects", Some(&token))
+        .header("Origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(header(&res, "access-control-allow-origin"), None);
+}
+
+/// A setting that is not an origin stops the start with a message.
+#[test]
+fn a_malformed_origin_is_refused_at_start() {
+    for bad in [
+        "localhost:5173",
+        "https://app.example.org/path",
+        "ftp://x.example",
+    ] {
+        let mut s = mobility_api::config::Settings {
+            cors_origins: bad.into(),
+            ..Default::default()
+        };
+        s.data_dir = std::env::temp_dir();
+        let err = s.check().expect_err(bad).to_string();
+        assert!(err.contains("MOBILITY_CORS_ORIGINS"), "{err}");
+    }
+}
+
+/// An incoming `X-Request-Id` that is a sane token is kept and echoed; anything else is
+/// replaced by a new id; without one, a new id is given.
+#[tokio::test]
+async fn a_sane_incoming_request_id_is_kept_and_echoed() {
+    let app = spawn_app().await;
+    let sent = "lib-system:sync/42";
+    let res = app
+        .req(Method::GET, "/health/live", None)
+        .header("X-Request-Id", sent)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(header(&res, "x-request-id"), Some(sent));
+    let res = app
+        .req(Method::GET, "/api/v1/nowhere", None)
+        .header("X-Request-Id", sent)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+    assert_eq!(
+        header(&res, "x-request-id"),
+        Some(sent),
+        "errors keep it too"
+    );
+
+    for insane in ["two words", &"x".repeat(200), "<script>"] {
+        let res = app
+            .req(Method::GET, "/health/live", None)
+            .header("X-Request-Id", insane)
+            .send()
+            .await
+            .unwrap();
+        let got = header(&res, "x-request-id").unwrap();
+        assert_ne!(got, insane);
+        assert!(uuid::Uuid::parse_str(got).is_ok(), "{got}");
+    }
+    let res = app.get("/health/live", None).await;
+    assert!(uuid::Uuid::parse_str(header(&res, "x-request-id").unwrap()).is_ok());
+}
