@@ -54,6 +54,9 @@ pub struct Settings {
     /// Browser origins allowed to call the API (CORS), comma-separated, e.g.
     /// `http://localhost:5173,https://app.example.org`; `*` for any; empty: none (off).
     pub cors_origins: String,
+    /// Serve Prometheus metrics at `/metrics` (no token: expose it to the monitoring network
+    /// only).
+    pub metrics: bool,
 }
 
 impl Default for Settings {
@@ -75,6 +78,7 @@ impl Default for Settings {
             shutdown_timeout_seconds: 30,
             upload_max_bytes: DEFAULT_UPLOAD_MAX_BYTES,
             cors_origins: String::new(),
+            metrics: false,
         }
     }
 }

@@ -16,6 +16,7 @@ pub mod evaluation;
 pub mod fsutil;
 pub mod health;
 pub mod http;
+pub mod metrics;
 pub mod mobilities;
 pub mod money;
 pub mod notifications;

@@ -164,6 +164,9 @@ impl Application {
         let shutdown = settings.shutdown_timeout_seconds;
         let cors_origins = settings.cors_origins();
         let cors_on = !cors_origins.is_empty();
+        let metrics = settings
+            .metrics
+            .then(|| web::Data::new(crate::metrics::Metrics::new()));
         let server = HttpServer::new(move || {
             // The spec route goes first: the /api/v1 scope would otherwise claim its path.
             let (app, _) = App::new()
@@ -193,6 +196,12 @@ impl Application {
                 .app_data(web::PathConfig::default().error_handler(fallback::path_error))
                 .app_data(web::PayloadConfig::new(crate::http::MAX_RAW_BODY_BYTES))
                 .service(web::redirect("/docs", "/docs/"))
+                .configure(|cfg| {
+                    if let Some(m) = &metrics {
+                        cfg.app_data(m.clone())
+                            .route("/metrics", web::get().to(crate::metrics::serve));
+                    }
+                })
                 .default_service(web::to(fallback::not_found))
                 .wrap_fn({
                     let routes = routes.clone();
@@ -226,18 +235,35 @@ impl Application {
                         })
                     }
                 })
-                .wrap_fn(|req, srv| {
-                    let fut = srv.call(req);
-                    async move {
-                        let mut res = fut.await?;
-                        tracing::info!(
-                            method = %res.request().method(),
-                            path = %res.request().path(),
-                            status = res.status().as_u16(),
-                            "request handled"
-                        );
-                        request_id::echo(&mut res);
-                        Ok(res)
+                .wrap_fn({
+                    let metrics = metrics.clone();
+                    move |req, srv| {
+                        let started = std::time::Instant::now();
+                        let fut = srv.call(req);
+                        let metrics = metrics.clone();
+                        async move {
+                            let mut res = fut.await?;
+                            if let Some(m) = &metrics {
+                                let route = res
+                                    .request()
+                                    .match_pattern()
+                                    .unwrap_or_else(|| "unmatched".into());
+                                m.request(
+                                    res.request().method().as_str(),
+                                    &route,
+                                    res.status().as_u16(),
+                                    started.elapsed().as_secs_f64(),
+                                );
+                            }
+                            tracing::info!(
+                                method = %res.request().method(),
+                                path = %res.request().path(),
+                                status = res.status().as_u16(),
+                                "request handled"
+                            );
+                            request_id::echo(&mut res);
+                            Ok(res)
+                        }
                     }
                 })
                 .wrap(TracingLogger::<request_id::Spans>::new())

@@ -170,3 +170,57 @@ async fn a_sane_incoming_request_id_is_kept_and_echoed() {
     let res = app.get("/health/live", None).await;
     assert!(uuid::Uuid::parse_str(header(&res, "x-request-id").unwrap()).is_ok());
 }
+
+/// `/metrics` is off by default; when on, it counts requests by method, route pattern (never
+/// an id) and status, with latency buckets, and reads the database pool and the outbox.
+#[tokio::test]
+async fn metrics_count_requests_by_route_pattern_when_enabled() {
+    let off = spawn_app().await;
+    assert_eq!(off.get("/metrics", None).await.status(), 404);
+
+    let app = spawn_app_with(|s| s.metrics = true).await;
+    let token = app.admin_token().await;
+    let project = app.zsk_project().await;
+    let id = project["id"].as_str().unwrap();
+    for _ in 0..3 {
+        let res = app
+            .get(&format!("/api/v1/projects/{id}"), Some(&token))
+            .await;
+        assert_eq!(res.status(), 200);
+    }
+    assert_eq!(app.get("/api/v1/nowhere", None).await.status(), 404);
+    let res = app.get("/metrics", None).await;
+    assert_eq!(res.status(), 200);
+    assert!(
+        header(&res, "content-type")
+            .unwrap()
+            .starts_with("text/plain; version=0.0.4")
+    );
+    let text = res.text().await.unwrap();
+    let value = |prefix: &str| -> f64 {
+        text.lines()
+            .find(|l| l.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no `{prefix}` in\n{text}"))
+            .rsplit(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    assert_eq!(
+        value(r#"http_requests_total{method="GET",route="/api/v1/projects/{id}",status="200"}"#),
+        3.0
+    );
+    assert_eq!(
+        value(r#"http_requests_total{method="GET",route="unmatched",status="404"}"#),
+        1.0
+    );
+    assert_eq!(
+        value(r#"http_request_duration_seconds_count{method="GET",route="/api/v1/projects/{id}"}"#),
+        3.0
+    );
+    assert!(text.contains("http_request_duration_seconds_bucket{"));
+    assert!(value("db_pool_connections") >= 1.0);
+    assert_eq!(value("outbox_queued_messages"), 0.0);
+    assert!(!text.contains(id), "no ids in labels");
+}
