@@ -122,6 +122,18 @@ const SHARED_RESPONSES: &[(&str, &str, &str, &[&str])] = &[
         &["validation.failed"],
     ),
     (
+        "IdempotencyInProgress",
+        "409",
+        "A request with the same `Idempotency-Key` is still running; retry after `Retry-After`",
+        &["idempotency.in_progress"],
+    ),
+    (
+        "IdempotencyKeyReused",
+        "422",
+        "The `Idempotency-Key` was used for another request",
+        &["idempotency.key_reused"],
+    ),
+    (
         "InternalError",
         "500",
         "Internal error; logged with the request id",
@@ -164,7 +176,7 @@ pub fn finish(spec: utoipa::openapi::OpenApi) -> Value {
             };
             for (method, op) in item.iter_mut() {
                 if matches!(method.as_str(), "get" | "post" | "put" | "patch" | "delete") {
-                    finish_operation(path, op);
+                    finish_operation(path, method, op);
                 }
             }
         }
@@ -174,10 +186,24 @@ pub fn finish(spec: utoipa::openapi::OpenApi) -> Value {
     doc
 }
 
-fn finish_operation(path: &str, op: &mut Value) {
+fn finish_operation(path: &str, method: &str, op: &mut Value) {
     let secured = op["security"]
         .as_array()
         .is_some_and(|s| s.iter().any(|r| r.get("bearer").is_some()));
+    // A signed-in POST may be retried safely with an Idempotency-Key (http::idempotency).
+    let idempotent = secured && method == "post";
+    if idempotent {
+        let params = op["parameters"].as_array().cloned().unwrap_or_default();
+        let mut params = params;
+        params.push(json!({
+            "name": "Idempotency-Key",
+            "in": "header",
+            "required": false,
+            "description": "A key of your choosing (e.g. a UUID) that makes a retry safe: the same key and request within 24 hours answer the first response again (`Idempotent-Replayed: true`) instead of acting twice; the same key with another request is 422 `idempotency.key_reused`, one still running 409 `idempotency.in_progress`.",
+            "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
+        }));
+        op["parameters"] = Value::Array(params);
+    }
     if op.get("security").is_none() {
         // Public: stated, not left to a global default.
         op["security"] = json!([]);
@@ -244,6 +270,14 @@ fn finish_operation(path: &str, op: &mut Value) {
         }
         if body_types.iter().any(|t| t == "application/json") && !responses.contains_key("422") {
             responses.insert("422".into(), shared("ValidationFailed"));
+        }
+    }
+    if idempotent {
+        if !responses.contains_key("409") {
+            responses.insert("409".into(), shared("IdempotencyInProgress"));
+        }
+        if !responses.contains_key("422") {
+            responses.insert("422".into(), shared("IdempotencyKeyReused"));
         }
     }
     responses.insert("500".into(), shared("InternalError"));

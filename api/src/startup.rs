@@ -203,6 +203,9 @@ impl Application {
                     }
                 })
                 .default_service(web::to(fallback::not_found))
+                .wrap(actix_web::middleware::from_fn(
+                    crate::http::idempotency::middleware,
+                ))
                 .wrap_fn({
                     let routes = routes.clone();
                     move |req, srv| match fallback::check_request(&routes, &req) {

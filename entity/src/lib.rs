@@ -18,6 +18,7 @@ pub mod digital_story;
 pub mod dissemination_item;
 pub mod dissemination_participant;
 pub mod enums;
+pub mod idempotency_key;
 pub mod meeting;
 pub mod meeting_attendance;
 pub mod mobility;

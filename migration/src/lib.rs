@@ -10,6 +10,7 @@ mod m20251201_000004_costs;
 mod m20251210_000005_preparation;
 mod m20251215_000006_agreements;
 mod m20260101_000007_after_mobility;
+mod m20261201_000008_idempotency;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20251210_000005_preparation::Migration),
             Box::new(m20251215_000006_agreements::Migration),
             Box::new(m20260101_000007_after_mobility::Migration),
+            Box::new(m20261201_000008_idempotency::Migration),
         ]
     }
 }

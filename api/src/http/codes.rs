@@ -56,6 +56,16 @@ pub const CODES: &[(&str, u16, &str)] = &[
         "A cross-origin request from an origin the server does not allow (`MOBILITY_CORS_ORIGINS`)",
     ),
     (
+        "idempotency.key_reused",
+        422,
+        "The `Idempotency-Key` was used for another request: use a new key",
+    ),
+    (
+        "idempotency.in_progress",
+        409,
+        "A request with this `Idempotency-Key` is still running: retry after `Retry-After`",
+    ),
+    (
         "request.method_not_allowed",
         405,
         "The path exists but not with this method; `Allow` lists those it has",

@@ -224,3 +224,223 @@ async fn metrics_count_requests_by_route_pattern_when_enabled() {
     assert_eq!(value("outbox_queued_messages"), 0.0);
     assert!(!text.contains(id), "no ids in labels");
 }
+
+async fn first_mobility(app: &TestApp) -> String {
+    let project = app.zsk_project().await;
+    let list: serde_json::Value = app
+        .get(
+            &format!(
+                "/api/v1/projects/{}/mobilities",
+                project["id"].as_str().unwrap()
+            ),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    list["items"][0]["id"].as_str().unwrap().to_string()
+}
+
+fn meeting(title: &str) -> serde_json::Value {
+    serde_json::json!({"kind": "evaluation", "title": title, "starts_at": "2026-04-02T14:00:00Z", "duration_minutes": 60})
+}
+
+async fn post_keyed(
+    app: &TestApp,
+    path: &str,
+    token: &str,
+    key: Option<&str>,
+    body: &serde_json::Value,
+) -> reqwest::Response {
+    let mut r = app.req(Method::POST, path, Some(token)).json(body);
+    if let Some(k) = key {
+        r = r.header("Idempotency-Key", k);
+    }
+    r.send().await.unwrap()
+}
+
+async fn meetings_count(app: &TestApp, path: &str, token: &str) -> u64 {
+    let list: serde_json::Value = app.get(path, Some(token)).await.json().await.unwrap();
+    list["total"].as_u64().unwrap()
+}
+
+/// A retried create with the same `Idempotency-Key` and body returns the first response
+/// (status, body, `Location`) and creates nothing more; the same key with another body is 422;
+/// without a key, a retry creates twice. The key is the caller's: another user's same key is
+/// another request.
+#[tokio::test]
+async fn a_retried_create_with_the_same_idempotency_key_creates_once() {
+    let app = spawn_app().await;
+    let coordinator = app.user("coordinator", None).await;
+    let path = format!("/api/v1/mobilities/{}/meetings", first_mobility(&app).await);
+    let key = "3f2c9a4e-1b2d-4c5e-8f90-123456789abc";
+
+    let first = post_keyed(
+        &app,
+        &path,
+        &coordinator.token,
+        Some(key),
+        &meeting("Srečanje"),
+    )
+    .await;
+    assert_eq!(first.status(), 201);
+    assert_eq!(header(&first, "idempotent-replayed"), None);
+    let location = header(&first, "location").unwrap().to_string();
+    let body = first.text().await.unwrap();
+    let again = post_keyed(
+        &app,
+        &path,
+        &coordinator.token,
+        Some(key),
+        &meeting("Srečanje"),
+    )
+    .await;
+    assert_eq!(again.status(), 201);
+    assert_eq!(header(&again, "idempotent-replayed"), Some("true"));
+    assert_eq!(header(&again, "location"), Some(location.as_str()));
+    assert_eq!(again.text().await.unwrap(), body);
+    assert_eq!(meetings_count(&app, &path, &coordinator.token).await, 1);
+
+    let other = post_keyed(
+        &app,
+        &path,
+        &coordinator.token,
+        Some(key),
+        &meeting("Drugo"),
+    )
+    .await;
+    assert_problem(other, 422, "idempotency.key_reused").await;
+    assert_eq!(meetings_count(&app, &path, &coordinator.token).await, 1);
+
+    // Another user's same key is their own.
+    let admin = app.admin_token().await;
+    let theirs = post_keyed(&app, &path, &admin, Some(key), &meeting("Srečanje")).await;
+    assert_eq!(theirs.status(), 201);
+    assert_eq!(header(&theirs, "idempotent-replayed"), None);
+
+    // Without a key a retry is a second create.
+    for _ in 0..2 {
+        let res = post_keyed(
+            &app,
+            &path,
+            &coordinator.token,
+            None,
+            &meeting("Brez ključa"),
+        )
+        .await;
+        assert_eq!(res.status(), 201);
+    }
+    assert_eq!(meetings_count(&app, &path, &coordinator.token).await, 4);
+
+    let bad = post_keyed(
+        &app,
+        &path,
+        &coordinator.token,
+        Some("two words"),
+        &meeting("X"),
+    )
+    .await;
+    assert_problem(bad, 400, "request.invalid_header").await;
+}
+
+/// The key is kept in the database: a request still running with it is 409 with
+/// `Retry-After`; a new server on the same database replays the first response; after 24
+/// hours the key is forgotten and the request runs again.
+#[tokio::test]
+async fn idempotency_keys_hold_across_restarts_and_expire_after_a_day() {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let app = spawn_app().await;
+    let coordinator = app.user("coordinator", None).await;
+    let user_id: uuid::Uuid = coordinator.id.parse().unwrap();
+    let path = format!("/api/v1/mobilities/{}/meetings", first_mobility(&app).await);
+    let db = mobility_api::db::connect_url(&app.settings.database_url(), 1)
+        .await
+        .unwrap();
+
+    // A first request still running (as another instance would record it).
+    let body = meeting("V teku");
+    let bytes = serde_json::to_vec(&body).unwrap();
+    entity::idempotency_key::ActiveModel {
+        user_id: Set(user_id),
+        key: Set("running-key".into()),
+        request_hash: Set(mobility_api::http::idempotency::hash_of(
+            "POST",
+            &path,
+            "",
+            "application/json",
+            &bytes,
+        )),
+        state: Set("running".into()),
+        response_status: Set(None),
+        response_headers: Set(None),
+        response_body: Set(None),
+        created_at: Set(chrono::Utc::now()),
+    }
+    .insert(&db)
+    .await
+    .unwrap();
+    let res = app
+        .req(Method::POST, &path, Some(&coordinator.token))
+        .header("Idempotency-Key", "running-key")
+        .header("Content-Type", "application/json")
+        .body(bytes.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(header(&res, "retry-after"), Some("1"));
+    assert_problem(res, 409, "idempotency.in_progress").await;
+
+    let first = post_keyed(
+        &app,
+        &path,
+        &coordinator.token,
+        Some("kept"),
+        &meeting("Ohranjeno"),
+    )
+    .await;
+    assert_eq!(first.status(), 201);
+    let first_body = first.text().await.unwrap();
+
+    // A new server on the same database.
+    let mut settings = app.settings.clone();
+    settings.bind = "127.0.0.1:0".into();
+    let restarted = mobility_api::startup::Application::build(settings)
+        .await
+        .unwrap();
+    let address = format!("http://127.0.0.1:{}", restarted.port());
+    tokio::spawn(restarted.run_until_stopped());
+    let res = reqwest::Client::new()
+        .post(format!("{address}{path}"))
+        .bearer_auth(&coordinator.token)
+        .header("Idempotency-Key", "kept")
+        .json(&meeting("Ohranjeno"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    assert_eq!(header(&res, "idempotent-replayed"), Some("true"));
+    assert_eq!(res.text().await.unwrap(), first_body);
+
+    // A day later the key is forgotten: the same request creates again.
+    entity::idempotency_key::ActiveModel {
+        user_id: Set(user_id),
+        key: Set("kept".into()),
+        created_at: Set(chrono::Utc::now() - chrono::Duration::hours(25)),
+        ..Default::default()
+    }
+    .update(&db)
+    .await
+    .unwrap();
+    let res = post_keyed(
+        &app,
+        &path,
+        &coordinator.token,
+        Some("kept"),
+        &meeting("Ohranjeno"),
+    )
+    .await;
+    assert_eq!(res.status(), 201);
+    assert_eq!(header(&res, "idempotent-replayed"), None);
+    assert_ne!(res.text().await.unwrap(), first_body);
+}
