@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import threading
+import uuid
 
 import requests
 import schemathesis
@@ -73,3 +75,25 @@ class MobilityLogin:
     def set(self, case, data, context):
         case.headers = case.headers or {}
         case.headers["Authorization"] = f"Bearer {data}"
+
+
+# An Idempotency-Key makes the server answer a retry with the first response, and refuses the
+# key for any other request (422 `idempotency.key_reused`). Generated keys repeat (Hypothesis
+# shrinks strings to "0"), so two unrelated requests would share one and the second would be
+# refused for a reason no schema can show. Each well-formed generated key is therefore made
+# unique per call; malformed ones are sent as generated (the server must refuse them with 400).
+_KEY_HEADER = "idempotency-key"
+_WELL_FORMED_KEY = re.compile(r"^[!-~]{1,255}$")
+
+
+@schemathesis.hook
+def before_call(context, case, **kwargs):
+    headers = case.headers or {}
+    for name in list(headers):
+        value = headers[name]
+        if (
+            name.lower() == _KEY_HEADER
+            and isinstance(value, str)
+            and _WELL_FORMED_KEY.match(value.strip())
+        ):
+            headers[name] = f"st-{uuid.uuid4()}"

@@ -6,7 +6,7 @@ use super::dto::{
 };
 use super::service;
 use crate::http::etag::{etag, json_with_etag};
-use crate::http::pagination::{Sort, UpdatedSince};
+use crate::http::pagination::UpdatedSince;
 use crate::http::{ApiError, ApiResult, AuthUser, IfMatch, Page, PageParams, Problem};
 use crate::state::AppState;
 use actix_web::http::{StatusCode, header};
@@ -59,21 +59,15 @@ async fn list_stories(
     since: web::Query<UpdatedSince>,
 ) -> ApiResult<HttpResponse> {
     let page = list.validate_sorted(q.sort.is_some())?;
-    let mut items = service::list(&state.db, &user, q.status).await?;
-    items.retain(|s| since.updated_since.is_none_or(|t| s.updated_at >= t));
-    Sort::sort_items(
-        &mut items,
+    let mut items = service::list(
+        &state.db,
+        &user,
+        q.status,
         q.sort.as_deref(),
-        &[
-            ("title", |a, b| a.title.cmp(&b.title)),
-            ("status", |a, b| {
-                a.status.to_string().cmp(&b.status.to_string())
-            }),
-            ("created_at", |a, b| a.created_at.cmp(&b.created_at)),
-            ("updated_at", |a, b| a.updated_at.cmp(&b.updated_at)),
-        ],
-    )?;
-    let mut items = page.page_of(items, |s| s.id);
+        since.into_inner(),
+        page,
+    )
+    .await?;
     let out = service::dtos(&state.db, items.take_items()).await?;
     Ok(HttpResponse::Ok().json(items.with_items(out)))
 }

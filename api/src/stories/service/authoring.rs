@@ -1,6 +1,9 @@
 //! Creating, reading and editing digital stories.
 
 use super::*;
+use crate::http::Page;
+use crate::http::pagination::{PageRequest, Sort, UpdatedSince};
+use sea_orm::Condition;
 
 pub async fn create(
     db: &DatabaseConnection,
@@ -63,24 +66,38 @@ pub async fn visible(
     Ok((s, w))
 }
 
+/// The stories the caller may see (the same scope as a single read, `policy::sees`, as SQL),
+/// filtered, sorted and paged in SQL.
 pub async fn list(
     db: &DatabaseConnection,
     user: &AuthUser,
     status: Option<StoryStatus>,
-) -> ApiResult<Vec<digital_story::Model>> {
-    let mut q = digital_story::Entity::find();
+    sort: Option<&str>,
+    since: UpdatedSince,
+    page: PageRequest,
+) -> ApiResult<Page<digital_story::Model>> {
+    // No scope at all: a condition no row meets.
+    let scope = policy::list_scope(user)
+        .unwrap_or_else(|| Condition::all().add(digital_story::Column::Id.is_null()));
+    let mut q = digital_story::Entity::find().filter(scope);
     if let Some(s) = status {
         q = q.filter(digital_story::Column::Status.eq(s));
     }
-    // The same scope as a single read (`policy::sees`), as SQL; none at all, no query.
-    match policy::list_scope(user) {
-        Some(scope) => q = q.filter(scope),
-        None => return Ok(Vec::new()),
+    if let Some(t) = since.updated_since {
+        q = q.filter(digital_story::Column::UpdatedAt.gte(t));
     }
-    Ok(q.order_by_asc(digital_story::Column::CreatedAt)
-        .order_by_asc(digital_story::Column::Id)
-        .all(db)
-        .await?)
+    let order = Sort::columns(
+        sort,
+        &[
+            ("title", digital_story::Column::Title),
+            ("status", digital_story::Column::Status),
+            ("created_at", digital_story::Column::CreatedAt),
+            ("updated_at", digital_story::Column::UpdatedAt),
+        ],
+        &[(digital_story::Column::CreatedAt, sea_orm::Order::Asc)],
+    )?;
+    page.fetch(db, q, &order, digital_story::Column::Id, |m| m.id)
+        .await
 }
 
 pub async fn update(
