@@ -453,9 +453,14 @@ fn describe(op: &Value) -> String {
             || s.iter()
                 .any(|r| r.as_object().is_some_and(|o| o.is_empty()))
     });
+    let optional_bearer = op["security"]
+        .as_array()
+        .is_some_and(|s| s.iter().any(|r| r.get("bearer").is_some()));
     let mut text = summary;
-    text.push_str(if public {
+    text.push_str(if public && optional_bearer {
         "\n\nNo token needed; a bearer token may widen what is shown."
+    } else if public {
+        "\n\nNo token needed."
     } else {
         "\n\nNeeds a bearer token."
     });

@@ -50,6 +50,7 @@ pub fn openapi_spec() -> serde_json::Value {
         .into_utoipa_app()
         .openapi(openapi::ApiDoc::openapi())
         .configure(crate::health::configure)
+        .configure(crate::preparation::routes::configure_public)
         .service(scope("/api/v1").configure(api_v1))
         .split_for_parts();
     openapi::finish(api)
@@ -183,6 +184,7 @@ impl Application {
                 )
                 .into_utoipa_app()
                 .configure(crate::health::configure)
+                .configure(crate::preparation::routes::configure_public)
                 .service(scope("/api/v1").configure(api_v1))
                 .split_for_parts();
             app.app_data(state.clone())

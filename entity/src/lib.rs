@@ -9,6 +9,7 @@ pub mod application_score;
 pub mod application_signature;
 pub mod application_status_change;
 pub mod audit_log;
+pub mod calendar_feed;
 pub mod call;
 pub mod call_committee_member;
 pub mod call_mobility;

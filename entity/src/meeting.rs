@@ -13,6 +13,8 @@ pub struct Model {
     pub duration_minutes: i32,
     pub online_link: Option<String>,
     pub notes: Option<String>,
+    /// The revision: 0 when scheduled, one more with each change (iCalendar `SEQUENCE`).
+    pub sequence: i32,
     pub created_by: Uuid,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -11,6 +11,7 @@ mod m20251210_000005_preparation;
 mod m20251215_000006_agreements;
 mod m20260101_000007_after_mobility;
 mod m20261201_000008_idempotency;
+mod m20261202_000009_calendar_feeds;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20251215_000006_agreements::Migration),
             Box::new(m20260101_000007_after_mobility::Migration),
             Box::new(m20261201_000008_idempotency::Migration),
+            Box::new(m20261202_000009_calendar_feeds::Migration),
         ]
     }
 }

@@ -151,6 +151,11 @@ pub const CODES: &[(&str, u16, &str)] = &[
         404,
         "No such call, or a draft the caller may not see",
     ),
+    (
+        "calendar_feed.not_found",
+        404,
+        "No such calendar feed of the caller, or its token is unknown or revoked",
+    ),
     ("cost.not_found", 404, "No such cost"),
     (
         "digital_story.not_found",

@@ -157,6 +157,15 @@ impl Calendar {
             "BEGIN:VEVENT".to_string(),
             format!("UID:mobility-{}@mobility-api", m.id),
             format!("DTSTAMP:{}", stamp(m.updated_at)),
+            format!("LAST-MODIFIED:{}", stamp(m.updated_at)),
+            // Mobilities keep no revision number; the seconds between creation and the last
+            // change grow with every change, which is all SEQUENCE must do.
+            format!(
+                "SEQUENCE:{}",
+                (m.updated_at - m.created_at)
+                    .num_seconds()
+                    .clamp(0, i64::from(i32::MAX))
+            ),
             format!("DTSTART;VALUE=DATE:{}", start.format("%Y%m%d")),
             // DTEND of an all-day event is the day after the last day.
             format!(
@@ -184,6 +193,8 @@ impl Calendar {
             "BEGIN:VEVENT".to_string(),
             format!("UID:meeting-{}@mobility-api", m.id),
             format!("DTSTAMP:{}", stamp(m.updated_at)),
+            format!("LAST-MODIFIED:{}", stamp(m.updated_at)),
+            format!("SEQUENCE:{}", m.sequence),
             format!("DTSTART;TZID={TZID}:{}", local.format("%Y%m%dT%H%M%S")),
             format!("DURATION:PT{}M", m.duration_minutes),
             format!("SUMMARY:{}", text(&m.title)),

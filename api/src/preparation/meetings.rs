@@ -224,6 +224,7 @@ pub async fn create(
         duration_minutes: Set(r.duration_minutes),
         online_link: Set(r.online_link),
         notes: Set(r.notes),
+        sequence: Set(0),
         created_by: Set(user.id),
         created_at: Set(now),
         updated_at: Set(now),
@@ -276,6 +277,7 @@ pub async fn update(
     policy::may_manage_meetings(user, "change meetings")?;
     check_etag(&cur)?;
     let before = serde_json::json!({"title": cur.title, "starts_at": cur.starts_at, "duration_minutes": cur.duration_minutes, "online_link": cur.online_link, "notes": cur.notes});
+    let cur_sequence = cur.sequence;
     let mut am: meeting::ActiveModel = cur.into();
     if let Some(v) = r.title {
         am.title = Set(v.trim().to_string());
@@ -301,6 +303,7 @@ pub async fn update(
     if let Some(v) = r.notes {
         am.notes = Set(v);
     }
+    am.sequence = Set(cur_sequence + 1);
     am.updated_at = Set(Utc::now());
     let m = am.update(&txn).await?;
     let after = serde_json::json!({"title": m.title, "starts_at": m.starts_at, "duration_minutes": m.duration_minutes, "online_link": m.online_link, "notes": m.notes});

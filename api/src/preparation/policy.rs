@@ -54,3 +54,12 @@ pub fn may_close_task(user: &AuthUser, p: &participant::Model) -> ApiResult<()> 
 pub fn sees_travel_details(user: &AuthUser, p: &participant::Model) -> bool {
     user.is_staff() || participants::access::is_self(user, p)
 }
+
+/// A calendar feed is its owner's: another user's is 404 `calendar_feed.not_found`.
+pub fn owns_feed(user: &AuthUser, feed: &entity::calendar_feed::Model) -> ApiResult<()> {
+    if feed.user_id == user.id {
+        Ok(())
+    } else {
+        Err(ApiError::not_found("calendar_feed"))
+    }
+}

@@ -496,3 +496,156 @@ async fn calendars_are_valid_icalendar_in_ljubljana_time() {
     )
     .await;
 }
+
+/// The VEVENTs of a calendar as (UID, SEQUENCE, DTSTART, SUMMARY).
+fn events(text: &str) -> Vec<(String, String, String, String)> {
+    let mut out = Vec::new();
+    for cal in ical::IcalParser::new(std::io::BufReader::new(text.as_bytes())) {
+        for e in cal.expect("a valid calendar").events {
+            let get = |name: &str| {
+                e.properties
+                    .iter()
+                    .find(|p| p.name == name)
+                    .and_then(|p| p.value.clone())
+                    .unwrap_or_default()
+            };
+            out.push((get("UID"), get("SEQUENCE"), get("DTSTART"), get("SUMMARY")));
+        }
+    }
+    out
+}
+
+/// A user creates a personal feed URL that a calendar application fetches without a login; a
+/// moved meeting keeps its UID and gets a higher SEQUENCE; internal meetings are in staff
+/// calendars only; a feed is its owner's to revoke, and a revoked one stops at once.
+#[tokio::test]
+async fn a_personal_calendar_feed_works_without_a_login_and_updates_moved_meetings() {
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let (pids, _) = selected(&app, &f, 1).await;
+    let me = participant_user(&app, &f, &pids[0]).await;
+    let m = &f.mobility_ids[0];
+    let meeting: Value = app
+        .post(
+            &format!("/api/v1/mobilities/{m}/meetings"),
+            Some(&f.coordinator.token),
+            &json!({"kind": "evaluation", "title": "Evalvacija", "starts_at": "2026-04-02T14:00:00Z", "duration_minutes": 60}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let res = app
+        .post(
+            &format!("/api/v1/mobilities/{m}/meetings"),
+            Some(&f.coordinator.token),
+            &json!({"kind": "internal", "title": "Notranje", "starts_at": "2026-04-03T09:00:00Z", "duration_minutes": 30}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+
+    let res = app
+        .req(Method::POST, "/api/v1/calendar-feeds", Some(&me))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let location = res.headers()["location"].to_str().unwrap().to_string();
+    let feed: Value = res.json().await.unwrap();
+    let token = feed["token"].as_str().unwrap();
+    let url = feed["url"].as_str().unwrap();
+    assert!(url.ends_with(&format!("/calendar/{token}.ics")), "{url}");
+    assert_eq!(location, url);
+    let listed: Value = app
+        .get("/api/v1/calendar-feeds", Some(&me))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed["total"], 1);
+    assert_eq!(listed["items"][0]["id"], feed["id"]);
+    assert!(
+        !listed.to_string().contains(token),
+        "the token is shown once"
+    );
+
+    let path = format!("/calendar/{token}.ics");
+    let res = app.get(&path, None).await;
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/calendar")
+    );
+    let before = events(&res.text().await.unwrap());
+    let uid = format!("meeting-{}@mobility-api", meeting["id"].as_str().unwrap());
+    let mine: Vec<_> = before.iter().filter(|e| e.0 == uid).collect();
+    assert_eq!(mine.len(), 1, "{before:?}");
+    assert_eq!(mine[0].1, "0");
+    assert!(
+        before.iter().all(|e| e.3 != "Notranje"),
+        "no internal meetings for a participant"
+    );
+
+    let res = app
+        .patch(
+            &format!("/api/v1/meetings/{}", meeting["id"].as_str().unwrap()),
+            Some(&f.coordinator.token),
+            &json!({"starts_at": "2026-04-03T14:00:00Z"}),
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let after = events(&app.get(&path, None).await.text().await.unwrap());
+    let moved: Vec<_> = after.iter().filter(|e| e.0 == uid).collect();
+    assert_eq!(moved.len(), 1, "moved, not duplicated: {after:?}");
+    assert_eq!(moved[0].1, "1");
+    assert_ne!(moved[0].2, mine[0].2);
+    assert_eq!(after.len(), before.len());
+
+    // A coordinator's feed has the internal meeting too.
+    let res = app
+        .req(
+            Method::POST,
+            "/api/v1/calendar-feeds",
+            Some(&f.coordinator.token),
+        )
+        .send()
+        .await
+        .unwrap();
+    let theirs: Value = res.json().await.unwrap();
+    let staff = events(
+        &app.get(
+            &format!("/calendar/{}.ics", theirs["token"].as_str().unwrap()),
+            None,
+        )
+        .await
+        .text()
+        .await
+        .unwrap(),
+    );
+    assert!(staff.iter().any(|e| e.3 == "Notranje"));
+
+    // Only its owner revokes a feed; a revoked or unknown token is 404.
+    let revoke = format!("/api/v1/calendar-feeds/{}", feed["id"].as_str().unwrap());
+    let res = app
+        .req(Method::DELETE, &revoke, Some(&f.coordinator.token))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 404, "calendar_feed.not_found").await;
+    let res = app
+        .req(Method::DELETE, &revoke, Some(&me))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    assert_problem(app.get(&path, None).await, 404, "calendar_feed.not_found").await;
+    assert_problem(
+        app.get("/calendar/cal_unknown.ics", None).await,
+        404,
+        "calendar_feed.not_found",
+    )
+    .await;
+}

@@ -58,6 +58,7 @@ async fn every_foreign_key_is_a_declared_relation() {
         application_signature,
         application_status_change,
         audit_log,
+        calendar_feed,
         idempotency_key,
         call,
         call_committee_member,
