@@ -55,8 +55,13 @@ pub struct CriterionDto {
     #[schema(min_length = 1, max_length = 40, pattern = "^[a-z0-9_]+$")]
     #[schema(example = "motivation")]
     pub key: String,
-    #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
+    /// Not blank.
+    #[validate(length(min = 1, max = 200), custom(function = crate::http::checks::not_blank))]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff]"
+    )]
     #[schema(example = "Motivation and fit with the mobility's goals")]
     pub title: String,
     #[validate(range(min = 1, max = 1000))]
