@@ -57,6 +57,11 @@ pub struct Settings {
     /// Serve Prometheus metrics at `/metrics` (no token: expose it to the monitoring network
     /// only).
     pub metrics: bool,
+    /// Days the event log (`GET /api/v1/events`, webhooks) keeps an event.
+    pub event_retention_days: i64,
+    /// Seconds between runs of the background work (event retention, webhook deliveries,
+    /// e-mail, reminders).
+    pub jobs_interval_seconds: u64,
 }
 
 impl Default for Settings {
@@ -79,6 +84,8 @@ impl Default for Settings {
             upload_max_bytes: DEFAULT_UPLOAD_MAX_BYTES,
             cors_origins: String::new(),
             metrics: false,
+            event_retention_days: 90,
+            jobs_interval_seconds: 30,
         }
     }
 }
@@ -175,6 +182,16 @@ impl Settings {
         if self.upload_max_bytes < 1024 {
             return Err(ConfigError::Invalid(
                 "upload_max_bytes must be at least 1024".into(),
+            ));
+        }
+        if self.event_retention_days < 1 {
+            return Err(ConfigError::Invalid(
+                "event_retention_days must be at least 1".into(),
+            ));
+        }
+        if self.jobs_interval_seconds < 1 {
+            return Err(ConfigError::Invalid(
+                "jobs_interval_seconds must be at least 1".into(),
             ));
         }
         if self.db_max_connections < 1 {

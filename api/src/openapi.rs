@@ -41,6 +41,7 @@ Dates are `YYYY-MM-DD` in Europe/Ljubljana, timestamps RFC 3339 UTC, money decim
         (name = "costs", description = "What the project and the employers paid"),
         (name = "budget", description = "Erasmus+ unit-cost rates and the project's grant beside its spending"),
         (name = "after", description = "After the mobility: evaluation, knowledge sharing, workshops, digital stories, new practice, obligations, indicators, exports"),
+        (name = "events", description = "What changed, in commit order, by cursor"),
         (name = "audit", description = "Who changed what, when"),
         (name = "health", description = "Probes for orchestrators"),
     ),

@@ -41,6 +41,7 @@ pub fn api_v1(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(crate::stories::routes::configure)
         .configure(crate::practice::routes::configure)
         .configure(crate::obligations::routes::configure)
+        .configure(crate::events::routes::configure)
         .configure(crate::audit::routes::configure);
 }
 
@@ -50,7 +51,7 @@ pub fn openapi_spec() -> serde_json::Value {
         .into_utoipa_app()
         .openapi(openapi::ApiDoc::openapi())
         .configure(crate::health::configure)
-        .configure(crate::preparation::routes::configure_public)
+        .configure(crate::preparation::feed_routes::configure_public)
         .service(scope("/api/v1").configure(api_v1))
         .split_for_parts();
     openapi::finish(api)
@@ -160,6 +161,7 @@ impl Application {
             clock,
             blobs,
         });
+        crate::jobs::spawn(state.clone());
         let spec = openapi_spec();
         let routes = web::Data::new(RouteTable::from_openapi(&spec));
         let shutdown = settings.shutdown_timeout_seconds;
@@ -184,7 +186,7 @@ impl Application {
                 )
                 .into_utoipa_app()
                 .configure(crate::health::configure)
-                .configure(crate::preparation::routes::configure_public)
+                .configure(crate::preparation::feed_routes::configure_public)
                 .service(scope("/api/v1").configure(api_v1))
                 .split_for_parts();
             app.app_data(state.clone())

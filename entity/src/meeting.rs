@@ -15,6 +15,8 @@ pub struct Model {
     pub notes: Option<String>,
     /// The revision: 0 when scheduled, one more with each change (iCalendar `SEQUENCE`).
     pub sequence: i32,
+    /// When the meeting was cancelled (it stays on record).
+    pub cancelled_at: Option<DateTimeUtc>,
     pub created_by: Uuid,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

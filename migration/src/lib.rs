@@ -12,6 +12,7 @@ mod m20251215_000006_agreements;
 mod m20260101_000007_after_mobility;
 mod m20261201_000008_idempotency;
 mod m20261202_000009_calendar_feeds;
+mod m20261203_000010_events;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20260101_000007_after_mobility::Migration),
             Box::new(m20261201_000008_idempotency::Migration),
             Box::new(m20261202_000009_calendar_feeds::Migration),
+            Box::new(m20261203_000010_events::Migration),
         ]
     }
 }

@@ -3,6 +3,7 @@
 use super::dto::{CallDto, CallQuery, CreateCallRequest, UpdateCallRequest};
 use crate::audit::{self, Actor};
 use crate::db::begin_write;
+use crate::events::{Event, EventType, Scope};
 use crate::http::pagination::{PageRequest, Sort, UpdatedSince};
 use crate::http::{ApiError, ApiResult, FieldError, Page};
 use crate::projects::service as projects;
@@ -328,7 +329,7 @@ pub async fn transition(
         am.closed_at = Set(Some(now));
     }
     am.updated_at = Set(now);
-    am.update(&txn).await?;
+    let m = am.update(&txn).await?;
     let field = if to == CallStatus::Open {
         "published_at"
     } else {
@@ -344,6 +345,19 @@ pub async fn transition(
     )
     .await?;
     let dto = get(&txn, id, true).await?;
+    let kind = if to == CallStatus::Open {
+        EventType::CallPublished
+    } else {
+        EventType::CallClosed
+    };
+    Event::new(kind, id, Scope::Public)
+        .project(m.project_id)
+        .data(serde_json::json!({
+            "status": m.status, "deadline": m.deadline,
+            "published_at": m.published_at, "closed_at": m.closed_at,
+        }))
+        .emit(&txn, actor)
+        .await?;
     txn.commit().await?;
     Ok(dto)
 }

@@ -2,6 +2,7 @@ use super::dto::{CostDto, CreateCostRequest, UpdateCostRequest, employer_not_rei
 use super::policy;
 use crate::audit::{self, Actor};
 use crate::db::begin_write;
+use crate::events::{Event, EventType, Scope};
 use crate::http::{ApiError, ApiResult, AuthUser};
 use crate::money;
 use crate::participants;
@@ -26,6 +27,21 @@ pub async fn list(
         .order_by_asc(cost::Column::Id)
         .all(db)
         .await?)
+}
+
+/// The event for a change of `c`: ids, kind and payer (amounts are for those who read costs,
+/// who fetch the cost).
+fn event(t: EventType, c: &cost::Model, library_id: Option<Uuid>) -> Event {
+    let e = Event::new(t, c.id, Scope::Cost(c.participant_id)).data(serde_json::json!({
+        "participant_id": c.participant_id,
+        "kind": c.kind,
+        "paid_by": c.paid_by,
+        "paid_on": c.paid_on,
+    }));
+    match library_id {
+        Some(l) => e.library(l).participant(c.participant_id),
+        None => e,
+    }
 }
 
 pub async fn create(
@@ -74,6 +90,9 @@ pub async fn create(
         ],
     )
     .await?;
+    event(EventType::CostRecorded, &m, Some(p.library_id))
+        .emit(&txn, &Actor::from(user))
+        .await?;
     txn.commit().await?;
     Ok(m)
 }
@@ -139,6 +158,12 @@ pub async fn update(
     }
     let fields = audit::service::changed_fields(&before, &after);
     audit::record(&txn, &Actor::from(user), "update", "cost", id, &fields).await?;
+    if !fields.is_empty() {
+        event(EventType::CostRecorded, &m, None)
+            .participant(m.participant_id)
+            .emit(&txn, &Actor::from(user))
+            .await?;
+    }
     txn.commit().await?;
     Ok(m)
 }
@@ -155,6 +180,10 @@ pub async fn delete(
     check_etag(&cur)?;
     cost::Entity::delete_by_id(id).exec(&txn).await?;
     audit::record(&txn, &Actor::from(user), "delete", "cost", id, &[]).await?;
+    event(EventType::CostDeleted, &cur, None)
+        .participant(cur.participant_id)
+        .emit(&txn, &Actor::from(user))
+        .await?;
     txn.commit().await?;
     Ok(())
 }

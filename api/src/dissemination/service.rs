@@ -7,6 +7,7 @@ use super::policy;
 use crate::audit::{self, Actor};
 use crate::clock::Clock;
 use crate::db::begin_write;
+use crate::events::{Event, EventType, Scope};
 use crate::http::{ApiError, ApiResult, AuthUser};
 use crate::participants;
 use crate::storage::BlobStore;
@@ -61,6 +62,17 @@ pub async fn dtos(
             }
         })
         .collect())
+}
+
+/// The event for a change of item `m`, recorded for participant `first` (and `all`).
+fn event(t: EventType, m: &dissemination_item::Model, first: Uuid, all: &[Uuid]) -> Event {
+    Event::new(t, m.id, Scope::Participant(first))
+        .participant(first)
+        .data(serde_json::json!({
+            "kind": m.kind,
+            "date": m.date,
+            "participant_ids": all,
+        }))
 }
 
 pub async fn create(
@@ -136,6 +148,9 @@ pub async fn create(
     for id in &ids {
         participants::lifecycle::refresh_completion(&txn, clock, *id).await?;
     }
+    event(EventType::DisseminationRecorded, &m, p.id, &ids)
+        .emit(&txn, &Actor::from(user))
+        .await?;
     txn.commit().await?;
     Ok(m)
 }
@@ -261,15 +276,20 @@ pub async fn delete(
     id: Uuid,
 ) -> ApiResult<()> {
     let txn = begin_write(db).await?;
-    let (_, seen) = visible(&txn, user, id).await?;
+    let (item, seen) = visible(&txn, user, id).await?;
     policy::may_delete(user, &seen)?;
     let ps = participants_of(&txn, id).await?;
     dissemination_item::Entity::delete_by_id(id)
         .exec(&txn)
         .await?;
     audit::record(&txn, &Actor::from(user), "delete", "dissemination", id, &[]).await?;
-    for p in ps {
-        participants::lifecycle::refresh_completion(&txn, clock, p).await?;
+    for p in &ps {
+        participants::lifecycle::refresh_completion(&txn, clock, *p).await?;
+    }
+    if let Some(first) = ps.first() {
+        event(EventType::DisseminationDeleted, &item, *first, &ps)
+            .emit(&txn, &Actor::from(user))
+            .await?;
     }
     txn.commit().await?;
     Ok(())

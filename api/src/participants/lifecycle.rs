@@ -14,6 +14,7 @@ use crate::applications::history::record_status;
 use crate::audit::{self, Actor};
 use crate::clock::Clock;
 use crate::db::begin_write;
+use crate::events::{Event, EventType, Scope as EventScope};
 use crate::http::{ApiError, ApiResult, AuthUser};
 use crate::notifications::outcome::notify_outcome;
 use crate::obligations::dto::ObligationStatus;
@@ -27,6 +28,22 @@ use sea_orm::{
     EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
+
+/// The event for a change of `p`: ids, status and dates (never the reason or contacts).
+pub fn event(t: EventType, p: &participant::Model) -> Event {
+    Event::new(t, p.id, EventScope::Participant(p.id))
+        .mobility(p.mobility_id)
+        .library(p.library_id)
+        .data(serde_json::json!({
+            "status": p.status,
+            "mobility_id": p.mobility_id,
+            "library_id": p.library_id,
+            "application_id": p.application_id,
+            "reserve_rank": p.reserve_rank,
+            "returned_at": p.returned_at,
+            "withdrawn_at": p.withdrawn_at,
+        }))
+}
 
 /// Make a participant of a selected application (inside the caller's transaction), with the
 /// preparation checklist of the mobility's track.
@@ -76,6 +93,12 @@ pub async fn create(
         &["application_id".into(), "status".into()],
     )
     .await?;
+    let kind = if reserve_rank.is_some() {
+        EventType::ParticipantPromoted
+    } else {
+        EventType::ParticipantSelected
+    };
+    event(kind, &p).emit(db, actor).await?;
     Ok(p)
 }
 
@@ -170,6 +193,9 @@ pub async fn withdraw(
         ],
     )
     .await?;
+    event(EventType::ParticipantWithdrawn, &withdrawn)
+        .emit(&txn, &actor)
+        .await?;
 
     // Promote the first reserve if there is a free place.
     let active = participant::Entity::find()
@@ -270,7 +296,12 @@ async fn set_status(
         let mut am: participant::ActiveModel = p.into();
         am.status = Set(status);
         am.updated_at = Set(Utc::now());
-        am.update(db).await?;
+        let m = am.update(db).await?;
+        if status == ParticipantStatus::Completed {
+            event(EventType::ParticipantCompleted, &m)
+                .emit(db, &Actor::system("system:obligations"))
+                .await?;
+        }
     }
     Ok(())
 }
@@ -299,15 +330,19 @@ pub async fn record_return(
     am.returned_at = Set(Some(clock.now()));
     am.updated_at = Set(Utc::now());
     let m = am.update(&txn).await?;
+    let actor = Actor::from(user);
     audit::record(
         &txn,
-        &Actor::from(user),
+        &actor,
         "return",
         "participant",
         p.id,
         &["status".into(), "returned_at".into()],
     )
     .await?;
+    event(EventType::ParticipantTravelled, &m)
+        .emit(&txn, &actor)
+        .await?;
     refresh_completion(&txn, clock, m.id).await?;
     txn.commit().await?;
     Ok(m)

@@ -196,6 +196,7 @@ pub async fn update(
         }
     }
     let before = serde_json::to_value(AdoptionDto::from(cur.clone())).unwrap_or_default();
+    let was_adopted = cur.status == AdoptionStatus::Adopted;
     let mut am: practice_adoption::ActiveModel = cur.into();
     if let Some(v) = r.description {
         am.description = Set(v.trim().to_string());
@@ -222,6 +223,21 @@ pub async fn update(
     )
     .await?;
     crate::workshops::service::refresh_library(&txn, clock, m.library_id, m.mobility_id).await?;
+    if m.status == AdoptionStatus::Adopted && !was_adopted {
+        crate::events::Event::new(
+            crate::events::EventType::PracticeAdopted,
+            m.id,
+            crate::events::Scope::Library,
+        )
+        .library(m.library_id)
+        .mobility(m.mobility_id)
+        .data(serde_json::json!({
+            "mobility_id": m.mobility_id, "library_id": m.library_id,
+            "status": m.status, "adopted_on": m.adopted_on,
+        }))
+        .emit(&txn, &Actor::from(user))
+        .await?;
+    }
     txn.commit().await?;
     Ok(m)
 }

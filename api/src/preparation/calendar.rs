@@ -207,6 +207,14 @@ impl Calendar {
         if let Some(link) = &m.online_link {
             self.lines.push(format!("URL:{link}"));
         }
+        self.lines.push(
+            if m.cancelled_at.is_some() {
+                "STATUS:CANCELLED"
+            } else {
+                "STATUS:CONFIRMED"
+            }
+            .into(),
+        );
         if !description.is_empty() {
             self.lines
                 .push(format!("DESCRIPTION:{}", text(&description)));
@@ -218,6 +226,17 @@ impl Calendar {
         self.lines.push("END:VCALENDAR".into());
         self.lines.iter().map(|l| fold(l)).collect()
     }
+}
+
+/// A calendar as an HTTP response (`text/calendar`, shown inline as `<name>.ics`).
+pub fn ics(body: String, name: &str) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok()
+        .content_type("text/calendar; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            format!("inline; filename=\"{name}.ics\""),
+        ))
+        .body(body)
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 use super::policy;
 use crate::audit::{self, Actor};
 use crate::db::begin_write;
+use crate::events::{Event, EventType, Scope};
 use crate::http::checks::not_blank;
 use crate::http::{ApiError, ApiResult, AuthUser};
 use crate::participants;
@@ -38,6 +39,8 @@ pub struct MeetingDto {
     pub online_link: Option<String>,
     pub notes: Option<String>,
     pub attendance: Vec<AttendanceDto>,
+    /// Set when the meeting was cancelled (it stays on record; calendars show it cancelled).
+    pub cancelled_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -164,6 +167,7 @@ pub async fn dtos(
             duration_minutes: m.duration_minutes,
             online_link: m.online_link,
             notes: m.notes,
+            cancelled_at: m.cancelled_at,
             created_at: m.created_at,
             updated_at: m.updated_at,
         })
@@ -225,6 +229,7 @@ pub async fn create(
         online_link: Set(r.online_link),
         notes: Set(r.notes),
         sequence: Set(0),
+        cancelled_at: Set(None),
         created_by: Set(user.id),
         created_at: Set(now),
         updated_at: Set(now),
@@ -246,6 +251,9 @@ pub async fn create(
         ],
     )
     .await?;
+    event(EventType::MeetingScheduled, &m)
+        .emit(&txn, &Actor::from(user))
+        .await?;
     txn.commit().await?;
     Ok(m)
 }
@@ -276,8 +284,10 @@ pub async fn update(
     let cur = visible(&txn, user, id).await?;
     policy::may_manage_meetings(user, "change meetings")?;
     check_etag(&cur)?;
+    refuse_cancelled(&cur)?;
     let before = serde_json::json!({"title": cur.title, "starts_at": cur.starts_at, "duration_minutes": cur.duration_minutes, "online_link": cur.online_link, "notes": cur.notes});
     let cur_sequence = cur.sequence;
+    let original = cur.clone();
     let mut am: meeting::ActiveModel = cur.into();
     if let Some(v) = r.title {
         am.title = Set(v.trim().to_string());
@@ -303,21 +313,98 @@ pub async fn update(
     if let Some(v) = r.notes {
         am.notes = Set(v);
     }
+    let after = serde_json::json!({
+        "title": am.title.as_ref(), "starts_at": am.starts_at.as_ref(),
+        "duration_minutes": am.duration_minutes.as_ref(), "online_link": am.online_link.as_ref(),
+        "notes": am.notes.as_ref(),
+    });
+    let changed = audit::service::changed_fields(&before, &after);
+    if changed.is_empty() {
+        // Nothing changed: no new revision for subscribed calendars, no event.
+        return Ok(original);
+    }
     am.sequence = Set(cur_sequence + 1);
     am.updated_at = Set(Utc::now());
     let m = am.update(&txn).await?;
-    let after = serde_json::json!({"title": m.title, "starts_at": m.starts_at, "duration_minutes": m.duration_minutes, "online_link": m.online_link, "notes": m.notes});
-    audit::record(
-        &txn,
-        &Actor::from(user),
-        "update",
-        "meeting",
-        id,
-        &audit::service::changed_fields(&before, &after),
-    )
-    .await?;
+    let actor = Actor::from(user);
+    audit::record(&txn, &actor, "update", "meeting", id, &changed).await?;
+    if changed
+        .iter()
+        .any(|f| matches!(f.as_str(), "starts_at" | "duration_minutes" | "online_link"))
+    {
+        event(EventType::MeetingMoved, &m)
+            .emit(&txn, &actor)
+            .await?;
+    }
     txn.commit().await?;
     Ok(m)
+}
+
+/// Cancel a meeting: it stays on record (with its attendance), marked cancelled, and
+/// subscribed calendars show it cancelled.
+pub async fn cancel(
+    db: &DatabaseConnection,
+    user: &AuthUser,
+    id: Uuid,
+    check_etag: impl FnOnce(&meeting::Model) -> ApiResult<()>,
+) -> ApiResult<meeting::Model> {
+    let txn = begin_write(db).await?;
+    let cur = visible(&txn, user, id).await?;
+    policy::may_manage_meetings(user, "cancel meetings")?;
+    check_etag(&cur)?;
+    refuse_cancelled(&cur)?;
+    let sequence = cur.sequence + 1;
+    let mut am: meeting::ActiveModel = cur.into();
+    let now = Utc::now();
+    am.cancelled_at = Set(Some(now));
+    am.sequence = Set(sequence);
+    am.updated_at = Set(now);
+    let m = am.update(&txn).await?;
+    let actor = Actor::from(user);
+    audit::record(
+        &txn,
+        &actor,
+        "cancel",
+        "meeting",
+        id,
+        &["cancelled_at".into()],
+    )
+    .await?;
+    event(EventType::MeetingCancelled, &m)
+        .emit(&txn, &actor)
+        .await?;
+    txn.commit().await?;
+    Ok(m)
+}
+
+/// A cancelled meeting is not changed any more.
+fn refuse_cancelled(m: &meeting::Model) -> ApiResult<()> {
+    if m.cancelled_at.is_some() {
+        return Err(ApiError::conflict(
+            "meeting.cancelled",
+            "The meeting has been cancelled.",
+        ));
+    }
+    Ok(())
+}
+
+/// The event for a change of `m`: internal meetings are for the project team only.
+fn event(t: EventType, m: &meeting::Model) -> Event {
+    let scope = if m.kind == MeetingKind::Internal {
+        Scope::Staff
+    } else {
+        Scope::Mobility(m.mobility_id)
+    };
+    Event::new(t, m.id, scope)
+        .mobility(m.mobility_id)
+        .data(serde_json::json!({
+            "mobility_id": m.mobility_id,
+            "kind": m.kind,
+            "starts_at": m.starts_at,
+            "duration_minutes": m.duration_minutes,
+            "sequence": m.sequence,
+            "cancelled_at": m.cancelled_at,
+        }))
 }
 
 /// Record whether a participant attended. Preparation meetings close the matching task.
@@ -331,6 +418,7 @@ pub async fn record_attendance(
     let txn = begin_write(db).await?;
     let m = visible(&txn, user, meeting_id).await?;
     policy::may_manage_meetings(user, "record attendance")?;
+    refuse_cancelled(&m)?;
     let p = participant::Entity::find_by_id(r.participant_id)
         .one(&txn)
         .await?

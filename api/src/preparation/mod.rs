@@ -2,6 +2,7 @@
 
 pub mod calendar;
 pub mod checklist;
+pub mod feed_routes;
 pub mod feeds;
 pub mod meetings;
 pub mod policy;

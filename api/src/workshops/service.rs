@@ -9,6 +9,7 @@ use super::policy;
 use crate::audit::{self, Actor};
 use crate::clock::Clock;
 use crate::db::begin_write;
+use crate::events::{Event, EventType, Scope};
 use crate::http::pagination::{PageRequest, Sort, UpdatedSince};
 use crate::http::{ApiError, ApiResult, AuthUser, FieldError, Page};
 use crate::participants;
@@ -276,7 +277,8 @@ pub async fn update(
     am.held_on = Set(held_on);
     am.attendees_count = Set(count);
     am.attendees_profile = Set(profile.map(|p| serde_json::to_value(p).unwrap_or_default()));
-    if cur.status == WorkshopStatus::Planned && held_on.is_some() && count.is_some() {
+    let now_held = cur.status == WorkshopStatus::Planned && held_on.is_some() && count.is_some();
+    if now_held {
         am.status = Set(WorkshopStatus::Held);
     }
     am.updated_at = Set(Utc::now());
@@ -287,6 +289,17 @@ pub async fn update(
     );
     audit::record(&txn, &Actor::from(user), "update", "workshop", id, &fields).await?;
     refresh_library(&txn, clock, m.library_id, m.mobility_id).await?;
+    if now_held {
+        Event::new(EventType::WorkshopHeld, m.id, Scope::Library)
+            .library(m.library_id)
+            .mobility(m.mobility_id)
+            .data(serde_json::json!({
+                "mobility_id": m.mobility_id, "library_id": m.library_id, "kind": m.kind,
+                "held_on": m.held_on, "status": m.status,
+            }))
+            .emit(&txn, &Actor::from(user))
+            .await?;
+    }
     txn.commit().await?;
     Ok(m)
 }

@@ -11,6 +11,7 @@ mod budget;
 mod calls;
 mod contract;
 mod conventions;
+mod events;
 mod integration;
 mod openapi;
 mod organisations;

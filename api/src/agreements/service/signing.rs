@@ -192,9 +192,10 @@ pub async fn sign(
     });
     am.updated_at = Set(Utc::now());
     let m = am.update(&txn).await?;
+    let actor = Actor::from(user);
     audit::record(
         &txn,
-        &Actor::from(user),
+        &actor,
         "sign",
         "agreement",
         a.id,
@@ -204,6 +205,12 @@ pub async fn sign(
     if a.kind != AgreementKind::Europass {
         refresh_contract(&txn, a.participant_id, Some(user.id)).await?;
     }
+    let mut e = super::write::event(crate::events::EventType::AgreementSigned, &m);
+    e = e.data(serde_json::json!({
+        "participant_id": m.participant_id, "kind": m.kind, "version": m.version,
+        "status": m.status, "party": r.party,
+    }));
+    e.emit(&txn, &actor).await?;
     txn.commit().await?;
     Ok(m)
 }

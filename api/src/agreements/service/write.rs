@@ -9,6 +9,7 @@
 //! `agreement.busy`). A rendering that is not kept leaves only an unreferenced blob behind.
 
 use super::*;
+use crate::events::{Event, EventType, Scope};
 use sea_orm::{DatabaseTransaction, TransactionTrait};
 
 /// How often an operation plans again when the agreement keeps changing under it.
@@ -98,7 +99,7 @@ async fn apply(
     sha: String,
 ) -> ApiResult<agreement::Model> {
     let actor = Actor::from(user);
-    let out = match step {
+    let (out, kind) = match step {
         Step::Create { changed } => {
             let a = insert_version(txn, user, doc, sha).await?;
             let created = ["kind".to_string(), "content".to_string()];
@@ -106,7 +107,7 @@ async fn apply(
             if !changed.is_empty() {
                 audit::record(txn, &actor, "update", "agreement", a.id, &changed).await?;
             }
-            a
+            (a, Some(EventType::AgreementIssued))
         }
         Step::InPlace { base, fields } => {
             let mut am: agreement::ActiveModel = base.into();
@@ -115,17 +116,32 @@ async fn apply(
             am.updated_at = Set(Utc::now());
             let m = am.update(txn).await?;
             audit::record(txn, &actor, "update", "agreement", m.id, &fields).await?;
-            m
+            (m, None)
         }
         Step::NewVersion { base, fields } => {
             supersede(txn, &base).await?;
             let n = insert_version(txn, user, doc, sha).await?;
             audit::record(txn, &actor, "amend", "agreement", n.id, &fields).await?;
-            n
+            (n, Some(EventType::AgreementAmended))
         }
     };
     refresh_contract(txn, out.participant_id, Some(user.id)).await?;
+    if let Some(kind) = kind {
+        event(kind, &out).emit(txn, &actor).await?;
+    }
     Ok(out)
+}
+
+/// The event for a change of `a`: ids, kind, version and status.
+pub(super) fn event(t: EventType, a: &agreement::Model) -> Event {
+    Event::new(t, a.id, Scope::Participant(a.participant_id))
+        .participant(a.participant_id)
+        .data(serde_json::json!({
+            "participant_id": a.participant_id,
+            "kind": a.kind,
+            "version": a.version,
+            "status": a.status,
+        }))
 }
 
 /// Insert a new version whose document is stored under `sha`.

@@ -1,6 +1,7 @@
 //! The two signatures (applicant and library director) and their voiding.
 
 use super::*;
+use crate::events::EventType;
 
 pub fn signature_dto(
     s: application_signature::Model,
@@ -113,6 +114,12 @@ pub async fn add_signature(
         &[format!("signatures.{}", r.signer_role)],
     )
     .await?;
+    let mut e = super::writing::event(EventType::SignatureAdded, &app);
+    e = e.data(serde_json::json!({
+        "status": app.status, "call_id": app.call_id, "mobility_id": app.mobility_id,
+        "library_id": app.library_id, "signer_role": s.signer_role, "signature_id": s.id,
+    }));
+    e.emit(&txn, &actor).await?;
     txn.commit().await?;
     let pdf_name = if s.method == SignatureMethod::QualifiedElectronic {
         doc.pdf_signer_name.clone()

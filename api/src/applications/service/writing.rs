@@ -1,6 +1,22 @@
 //! Creating, editing, submitting, withdrawing and deleting applications.
 
 use super::*;
+use crate::events::{Event, EventType, Scope};
+
+/// The event for a change of `m`: ids, status and dates only (never the applicant's details).
+pub(super) fn event(t: EventType, m: &application::Model) -> Event {
+    Event::new(t, m.id, Scope::Application(m.id))
+        .mobility(m.mobility_id)
+        .library(m.library_id)
+        .data(serde_json::json!({
+            "status": m.status,
+            "call_id": m.call_id,
+            "mobility_id": m.mobility_id,
+            "library_id": m.library_id,
+            "submitted_at": m.submitted_at,
+            "withdrawn_at": m.withdrawn_at,
+        }))
+}
 
 pub(super) fn clean(s: &str) -> String {
     s.trim().to_string()
@@ -125,6 +141,9 @@ pub async fn create(
     .map(|s| s.to_string())
     .collect();
     audit::record(&txn, &actor, "create", "application", m.id, &fields).await?;
+    event(EventType::ApplicationCreated, &m)
+        .emit(&txn, &actor)
+        .await?;
     txn.commit().await?;
     Ok(m)
 }
@@ -225,14 +244,23 @@ pub async fn update(
     let am: application::ActiveModel = next.into();
     let updated = am.reset_all().update(&txn).await?;
     let mut fields = fields;
+    let mut voided = 0;
     if content_changed {
-        let voided = void_signatures(&txn, id, None, now).await?;
+        voided = void_signatures(&txn, id, None, now).await?;
         fields.push("content_sha256".into());
         if voided > 0 {
             fields.push("signatures".into());
         }
     }
     audit::record(&txn, &actor, "update", "application", id, &fields).await?;
+    event(EventType::ApplicationUpdated, &updated)
+        .emit(&txn, &actor)
+        .await?;
+    if voided > 0 {
+        event(EventType::SignaturesVoided, &updated)
+            .emit(&txn, &actor)
+            .await?;
+    }
     txn.commit().await?;
     Ok(updated)
 }
@@ -255,7 +283,11 @@ pub async fn delete(
         .exec(&txn)
         .await?;
     application::Entity::delete_by_id(id).exec(&txn).await?;
-    audit::record(&txn, &Actor::from(user), "delete", "application", id, &[]).await?;
+    let actor = Actor::from(user);
+    audit::record(&txn, &actor, "delete", "application", id, &[]).await?;
+    event(EventType::ApplicationDeleted, &cur)
+        .emit(&txn, &actor)
+        .await?;
     txn.commit().await?;
     Ok(())
 }
@@ -320,6 +352,9 @@ pub async fn submit(
         &["status".into(), "submitted_at".into()],
     )
     .await?;
+    event(EventType::ApplicationSubmitted, &updated)
+        .emit(&txn, &actor)
+        .await?;
     txn.commit().await?;
     Ok(updated)
 }
@@ -381,6 +416,9 @@ pub async fn withdraw(
         ],
     )
     .await?;
+    event(EventType::ApplicationWithdrawn, &updated)
+        .emit(&txn, &actor)
+        .await?;
     txn.commit().await?;
     Ok(updated)
 }

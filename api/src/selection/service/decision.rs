@@ -190,6 +190,22 @@ pub async fn finalise(
         &["selection".into(), "justification".into()],
     )
     .await?;
+    let count = |s: ApplicationStatus| final_apps.iter().filter(|a| a.status == s).count();
+    crate::events::Event::new(
+        crate::events::EventType::SelectionFinalised,
+        mobility_id,
+        crate::events::Scope::Public,
+    )
+    .project(c.mobility.project_id)
+    .data(serde_json::json!({
+        "call_id": c.call.id,
+        "finalised_at": now,
+        "selected": count(ApplicationStatus::Selected),
+        "reserve": count(ApplicationStatus::Reserve),
+        "rejected": count(ApplicationStatus::Rejected),
+    }))
+    .emit(&txn, &actor)
+    .await?;
     txn.commit().await?;
     Ok(decision_dto(&sel, &c.call, &c.mobility, &final_apps))
 }

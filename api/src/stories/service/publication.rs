@@ -1,6 +1,7 @@
 //! Submitting and publishing a story, and its Kamra package (Dublin Core and media).
 
 use super::*;
+use crate::events::{Event, EventType, Scope};
 
 /// Submit for publication: every named contributor has consent and a licence, every media
 /// item a licence.
@@ -68,8 +69,24 @@ pub async fn submit(
         &["status".into()],
     )
     .await?;
+    event(EventType::StorySubmitted, &m, &w, Scope::Library)
+        .emit(&txn, &Actor::from(user))
+        .await?;
     txn.commit().await?;
     Ok(m)
+}
+
+/// The event for a change of story `s` of workshop `w`.
+fn event(t: EventType, s: &digital_story::Model, w: &workshop::Model, scope: Scope) -> Event {
+    Event::new(t, s.id, scope)
+        .library(w.library_id)
+        .mobility(w.mobility_id)
+        .data(serde_json::json!({
+            "workshop_id": s.workshop_id,
+            "library_id": w.library_id,
+            "status": s.status,
+            "kamra_url": s.kamra_url,
+        }))
 }
 
 /// An https address on kamra.si.
@@ -126,6 +143,9 @@ pub async fn publish(
     )
     .await?;
     crate::workshops::service::refresh_library(&txn, clock, w.library_id, w.mobility_id).await?;
+    event(EventType::StoryPublished, &m, &w, Scope::Public)
+        .emit(&txn, &Actor::from(user))
+        .await?;
     txn.commit().await?;
     Ok(m)
 }

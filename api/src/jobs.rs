@@ -1,0 +1,45 @@
+//! Background work the service does by itself, every `jobs_interval_seconds`: forget events
+//! past their retention and idempotency keys past 24 hours. Each step is safe to run on
+//! several instances at once and after any restart: it works only from what the database
+//! holds.
+
+use crate::http::ApiResult;
+use crate::state::AppState;
+use actix_web::web;
+use chrono::{Duration, Utc};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+/// Run [`tick`] now and then every `jobs_interval_seconds` until the runtime stops.
+pub fn spawn(state: web::Data<AppState>) {
+    let every = std::time::Duration::from_secs(state.settings.jobs_interval_seconds);
+    tokio::spawn(async move {
+        let mut interval = tokio::time::interval(every);
+        loop {
+            interval.tick().await;
+            if let Err(e) = tick(&state).await {
+                tracing::warn!(error = %e, "background work failed; it runs again later");
+            }
+        }
+    });
+}
+
+/// One round of background work.
+pub async fn tick(state: &AppState) -> ApiResult<()> {
+    let now = Utc::now();
+    let pruned = crate::events::service::prune(
+        &state.db,
+        now - Duration::days(state.settings.event_retention_days),
+    )
+    .await?;
+    if pruned > 0 {
+        tracing::info!(events = pruned, "removed events past their retention");
+    }
+    entity::idempotency_key::Entity::delete_many()
+        .filter(
+            entity::idempotency_key::Column::CreatedAt
+                .lt(now - Duration::hours(crate::http::idempotency::TTL_HOURS)),
+        )
+        .exec(&state.db)
+        .await?;
+    Ok(())
+}
