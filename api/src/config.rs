@@ -62,6 +62,9 @@ pub struct Settings {
     /// Seconds between runs of the background work (event retention, webhook deliveries,
     /// e-mail, reminders).
     pub jobs_interval_seconds: u64,
+    /// Let webhooks go to loopback, private and link-local addresses (a receiver on the same
+    /// network); off, they are refused.
+    pub webhook_allow_private_addresses: bool,
 }
 
 impl Default for Settings {
@@ -86,6 +89,7 @@ impl Default for Settings {
             metrics: false,
             event_retention_days: 90,
             jobs_interval_seconds: 30,
+            webhook_allow_private_addresses: false,
         }
     }
 }

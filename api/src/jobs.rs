@@ -1,5 +1,5 @@
 //! Background work the service does by itself, every `jobs_interval_seconds`: forget events
-//! past their retention and idempotency keys past 24 hours. Each step is safe to run on
+//! past their retention and idempotency keys past 24 hours, queue and send webhook deliveries. Each step is safe to run on
 //! several instances at once and after any restart: it works only from what the database
 //! holds.
 
@@ -33,6 +33,20 @@ pub async fn tick(state: &AppState) -> ApiResult<()> {
     .await?;
     if pruned > 0 {
         tracing::info!(events = pruned, "removed events past their retention");
+    }
+    let round = crate::webhooks::delivery::run(
+        &state.db,
+        state.settings.webhook_allow_private_addresses,
+        now,
+    )
+    .await?;
+    if round != Default::default() {
+        tracing::info!(
+            queued = round.queued,
+            delivered = round.delivered,
+            failed_attempts = round.failed_attempts,
+            "webhook deliveries"
+        );
     }
     entity::idempotency_key::Entity::delete_many()
         .filter(

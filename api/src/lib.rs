@@ -2,6 +2,7 @@
 //! so that the binary and the black-box tests build the same application.
 
 pub mod agreements;
+pub mod api_tokens;
 pub mod applications;
 pub mod audit;
 pub mod auth;
@@ -39,7 +40,9 @@ pub mod storage;
 pub mod stories;
 pub mod telemetry;
 pub mod users;
+pub mod webhooks;
 pub mod workshops;
+pub mod xml;
 
 #[cfg(test)]
 mod layout;

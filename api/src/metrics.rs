@@ -1,6 +1,6 @@
 //! Prometheus metrics at `GET /metrics` (text format), when `MOBILITY_METRICS` is on: requests
 //! by method, route pattern and status, their latency, the database pool, and the depth of the
-//! outbox. Each server keeps its own recorder (not the process-wide one), so several servers
+//! outbox and the webhook queue. Each server keeps its own recorder (not the process-wide one), so several servers
 //! in one process (the tests) count separately.
 
 use entity::enums::NotificationStatus;
@@ -97,6 +97,14 @@ impl Metrics {
         {
             Ok(n) => self.gauge("outbox_queued_messages", n as f64),
             Err(e) => tracing::warn!(error = %e, "metrics: cannot count the outbox"),
+        }
+        match entity::webhook_delivery::Entity::find()
+            .filter(entity::webhook_delivery::Column::Status.eq("pending"))
+            .count(db)
+            .await
+        {
+            Ok(n) => self.gauge("webhook_pending_deliveries", n as f64),
+            Err(e) => tracing::warn!(error = %e, "metrics: cannot count webhook deliveries"),
         }
         self.handle.render()
     }

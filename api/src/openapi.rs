@@ -42,6 +42,7 @@ Dates are `YYYY-MM-DD` in Europe/Ljubljana, timestamps RFC 3339 UTC, money decim
         (name = "budget", description = "Erasmus+ unit-cost rates and the project's grant beside its spending"),
         (name = "after", description = "After the mobility: evaluation, knowledge sharing, workshops, digital stories, new practice, obligations, indicators, exports"),
         (name = "events", description = "What changed, in commit order, by cursor"),
+        (name = "webhooks", description = "Endpoints that receive events as signed requests, and their deliveries"),
         (name = "audit", description = "Who changed what, when"),
         (name = "health", description = "Probes for orchestrators"),
     ),
@@ -184,7 +185,52 @@ pub fn finish(spec: utoipa::openapi::OpenApi) -> Value {
     }
     bound(&mut doc);
     add_examples(&mut doc);
+    add_webhooks(&mut doc);
     doc
+}
+
+/// The requests the service sends to registered webhook endpoints (OpenAPI 3.1 `webhooks`).
+fn add_webhooks(doc: &mut Value) {
+    doc["components"]["schemas"]["WebhookPayload"] = json!({
+        "type": "object",
+        "description": "The body of a webhook request: the event, with its type and time repeated on top (Standard Webhooks).",
+        "required": ["type", "timestamp", "data"],
+        "properties": {
+            "type": {"$ref": "#/components/schemas/EventType"},
+            "timestamp": {"type": "string", "format": "date-time", "maxLength": 40},
+            "data": {"$ref": "#/components/schemas/EventDto"},
+        },
+    });
+    let header = |name: &str, description: &str, example: &str| {
+        json!({
+            "name": name, "in": "header", "required": true, "description": description,
+            "schema": {"type": "string", "maxLength": 1000}, "example": example,
+        })
+    };
+    doc["webhooks"] = json!({
+        "event": {
+            "post": {
+                "operationId": "receiveEvent",
+                "tags": ["webhooks"],
+                "summary": "An event, sent to a registered endpoint",
+                "description": "Sent to each active endpoint for every event its owner may see (of its `event_types`). Verify `webhook-signature` before trusting the body: it is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's secret after `whsec_`; refuse a timestamp more than five minutes away. `webhook-id` is the event's id, the same on every retry and redelivery: use it to ignore repeats. Answer any 2xx within 10 seconds; anything else is retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h. `X-Request-Id` is the id of the request that made the change, when there was one.",
+                "security": [],
+                "parameters": [
+                    header("webhook-id", "The event's id (the same on every attempt)", "01937a4e-9b8f-7c3d-a1b2-3c4d5e6f7a8b"),
+                    header("webhook-timestamp", "Unix seconds when this attempt was signed", "1764514800"),
+                    header("webhook-signature", "`v1,` and the base64 HMAC-SHA256 signature", "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="),
+                ],
+                "requestBody": {
+                    "required": true,
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/WebhookPayload"}}},
+                },
+                "responses": {
+                    "200": {"description": "Received (any 2xx will do)"},
+                    "400": {"description": "Refused (a bad signature, say): not retried differently from any other failure"},
+                },
+            },
+        },
+    });
 }
 
 fn finish_operation(path: &str, method: &str, op: &mut Value) {

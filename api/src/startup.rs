@@ -42,6 +42,8 @@ pub fn api_v1(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(crate::practice::routes::configure)
         .configure(crate::obligations::routes::configure)
         .configure(crate::events::routes::configure)
+        .configure(crate::api_tokens::routes::configure)
+        .configure(crate::webhooks::routes::configure)
         .configure(crate::audit::routes::configure);
 }
 

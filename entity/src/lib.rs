@@ -3,6 +3,7 @@
 pub mod agreement;
 pub mod agreement_evidence;
 pub mod agreement_signature;
+pub mod api_token;
 pub mod application;
 pub mod application_document;
 pub mod application_score;
@@ -44,4 +45,6 @@ pub mod story_media;
 pub mod travel_details;
 pub mod unit_cost_rates;
 pub mod user;
+pub mod webhook_delivery;
+pub mod webhook_endpoint;
 pub mod workshop;

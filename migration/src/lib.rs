@@ -13,6 +13,8 @@ mod m20260101_000007_after_mobility;
 mod m20261201_000008_idempotency;
 mod m20261202_000009_calendar_feeds;
 mod m20261203_000010_events;
+mod m20261204_000011_webhooks;
+mod m20261205_000012_api_tokens;
 
 pub struct Migrator;
 
@@ -30,6 +32,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000008_idempotency::Migration),
             Box::new(m20261202_000009_calendar_feeds::Migration),
             Box::new(m20261203_000010_events::Migration),
+            Box::new(m20261204_000011_webhooks::Migration),
+            Box::new(m20261205_000012_api_tokens::Migration),
         ]
     }
 }

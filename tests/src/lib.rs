@@ -323,3 +323,91 @@ pub fn problem_fields(body: &Value) -> Vec<String> {
         })
         .unwrap_or_default()
 }
+
+/// One request a [`Receiver`] got.
+#[derive(Debug, Clone)]
+pub struct Received {
+    /// Header names in lower case.
+    pub headers: std::collections::HashMap<String, String>,
+    pub body: String,
+}
+
+/// A small HTTP server on 127.0.0.1 that records each request and answers the statuses it is
+/// given in turn (then 200): a webhook receiver.
+pub struct Receiver {
+    pub url: String,
+    pub received: Arc<std::sync::Mutex<Vec<Received>>>,
+    answers: Arc<std::sync::Mutex<std::collections::VecDeque<u16>>>,
+}
+
+impl Receiver {
+    pub async fn start() -> Receiver {
+        use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/hooks/mobility", listener.local_addr().unwrap());
+        let received = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let answers = Arc::new(std::sync::Mutex::new(std::collections::VecDeque::new()));
+        let (rec, ans) = (received.clone(), answers.clone());
+        tokio::spawn(async move {
+            loop {
+                let Ok((stream, _)) = listener.accept().await else {
+                    return;
+                };
+                let (rec, ans) = (rec.clone(), ans.clone());
+                tokio::spawn(async move {
+                    let mut reader = BufReader::new(stream);
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).await.unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let mut headers = std::collections::HashMap::new();
+                    loop {
+                        line.clear();
+                        reader.read_line(&mut line).await.unwrap();
+                        let l = line.trim_end();
+                        if l.is_empty() {
+                            break;
+                        }
+                        if let Some((k, v)) = l.split_once(':') {
+                            headers.insert(k.trim().to_lowercase(), v.trim().to_string());
+                        }
+                    }
+                    let len: usize = headers
+                        .get("content-length")
+                        .and_then(|v| v.parse().ok())
+                        .unwrap_or(0);
+                    let mut body = vec![0u8; len];
+                    reader.read_exact(&mut body).await.unwrap();
+                    rec.lock().unwrap().push(Received {
+                        headers,
+                        body: String::from_utf8(body).unwrap(),
+                    });
+                    let status = ans.lock().unwrap().pop_front().unwrap_or(200);
+                    let reply = format!(
+                        "HTTP/1.1 {status} X\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+                    );
+                    let mut stream = reader.into_inner();
+                    let _ = stream.write_all(reply.as_bytes()).await;
+                    let _ = stream.shutdown().await;
+                });
+            }
+        });
+        Receiver {
+            url,
+            received,
+            answers,
+        }
+    }
+
+    /// Answer the next requests with these statuses (then 200 again).
+    pub fn answer(&self, statuses: &[u16]) {
+        self.answers
+            .lock()
+            .unwrap()
+            .extend(statuses.iter().copied());
+    }
+
+    pub fn requests(&self) -> Vec<Received> {
+        self.received.lock().unwrap().clone()
+    }
+}

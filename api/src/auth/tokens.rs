@@ -81,10 +81,16 @@ impl TokenService {
 
 /// A new refresh token (to hand out once) and its hash (to store).
 pub fn new_refresh_token() -> (String, String) {
+    new_secret("rt")
+}
+
+/// A new secret token, `<prefix>_` and 32 random bytes (base64url), with its hex SHA-256 (the
+/// only form kept): refresh tokens, calendar feeds, API tokens.
+pub fn new_secret(prefix: &str) -> (String, String) {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     let token = format!(
-        "rt_{}",
+        "{prefix}_{}",
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
     );
     let hash = hash_refresh_token(&token);

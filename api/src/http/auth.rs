@@ -23,6 +23,20 @@ pub struct AuthUser {
     pub request_id: Option<String>,
 }
 
+impl From<&entity::user::Model> for AuthUser {
+    /// The user as a caller, for work done on their behalf (a calendar feed, a webhook).
+    fn from(u: &entity::user::Model) -> Self {
+        AuthUser {
+            id: u.id,
+            email: u.email.clone(),
+            full_name: u.full_name.clone(),
+            role: u.role,
+            organisation_id: u.organisation_id,
+            request_id: None,
+        }
+    }
+}
+
 impl AuthUser {
     pub fn is(&self, role: Role) -> bool {
         self.role == role
@@ -55,9 +69,15 @@ pub fn request_id(req: &HttpRequest) -> Option<String> {
     super::request_id::get(req)
 }
 
-/// The bearer token's claims, checked (signature, expiry, issuer, audience) without the
-/// database: `None` when no token was sent.
-fn claims(req: &HttpRequest) -> Result<Option<crate::auth::tokens::Claims>, ApiError> {
+/// What a bearer token is: an access token (a JWT) or an API token.
+enum Credential {
+    Access(crate::auth::tokens::Claims),
+    ApiToken(String),
+}
+
+/// The bearer credential: an access token's claims, checked (signature, expiry, issuer,
+/// audience) without the database, or an API token to look up; `None` when none was sent.
+fn credential(req: &HttpRequest) -> Result<Option<Credential>, ApiError> {
     let Some(value) = req.headers().get(header::AUTHORIZATION) else {
         return Ok(None);
     };
@@ -75,28 +95,45 @@ fn claims(req: &HttpRequest) -> Result<Option<crate::auth::tokens::Claims>, ApiE
                 "The Authorization header must be `Bearer <access token>`.",
             )
         })?;
+    if crate::api_tokens::service::is_api_token(token) {
+        return Ok(Some(Credential::ApiToken(token.to_string())));
+    }
     let state = req
         .app_data::<web::Data<AppState>>()
         .ok_or_else(|| ApiError::internal("application state missing"))?;
-    state.tokens.verify(token).map(Some)
+    state
+        .tokens
+        .verify(token)
+        .map(|c| Some(Credential::Access(c)))
 }
 
 async fn authenticate(req: HttpRequest) -> Result<Option<AuthUser>, ApiError> {
-    match claims(&req)? {
-        Some(claims) => user_of(req, claims).await.map(Some),
-        None => Ok(None),
-    }
+    let user_id = match credential(&req)? {
+        Some(Credential::Access(claims)) => claims.sub,
+        Some(Credential::ApiToken(token)) => {
+            let state = req
+                .app_data::<web::Data<AppState>>()
+                .ok_or_else(|| ApiError::internal("application state missing"))?;
+            crate::api_tokens::service::user_for(&state.db, &token, chrono::Utc::now())
+                .await?
+                .ok_or_else(|| {
+                    ApiError::unauthorized(
+                        "auth.invalid_token",
+                        "The API token is unknown, expired or revoked.",
+                    )
+                })?
+        }
+        None => return Ok(None),
+    };
+    user_of(req, user_id).await.map(Some)
 }
 
 /// The active user a verified token names.
-async fn user_of(
-    req: HttpRequest,
-    claims: crate::auth::tokens::Claims,
-) -> Result<AuthUser, ApiError> {
+async fn user_of(req: HttpRequest, user_id: uuid::Uuid) -> Result<AuthUser, ApiError> {
     let state = req
         .app_data::<web::Data<AppState>>()
         .ok_or_else(|| ApiError::internal("application state missing"))?;
-    let found = user::Entity::find_by_id(claims.sub).one(&state.db).await?;
+    let found = user::Entity::find_by_id(user_id).one(&state.db).await?;
     let u = match found {
         Some(u) if u.active => u,
         _ => {
@@ -174,22 +211,31 @@ impl<G: Gate + 'static> FromRequest for Gated<G> {
         // Decided here, before any future runs: the body extractor's future may complete (with
         // a 422) before the database has answered who the caller is. The token's role decides
         // now; the stored role decides again below (a role changed since the token was issued).
-        let claims = match claims(req) {
+        let credential = match credential(req) {
             Ok(None) => Err(missing_token()),
-            Ok(Some(c)) if c.role != Role::Admin && !G::ROLES.contains(&c.role) => Err(
-                ApiError::forbidden(format!("The role `{}` may not do this.", c.role)),
-            ),
+            Ok(Some(Credential::Access(c)))
+                if c.role != Role::Admin && !G::ROLES.contains(&c.role) =>
+            {
+                Err(ApiError::forbidden(format!(
+                    "The role `{}` may not do this.",
+                    c.role
+                )))
+            }
             Ok(Some(c)) => Ok(c),
             Err(e) => Err(e),
         };
-        let claims = match claims {
+        let credential = match credential {
             Ok(c) => c,
             Err(e) => return Box::pin(std::future::ready(Err(e))),
         };
-        // The token is verified once; the user is then read as for any caller.
+        // The token is verified once; the user is then read as for any caller (an API token's
+        // role is known only from the database, so it is checked there).
         let req = req.clone();
         Box::pin(async move {
-            let user = user_of(req, claims).await?;
+            let user = match credential {
+                Credential::Access(claims) => user_of(req, claims.sub).await?,
+                Credential::ApiToken(_) => authenticate(req).await?.ok_or_else(missing_token)?,
+            };
             user.require(G::ROLES)?;
             Ok(Gated {
                 user,

@@ -166,6 +166,21 @@ pub const CODES: &[(&str, u16, &str)] = &[
         409,
         "The meeting has been cancelled; it cannot be changed or attended",
     ),
+    (
+        "webhook.not_found",
+        404,
+        "No such webhook endpoint of the caller",
+    ),
+    (
+        "delivery.not_found",
+        404,
+        "No such delivery of this webhook endpoint",
+    ),
+    (
+        "api_token.not_found",
+        404,
+        "No such API token issued by the caller, or it is already revoked",
+    ),
     ("cost.not_found", 404, "No such cost"),
     (
         "digital_story.not_found",
@@ -625,7 +640,9 @@ mod tests {
                 let word = |s: &str| {
                     !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c == '_')
                 };
-                if word(a) && word(b) && !NOT_CODES.contains(&piece) {
+                // Event type names (`application.submitted`) look like codes but are not.
+                let event = crate::events::EventType::parse(piece).is_some();
+                if word(a) && word(b) && !NOT_CODES.contains(&piece) && !event {
                     found.insert(piece.to_string());
                 }
             }

@@ -78,7 +78,7 @@ pub async fn middleware(
             .await
             .map(ServiceResponse::map_into_boxed_body);
     };
-    let Some(user_id) = caller(&req, &state) else {
+    let Some(user_id) = caller(&req, &state).await else {
         return next
             .call(req)
             .await
@@ -169,15 +169,22 @@ pub async fn middleware(
     ))
 }
 
-/// The signed-in user, from a valid bearer token.
-fn caller(req: &ServiceRequest, state: &AppState) -> Option<Uuid> {
+/// The signed-in user, from a valid bearer token (an access token or an API token).
+async fn caller(req: &ServiceRequest, state: &AppState) -> Option<Uuid> {
     let token = req
         .headers()
         .get(header::AUTHORIZATION)?
         .to_str()
         .ok()?
-        .strip_prefix("Bearer ")?;
-    state.tokens.verify(token.trim()).ok().map(|c| c.sub)
+        .strip_prefix("Bearer ")?
+        .trim();
+    if crate::api_tokens::service::is_api_token(token) {
+        return crate::api_tokens::service::user_for(&state.db, token, chrono::Utc::now())
+            .await
+            .ok()
+            .flatten();
+    }
+    state.tokens.verify(token).ok().map(|c| c.sub)
 }
 
 fn request_hash(req: &ServiceRequest, body: &[u8]) -> String {

@@ -10,10 +10,8 @@ use super::policy;
 use crate::audit::{self, Actor};
 use crate::http::{ApiError, ApiResult, AuthUser};
 use crate::storage::sha256_hex;
-use base64::Engine;
 use chrono::Utc;
 use entity::{calendar_feed, meeting, mobility, user};
-use rand::RngCore;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
     QueryOrder,
@@ -27,17 +25,12 @@ pub struct NewFeed {
 }
 
 pub async fn create(db: &DatabaseConnection, user: &AuthUser) -> ApiResult<NewFeed> {
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    let token = format!(
-        "cal_{}",
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-    );
+    let (token, token_hash) = crate::auth::tokens::new_secret("cal");
     let txn = crate::db::begin_write(db).await?;
     let feed = calendar_feed::ActiveModel {
         id: Set(Uuid::now_v7()),
         user_id: Set(user.id),
-        token_hash: Set(sha256_hex(token.as_bytes())),
+        token_hash: Set(token_hash),
         created_at: Set(Utc::now()),
         last_used_at: Set(None),
         revoked_at: Set(None),
@@ -103,14 +96,7 @@ pub async fn calendar(db: &DatabaseConnection, token: &str) -> ApiResult<Feed> {
         .await?
         .filter(|u| u.active)
         .ok_or_else(not_found)?;
-    let viewer = AuthUser {
-        id: u.id,
-        email: u.email.clone(),
-        full_name: u.full_name.clone(),
-        role: u.role,
-        organisation_id: u.organisation_id,
-        request_id: None,
-    };
+    let viewer = AuthUser::from(&u);
     let mobilities = mobility::Entity::find()
         .filter(crate::mobilities::policy::taken_part_in(&viewer))
         .order_by_asc(mobility::Column::StartDate)

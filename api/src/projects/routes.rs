@@ -16,10 +16,43 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_projects)
         .service(create_project)
         .service(get_project)
+        .service(project_feed)
         .service(update_project)
         .service(list_team)
         .service(add_team_member)
         .service(remove_team_member);
+}
+
+/// The project's public Atom feed: published digital stories and dissemination.
+///
+/// Public: no token needed. An Atom 1.0 feed (RFC 4287) of the project's digital stories
+/// published on Kamra and its dissemination published on the web (portal publications,
+/// Knjižničarske novice, library websites, social media posts, each with its address), newest
+/// first, at most 50 entries, for portals such as Knjižnice.si to subscribe to. Entries name
+/// libraries, never people. An unknown project is 404 `project.not_found`.
+#[utoipa::path(
+    tag = "projects",
+    operation_id = "getProjectFeed",
+    params(("id" = Uuid, Path, description = "Project id")),
+    responses(
+        (status = 200, description = "Atom feed", content_type = "application/atom+xml", body = String),
+        (status = 404, description = "No such project (`project.not_found`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/projects/{id}/feed.atom")]
+async fn project_feed(
+    req: actix_web::HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let self_url = {
+        let info = req.connection_info();
+        format!("{}://{}{}", info.scheme(), info.host(), req.path())
+    };
+    let body = super::atom::feed(&state.db, *id, &self_url).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/atom+xml; charset=utf-8")
+        .body(body))
 }
 
 fn respond(status: StatusCode, m: entity::project::Model) -> HttpResponse {

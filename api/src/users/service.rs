@@ -94,13 +94,25 @@ pub async fn create(
     actor: &Actor,
     new: NewUser,
 ) -> ApiResult<user::Model> {
-    let email = normalise_email(&new.email);
-    let hash = hash_password(new.password).await?;
+    let hash = hash_password(new.password.clone()).await?;
     let txn = begin_write(db).await?;
-    check_organisation(&txn, new.role, new.organisation_id).await?;
+    let model = insert(&txn, actor, &new, hash).await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+/// Insert a user whose password is already hashed, inside the caller's transaction; audited.
+pub async fn insert(
+    txn: &impl ConnectionTrait,
+    actor: &Actor,
+    new: &NewUser,
+    hash: String,
+) -> ApiResult<user::Model> {
+    let email = normalise_email(&new.email);
+    check_organisation(txn, new.role, new.organisation_id).await?;
     if user::Entity::find()
         .filter(user::Column::Email.eq(&email))
-        .one(&txn)
+        .one(txn)
         .await?
         .is_some()
     {
@@ -119,7 +131,7 @@ pub async fn create(
         created_at: Set(now),
         updated_at: Set(now),
     }
-    .insert(&txn)
+    .insert(txn)
     .await
     .map_err(|e| match ApiError::from(e) {
         err if err.code == "resource.duplicate" => email_taken(),
@@ -136,9 +148,13 @@ pub async fn create(
     .iter()
     .map(|s| s.to_string())
     .collect();
-    audit::record(&txn, actor, "create", "user", model.id, &fields).await?;
-    txn.commit().await?;
+    audit::record(txn, actor, "create", "user", model.id, &fields).await?;
     Ok(model)
+}
+
+/// A password hash for `pw` (argon2id, off the async workers).
+pub async fn hash_new_password(pw: String) -> ApiResult<String> {
+    hash_password(pw).await
 }
 
 pub async fn get_model(db: &impl ConnectionTrait, id: Uuid) -> ApiResult<user::Model> {

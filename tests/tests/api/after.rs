@@ -155,6 +155,51 @@ async fn workshop(app: &TestApp, t: &Trip) -> Value {
     held
 }
 
+/// The feed read by Python's feedparser, when `MOBILITY_TEST_FEEDPARSER` names a Python that
+/// has it (CI sets it): well-formed, an Atom 1.0 feed, every entry with an id and a link.
+fn feedparser_reads(atom: &str, entries: usize) {
+    let Some(python) = std::env::var("MOBILITY_TEST_FEEDPARSER")
+        .ok()
+        .filter(|p| !p.is_empty())
+    else {
+        eprintln!("MOBILITY_TEST_FEEDPARSER unset: the Atom feed is checked with roxmltree only");
+        return;
+    };
+    let script = r#"
+import json, sys, feedparser
+d = feedparser.parse(sys.stdin.buffer.read())
+print(json.dumps({"bozo": bool(d.bozo), "error": str(d.get("bozo_exception", "")),
+                  "version": d.version, "title": d.feed.get("title"),
+                  "entries": [{"id": e.get("id"), "link": e.get("link"), "title": e.get("title")}
+                              for e in d.entries]}))
+"#;
+    let mut child = std::process::Command::new(&python)
+        .args(["-c", script])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("MOBILITY_TEST_FEEDPARSER={python}: {e}"));
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), atom.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "feedparser: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let parsed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(parsed["bozo"], false, "{parsed}");
+    assert_eq!(parsed["version"], "atom10");
+    assert!(parsed["title"].is_string());
+    let items = parsed["entries"].as_array().unwrap();
+    assert_eq!(items.len(), entries);
+    assert!(
+        items
+            .iter()
+            .all(|e| e["id"].as_str().unwrap().starts_with("urn:uuid:")
+                && e["link"].as_str().unwrap().starts_with("https://"))
+    );
+}
+
 async fn adopt(app: &TestApp, t: &Trip, method: &str) {
     let a: Value = app
         .post("/api/v1/practice-adoptions", Some(&t.app.library.token), &json!({"mobility_id": t.f.mobility_ids[0], "method": method, "description": "Mesečne delavnice", "plan": [{"step": "Pilot", "due": "2026-04-01"}]}))
@@ -591,6 +636,86 @@ async fn a_heritage_participant_walks_to_completed_through_a_published_story() {
     assert_eq!(values("language"), vec!["sl"]);
     assert_eq!(values("rights"), vec!["CC BY 4.0", "CC BY-SA 4.0"]);
     assert_eq!(values("date").len(), 1);
+
+    // The project's public Atom feed: the story and the web publications, by library.
+    let project = app.zsk_project().await["id"].as_str().unwrap().to_string();
+    let res = app
+        .get(&format!("/api/v1/projects/{project}/feed.atom"), None)
+        .await;
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/atom+xml")
+    );
+    let atom = res.text().await.unwrap();
+    let doc = roxmltree::Document::parse(&atom).expect("well-formed Atom");
+    let ns = "http://www.w3.org/2005/Atom";
+    let entries: Vec<_> = doc
+        .root_element()
+        .children()
+        .filter(|n| n.has_tag_name((ns, "entry")))
+        .collect();
+    let child = |n: &roxmltree::Node, name: &str| {
+        n.children()
+            .find(|c| c.has_tag_name((ns, name)))
+            .map(|c| c.text().unwrap_or("").to_string())
+    };
+    let attr = |n: &roxmltree::Node, name: &str, a: &str| {
+        n.children()
+            .find(|c| c.has_tag_name((ns, name)))
+            .and_then(|c| c.attribute(a).map(str::to_string))
+    };
+    let mut kinds: Vec<String> = entries
+        .iter()
+        .filter_map(|e| attr(e, "category", "term"))
+        .collect();
+    kinds.sort();
+    assert_eq!(
+        kinds,
+        [
+            "digital_story",
+            "knjiznicarske_novice",
+            "library_website",
+            "portal_publication",
+            "social_media_post",
+            "social_media_post",
+            "social_media_post"
+        ],
+        "publications only: no presentations or talks"
+    );
+    let story_entry = entries
+        .iter()
+        .find(|e| attr(e, "category", "term").as_deref() == Some("digital_story"))
+        .unwrap();
+    assert_eq!(
+        child(story_entry, "title").unwrap(),
+        "Mlini ob Krki & spomini"
+    );
+    assert_eq!(attr(story_entry, "link", "href").unwrap(), url);
+    assert_eq!(child(story_entry, "id").unwrap(), format!("urn:uuid:{sid}"));
+    for e in &entries {
+        let author = e
+            .children()
+            .find(|c| c.has_tag_name((ns, "author")))
+            .and_then(|a| a.children().find(|c| c.has_tag_name((ns, "name"))))
+            .and_then(|n| n.text())
+            .unwrap();
+        assert_eq!(author, t.app.library_name);
+    }
+    assert!(!atom.contains("Kandidat"), "no person is named");
+    feedparser_reads(&atom, entries.len());
+    assert_problem(
+        app.get(
+            &format!("/api/v1/projects/{}/feed.atom", uuid::Uuid::now_v7()),
+            None,
+        )
+        .await,
+        404,
+        "project.not_found",
+    )
+    .await;
 
     adopt(&app, &t, "good_practice").await;
     let o = obligations(&app, &t).await;

@@ -222,6 +222,7 @@ async fn metrics_count_requests_by_route_pattern_when_enabled() {
     assert!(text.contains("http_request_duration_seconds_bucket{"));
     assert!(value("db_pool_connections") >= 1.0);
     assert_eq!(value("outbox_queued_messages"), 0.0);
+    assert_eq!(value("webhook_pending_deliveries"), 0.0);
     assert!(!text.contains(id), "no ids in labels");
 }
 

@@ -3,6 +3,7 @@
 
 mod after;
 mod agreements;
+mod api_tokens;
 mod applications;
 mod audit;
 mod auth;
@@ -23,3 +24,4 @@ mod seed;
 mod selection;
 mod startup;
 mod users;
+mod webhooks;

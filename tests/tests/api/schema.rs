@@ -50,6 +50,7 @@ async fn every_foreign_key_is_a_declared_relation() {
     assert!(in_schema.len() > 50, "{in_schema:?}");
     let declared = declared!(
         agreement,
+        api_token,
         agreement_evidence,
         agreement_signature,
         application,
@@ -90,6 +91,8 @@ async fn every_foreign_key_is_a_declared_relation() {
         travel_details,
         unit_cost_rates,
         user,
+        webhook_delivery,
+        webhook_endpoint,
         workshop,
     );
     let undeclared: Vec<_> = in_schema.difference(&declared).collect();

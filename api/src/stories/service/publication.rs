@@ -150,21 +150,16 @@ pub async fn publish(
     Ok(m)
 }
 
-pub(super) fn xml(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&apos;")
-}
-
 /// Dublin Core metadata of the story.
 pub fn dublin_core(d: &StoryDto) -> String {
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n",
     );
     let mut el = |name: &str, value: &str| {
-        out.push_str(&format!("  <dc:{name}>{}</dc:{name}>\n", xml(value)))
+        out.push_str(&format!(
+            "  <dc:{name}>{}</dc:{name}>\n",
+            crate::xml::escape(value)
+        ))
     };
     el("title", &d.title);
     el("description", &d.summary);
@@ -226,7 +221,7 @@ pub async fn kamra_package(
     let json = serde_json::to_vec_pretty(&d).map_err(ApiError::internal)?;
     let dc = dublin_core(&d).replace(
         &format!("<dc:creator>{}</dc:creator>", d.library_id),
-        &format!("<dc:creator>{}</dc:creator>", xml(&library)),
+        &format!("<dc:creator>{}</dc:creator>", crate::xml::escape(&library)),
     );
     // Built off the async workers; media are already compressed formats (images, audio,
     // video), so they are stored as they are, and only the text is deflated.
