@@ -65,6 +65,12 @@ pub struct Settings {
     /// Let webhooks go to loopback, private and link-local addresses (a receiver on the same
     /// network); off, they are refused.
     pub webhook_allow_private_addresses: bool,
+    /// Send the outbox by SMTP: `smtp://host:25`, `smtp://user:pass@host:587?tls=required`,
+    /// `smtps://user:pass@host`; unset, messages stay queued (visible in the outbox).
+    #[serde(default, skip_serializing)]
+    pub smtp_url: Option<SecretString>,
+    /// The sender of e-mail, e.g. `Erasmus+ ZSK <mobilnost@zdruzenje-knjiznic.si>`.
+    pub mail_from: String,
 }
 
 impl Default for Settings {
@@ -90,6 +96,8 @@ impl Default for Settings {
             event_retention_days: 90,
             jobs_interval_seconds: 30,
             webhook_allow_private_addresses: false,
+            smtp_url: None,
+            mail_from: "Erasmus+ mobility <no-reply@localhost>".into(),
         }
     }
 }
@@ -210,6 +218,20 @@ impl Settings {
         {
             return Err(ConfigError::Invalid(format!(
                 "MOBILITY_CORS_ORIGINS holds `{bad}`, which is not an origin such as http://localhost:5173 (scheme, host and port only) or `*`"
+            )));
+        }
+        if self.mail_from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(ConfigError::Invalid(format!(
+                "MOBILITY_MAIL_FROM is `{}`, which is not an address such as `Name <name@example.org>`",
+                self.mail_from
+            )));
+        }
+        if let Some(url) = &self.smtp_url
+            && let Err(e) =
+                lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(url.expose_secret())
+        {
+            return Err(ConfigError::Invalid(format!(
+                "MOBILITY_SMTP_URL is not an SMTP URL (smtp://host:port or smtps://user:password@host): {e}"
             )));
         }
         if self.admin_email.is_some() != self.admin_password.is_some() {

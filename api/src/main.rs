@@ -33,6 +33,18 @@ enum Command {
     },
     /// Print the OpenAPI document (JSON) to standard output.
     Openapi,
+    /// Reminders (missing signatures, obligations due or overdue).
+    Reminders {
+        #[command(subcommand)]
+        command: RemindersCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum RemindersCommand {
+    /// Queue the reminders due today, each at most once however often this runs, then exit
+    /// (the server also does this by itself).
+    Run,
 }
 
 #[derive(Args)]
@@ -93,6 +105,9 @@ fn main() -> std::process::ExitCode {
             command: UserCommand::Create(args),
         } => runtime.block_on(create_user(settings, args)),
         Command::Openapi => print_openapi(),
+        Command::Reminders {
+            command: RemindersCommand::Run,
+        } => runtime.block_on(run_reminders(settings)),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -109,6 +124,19 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     tracing::info!(address = %bind, port = application.port(), "listening; Swagger UI at /docs");
     application.run_until_stopped().await?;
     tracing::info!("stopped");
+    Ok(())
+}
+
+async fn run_reminders(settings: Settings) -> anyhow::Result<()> {
+    let conn = db::connect(&settings).await?;
+    db::migrate(&conn).await?;
+    let q = mobility_api::notifications::reminders::run(&conn, &mobility_api::clock::SystemClock)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!(
+        "queued: {} missing-signature, {} obligation-due and {} obligation-overdue reminders",
+        q.signature_missing, q.obligation_due, q.obligation_overdue
+    );
     Ok(())
 }
 

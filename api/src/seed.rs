@@ -440,6 +440,7 @@ async fn seed_demo(
             organisation_id: Set(org),
             active: Set(true),
             last_login_at: Set(None),
+            reminders: Set(true),
             created_at: Set(now),
             updated_at: Set(now),
         }

@@ -42,6 +42,8 @@ fn every_command_has_help() {
         vec!["user", "--help"],
         vec!["user", "create", "--help"],
         vec!["openapi", "--help"],
+        vec!["reminders", "--help"],
+        vec!["reminders", "run", "--help"],
     ] {
         let o = run(dir.path(), &args);
         assert!(o.status.success(), "{args:?}");
@@ -77,6 +79,23 @@ fn a_short_jwt_secret_is_refused_at_start() {
         !dir.path().join("data").exists(),
         "nothing is created before the configuration is valid"
     );
+}
+
+#[test]
+fn reminders_run_reports_what_it_queued_and_runs_again_safely() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(run(dir.path(), &["seed"]).status.success());
+    for _ in 0..2 {
+        let o = run(dir.path(), &["reminders", "run"]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        assert!(
+            stdout(&o).contains(
+                "queued: 0 missing-signature, 0 obligation-due and 0 obligation-overdue reminders"
+            ),
+            "{}",
+            stdout(&o)
+        );
+    }
 }
 
 #[test]

@@ -13,6 +13,8 @@ pub struct Model {
     pub role: Role,
     pub organisation_id: Option<Uuid>,
     pub active: bool,
+    /// Whether the user gets reminders (messages they must receive are sent regardless).
+    pub reminders: bool,
     pub last_login_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

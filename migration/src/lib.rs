@@ -15,6 +15,7 @@ mod m20261202_000009_calendar_feeds;
 mod m20261203_000010_events;
 mod m20261204_000011_webhooks;
 mod m20261205_000012_api_tokens;
+mod m20261206_000013_mail;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000010_events::Migration),
             Box::new(m20261204_000011_webhooks::Migration),
             Box::new(m20261205_000012_api_tokens::Migration),
+            Box::new(m20261206_000013_mail::Migration),
         ]
     }
 }

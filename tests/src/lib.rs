@@ -65,6 +65,8 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
         admin_password: Some(ADMIN_PASSWORD.into()),
         log_level: std::env::var("TEST_LOG").unwrap_or_else(|_| "error".into()),
         db_max_connections: 5,
+        // Background work runs once at start-up; the tests that need it run it themselves.
+        jobs_interval_seconds: 3600,
         ..Settings::default()
     };
     let mut pg = None;
@@ -409,5 +411,121 @@ impl Receiver {
 
     pub fn requests(&self) -> Vec<Received> {
         self.received.lock().unwrap().clone()
+    }
+}
+
+/// One message an [`SmtpServer`] accepted.
+#[derive(Debug, Clone)]
+pub struct Mail {
+    pub from: String,
+    pub to: Vec<String>,
+    /// The message as sent (headers and body, dot-unstuffed).
+    pub data: String,
+}
+
+/// A small SMTP server on 127.0.0.1 that speaks enough of RFC 5321 for a client (EHLO, MAIL,
+/// RCPT, DATA, RSET, NOOP, QUIT) and records what it accepts; `refuse_next` makes the next
+/// transactions fail with a temporary error.
+pub struct SmtpServer {
+    pub url: String,
+    pub mails: Arc<std::sync::Mutex<Vec<Mail>>>,
+    refuse: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl SmtpServer {
+    pub async fn start() -> SmtpServer {
+        use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("smtp://{}", listener.local_addr().unwrap());
+        let mails = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let refuse = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let (store, refusing) = (mails.clone(), refuse.clone());
+        tokio::spawn(async move {
+            loop {
+                let Ok((stream, _)) = listener.accept().await else {
+                    return;
+                };
+                let (store, refusing) = (store.clone(), refusing.clone());
+                tokio::spawn(async move {
+                    let (read, mut write) = stream.into_split();
+                    let mut lines = BufReader::new(read);
+                    let _ = write.write_all(b"220 test.smtp ESMTP\r\n").await;
+                    let (mut from, mut to) = (String::new(), Vec::new());
+                    let mut line = String::new();
+                    loop {
+                        line.clear();
+                        if lines.read_line(&mut line).await.unwrap_or(0) == 0 {
+                            return;
+                        }
+                        let cmd = line.trim_end().to_string();
+                        let upper = cmd.to_uppercase();
+                        let reply: String = if upper.starts_with("EHLO") {
+                            "250-test.smtp\r\n250 8BITMIME\r\n".into()
+                        } else if upper.starts_with("HELO") || upper.starts_with("NOOP") {
+                            "250 OK\r\n".into()
+                        } else if upper.starts_with("MAIL FROM:") {
+                            from = cmd[10..].trim().trim_matches(['<', '>']).to_string();
+                            to.clear();
+                            "250 OK\r\n".into()
+                        } else if upper.starts_with("RCPT TO:") {
+                            let taken = refusing
+                                .fetch_update(
+                                    std::sync::atomic::Ordering::SeqCst,
+                                    std::sync::atomic::Ordering::SeqCst,
+                                    |n| n.checked_sub(1),
+                                )
+                                .is_ok();
+                            if taken {
+                                "451 4.3.0 try again later\r\n".into()
+                            } else {
+                                to.push(cmd[8..].trim().trim_matches(['<', '>']).to_string());
+                                "250 OK\r\n".into()
+                            }
+                        } else if upper == "DATA" {
+                            let _ = write.write_all(b"354 go ahead\r\n").await;
+                            let mut data = String::new();
+                            loop {
+                                line.clear();
+                                if lines.read_line(&mut line).await.unwrap_or(0) == 0 {
+                                    return;
+                                }
+                                if line == ".\r\n" {
+                                    break;
+                                }
+                                let l = line.strip_prefix('.').unwrap_or(&line);
+                                data.push_str(l);
+                            }
+                            store.lock().unwrap().push(Mail {
+                                from: from.clone(),
+                                to: to.clone(),
+                                data,
+                            });
+                            "250 OK queued\r\n".into()
+                        } else if upper.starts_with("RSET") {
+                            to.clear();
+                            "250 OK\r\n".into()
+                        } else if upper.starts_with("QUIT") {
+                            let _ = write.write_all(b"221 bye\r\n").await;
+                            return;
+                        } else {
+                            "502 not implemented\r\n".into()
+                        };
+                        if write.write_all(reply.as_bytes()).await.is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        SmtpServer { url, mails, refuse }
+    }
+
+    /// Refuse the next `n` recipients with a temporary error (451).
+    pub fn refuse_next(&self, n: usize) {
+        self.refuse.store(n, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    pub fn received(&self) -> Vec<Mail> {
+        self.mails.lock().unwrap().clone()
     }
 }

@@ -12,7 +12,7 @@ use entity::enums::CallStatus;
 use entity::{call, call_mobility, mobility};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, QueryOrder,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
 };
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -348,6 +348,27 @@ pub async fn transition(
     let kind = if to == CallStatus::Open {
         EventType::CallPublished
     } else {
+        // The committee is asked to score.
+        let members = entity::user::Entity::find()
+            .filter(
+                entity::user::Column::Id.in_subquery(
+                    entity::call_committee_member::Entity::find()
+                        .select_only()
+                        .column(entity::call_committee_member::Column::UserId)
+                        .filter(entity::call_committee_member::Column::CallId.eq(id))
+                        .into_query(),
+                ),
+            )
+            .filter(entity::user::Column::Active.eq(true))
+            .all(&txn)
+            .await?;
+        crate::notifications::outcome::committee_scoring(
+            &txn,
+            &m,
+            &members,
+            actor.request_id.clone(),
+        )
+        .await?;
         EventType::CallClosed
     };
     Event::new(kind, id, Scope::Public)

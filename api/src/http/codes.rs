@@ -601,6 +601,16 @@ mod tests {
         "applicant.years_in_adult_education",
         "selection.selected",
         "selection.reserve",
+        // Outbox message kinds and attachment names.
+        "agreement.ready",
+        "application.received",
+        "committee.scoring_open",
+        "meeting.invitation",
+        "reminder.obligation_due",
+        "reminder.obligation_overdue",
+        "reminder.signature_missing",
+        "meeting.ics",
+        "srecanje.ics",
         "selection.rejected",
         "selection.promoted",
     ];

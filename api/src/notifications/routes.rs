@@ -9,11 +9,15 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 
 /// The notification outbox: messages queued for delivery, oldest first.
 ///
-/// Admins and coordinators only (403 otherwise). Returns a page of queued e-mail notifications,
-/// oldest first, filterable by status, kind, recipient e-mail and object id; today the
-/// selection outcome messages (`selection.selected`, `selection.reserve`, `selection.rejected`,
-/// `selection.promoted`) to applicants and libraries, in Slovenian, with subject and body.
-/// Reading it does not send or mark anything.
+/// Admins and coordinators only (403 otherwise). Returns a page of e-mail messages, oldest
+/// first, filterable by status, kind, recipient e-mail and object id: `application.received`,
+/// `committee.scoring_open`, `selection.selected`, `selection.reserve`, `selection.rejected`,
+/// `selection.promoted`, `agreement.ready`, `meeting.invitation`, `meeting.moved`, and the
+/// reminders `reminder.signature_missing`, `reminder.obligation_due`,
+/// `reminder.obligation_overdue`; each with its language, whether the recipient may switch it
+/// off, and its delivery (`queued`, `sent` with its `message_id`, `failed`; attempts and the
+/// last error). Messages are sent by SMTP when the server has `MOBILITY_SMTP_URL`. Reading it
+/// does not send or mark anything.
 #[utoipa::path(
     tag = "notifications",
     operation_id = "listOutbox",

@@ -3,12 +3,18 @@ use crate::http::{ApiResult, Page};
 use chrono::{DateTime, Utc};
 use entity::enums::NotificationStatus;
 use entity::notification;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
+
+/// An `.ics` (or other) file sent with a message.
+#[derive(Debug, Clone)]
+pub struct Attachment {
+    pub name: String,
+    pub content_type: String,
+    pub content: String,
+}
 
 pub struct Message<'a> {
     pub recipient_email: &'a str,
@@ -18,11 +24,22 @@ pub struct Message<'a> {
     pub body: String,
     pub object_type: &'a str,
     pub object_id: Uuid,
+    pub language: &'a str,
+    pub mandatory: bool,
+    pub dedup_key: Option<String>,
+    pub request_id: Option<String>,
+    pub attachment: Option<Attachment>,
 }
 
-/// Queue a message, inside the caller's transaction.
-pub async fn queue(db: &impl ConnectionTrait, m: Message<'_>) -> ApiResult<()> {
-    notification::ActiveModel {
+/// Queue a message, inside the caller's transaction; one with a `dedup_key` already queued
+/// is not queued again. Whether it was queued.
+pub async fn queue(db: &impl ConnectionTrait, m: Message<'_>) -> ApiResult<bool> {
+    let (attachment_name, attachment_type, attachment) = match m.attachment {
+        Some(a) => (Some(a.name), Some(a.content_type), Some(a.content)),
+        None => (None, None, None),
+    };
+    let once = m.dedup_key.is_some();
+    let row = notification::ActiveModel {
         id: Set(Uuid::now_v7()),
         recipient_email: Set(m.recipient_email.to_lowercase()),
         recipient_user_id: Set(m.recipient_user_id),
@@ -34,10 +51,27 @@ pub async fn queue(db: &impl ConnectionTrait, m: Message<'_>) -> ApiResult<()> {
         status: Set(NotificationStatus::Queued),
         created_at: Set(Utc::now()),
         sent_at: Set(None),
+        attempts: Set(0),
+        next_attempt_at: Set(None),
+        last_error: Set(None),
+        message_id: Set(None),
+        language: Set(m.language.into()),
+        mandatory: Set(m.mandatory),
+        dedup_key: Set(m.dedup_key),
+        request_id: Set(m.request_id),
+        attachment_name: Set(attachment_name),
+        attachment_type: Set(attachment_type),
+        attachment: Set(attachment),
+    };
+    let mut insert = notification::Entity::insert(row);
+    if once {
+        insert = insert.on_conflict(
+            sea_orm::sea_query::OnConflict::column(notification::Column::DedupKey)
+                .do_nothing()
+                .to_owned(),
+        );
     }
-    .insert(db)
-    .await?;
-    Ok(())
+    Ok(insert.exec_without_returning(db).await? > 0)
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -55,6 +89,21 @@ pub struct NotificationDto {
     pub status: NotificationStatus,
     pub created_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
+    /// `sl` or `en`.
+    #[schema(example = "sl")]
+    pub language: String,
+    /// `false` for reminders, which the recipient may switch off.
+    pub mandatory: bool,
+    /// Sending attempts so far (SMTP).
+    pub attempts: i32,
+    /// When it is tried again, while queued after a failed attempt.
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    /// Why the last attempt failed.
+    pub last_error: Option<String>,
+    /// The `Message-ID` it was sent with.
+    pub message_id: Option<String>,
+    /// The name of the attached file (a meeting invitation's `.ics`).
+    pub attachment_name: Option<String>,
 }
 
 impl From<notification::Model> for NotificationDto {
@@ -71,6 +120,13 @@ impl From<notification::Model> for NotificationDto {
             status: m.status,
             created_at: m.created_at,
             sent_at: m.sent_at,
+            language: m.language,
+            mandatory: m.mandatory,
+            attempts: m.attempts,
+            next_attempt_at: m.next_attempt_at,
+            last_error: m.last_error,
+            message_id: m.message_id,
+            attachment_name: m.attachment_name,
         }
     }
 }

@@ -16,7 +16,7 @@ use crate::clock::Clock;
 use crate::db::begin_write;
 use crate::events::{Event, EventType, Scope as EventScope};
 use crate::http::{ApiError, ApiResult, AuthUser};
-use crate::notifications::outcome::notify_outcome;
+use crate::notifications::outcome::{Outcome, notify_outcome};
 use crate::obligations::dto::ObligationStatus;
 use crate::obligations::service as obligations;
 use crate::preparation::checklist;
@@ -230,7 +230,14 @@ pub async fn withdraw(
         )
         .await?;
         let np = create(&txn, &actor, &next, next.reserve_rank).await?;
-        notify_outcome(&txn, &next, &mob, "selection.promoted", format!("sproščeno mesto na mobilnosti {} je vaše: iz rezervnega seznama ste bili izbrani za udeleženca.", mob.title)).await?;
+        notify_outcome(
+            &txn,
+            &next,
+            &mob,
+            Outcome::Promoted,
+            actor.request_id.clone(),
+        )
+        .await?;
         audit::record(
             &txn,
             &actor,

@@ -1,8 +1,8 @@
 //! Personal calendar feeds: created and revoked with a login, fetched by calendar applications
 //! without one.
 
-use super::calendar::ics;
 use super::feeds;
+use super::ics::ics;
 use crate::http::pagination::PageParams;
 use crate::http::{ApiResult, AuthUser, Page, Problem};
 use crate::state::AppState;

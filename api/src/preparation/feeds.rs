@@ -5,7 +5,8 @@
 //! participant the user sees for libraries and participants) with their meetings (`internal`
 //! ones only for admins and coordinators). Only a hash of the token is kept; it is shown once.
 
-use super::calendar::{Calendar, Feed};
+use super::calendar::Feed;
+use super::ics::Calendar;
 use super::policy;
 use crate::audit::{self, Actor};
 use crate::http::{ApiError, ApiResult, AuthUser};
@@ -120,9 +121,16 @@ pub async fn calendar(db: &DatabaseConnection, token: &str) -> ApiResult<Feed> {
     {
         cal.meeting(x);
     }
-    let mut am: calendar_feed::ActiveModel = feed.into();
-    am.last_used_at = Set(Some(Utc::now()));
-    am.update(db).await?;
+    // Calendar applications poll often: the last use is noted at most once a minute.
+    let now = Utc::now();
+    if feed
+        .last_used_at
+        .is_none_or(|at| now - at > chrono::Duration::minutes(1))
+    {
+        let mut am: calendar_feed::ActiveModel = feed.into();
+        am.last_used_at = Set(Some(now));
+        am.update(db).await?;
+    }
     Ok(Feed {
         body: cal.finish(),
         name: "erasmus-mobility".into(),

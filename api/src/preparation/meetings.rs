@@ -251,6 +251,7 @@ pub async fn create(
         ],
     )
     .await?;
+    invite(&txn, &m, &mob, false, user.request_id.clone()).await?;
     event(EventType::MeetingScheduled, &m)
         .emit(&txn, &Actor::from(user))
         .await?;
@@ -332,6 +333,12 @@ pub async fn update(
         .iter()
         .any(|f| matches!(f.as_str(), "starts_at" | "duration_minutes" | "online_link"))
     {
+        if let Some(mob) = entity::mobility::Entity::find_by_id(m.mobility_id)
+            .one(&txn)
+            .await?
+        {
+            invite(&txn, &m, &mob, true, user.request_id.clone()).await?;
+        }
         event(EventType::MeetingMoved, &m)
             .emit(&txn, &actor)
             .await?;
@@ -375,6 +382,23 @@ pub async fn cancel(
         .await?;
     txn.commit().await?;
     Ok(m)
+}
+
+/// Invite the mobility's active participants (and the host, to a meeting with the host).
+async fn invite(
+    db: &impl ConnectionTrait,
+    m: &meeting::Model,
+    mob: &entity::mobility::Model,
+    moved: bool,
+    request_id: Option<String>,
+) -> ApiResult<()> {
+    let participants = participant::Entity::find()
+        .filter(participant::Column::MobilityId.eq(m.mobility_id))
+        .filter(participant::Column::Status.ne(ParticipantStatus::Withdrawn))
+        .all(db)
+        .await?;
+    crate::notifications::outcome::meeting_invitation(db, m, mob, &participants, moved, request_id)
+        .await
 }
 
 /// A cancelled meeting is not changed any more.

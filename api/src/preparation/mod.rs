@@ -4,6 +4,7 @@ pub mod calendar;
 pub mod checklist;
 pub mod feed_routes;
 pub mod feeds;
+pub mod ics;
 pub mod meetings;
 pub mod policy;
 pub mod routes;

@@ -1,4 +1,5 @@
-use super::calendar::{self, ics};
+use super::calendar;
+use super::ics::ics;
 use super::meetings::{
     self, AttendanceRequest, CreateMeetingRequest, MeetingDto, UpdateMeetingRequest,
 };

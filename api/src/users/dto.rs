@@ -18,6 +18,10 @@ pub struct UserDto {
     /// The member library or host organisation the user acts for.
     pub organisation_id: Option<Uuid>,
     pub active: bool,
+    /// Whether the user gets reminders (a missing signature, obligations due or overdue);
+    /// messages they must receive (the selection outcome, agreements, invitations) are sent
+    /// regardless.
+    pub reminders: bool,
     pub last_login_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -32,6 +36,7 @@ impl From<entity::user::Model> for UserDto {
             role: m.role,
             organisation_id: m.organisation_id,
             active: m.active,
+            reminders: m.reminders,
             last_login_at: m.last_login_at,
             created_at: m.created_at,
             updated_at: m.updated_at,
@@ -82,6 +87,8 @@ pub struct UpdateUserRequest {
     #[schema(min_length = 12, max_length = 1024)]
     #[schema(format = Password)]
     pub password: Option<String>,
+    /// `false` stops reminders to this user (users switch their own).
+    pub reminders: Option<bool>,
     /// Needed when users change their own password.
     #[schema(format = Password)]
     pub current_password: Option<String>,

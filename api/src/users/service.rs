@@ -128,6 +128,7 @@ pub async fn insert(
         organisation_id: Set(new.organisation_id),
         active: Set(new.active),
         last_login_at: Set(None),
+        reminders: Set(true),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -216,7 +217,7 @@ pub async fn list(
 fn json_of(m: &user::Model) -> serde_json::Value {
     serde_json::json!({
         "email": m.email, "full_name": m.full_name, "role": m.role, "organisation_id": m.organisation_id,
-        "active": m.active, "password_hash": m.password_hash,
+        "active": m.active, "password_hash": m.password_hash, "reminders": m.reminders,
     })
 }
 
@@ -324,6 +325,9 @@ pub async fn update(
     am.role = Set(role);
     am.organisation_id = Set(org);
     am.active = Set(active);
+    if let Some(r) = patch.reminders {
+        am.reminders = Set(r);
+    }
     if let Some(h) = new_hash {
         am.password_hash = Set(h);
     }

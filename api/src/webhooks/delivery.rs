@@ -14,7 +14,7 @@ use entity::{user, webhook_delivery, webhook_endpoint};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    QuerySelect,
 };
 use uuid::Uuid;
 
@@ -95,7 +95,7 @@ async fn fan_out(db: &DatabaseConnection, now: DateTime<Utc>) -> ApiResult<usize
             if page.next_cursor == cursor {
                 break;
             }
-            let txn = db.begin().await?;
+            let txn = crate::db::begin_write(db).await?;
             // Move the cursor only from where this round read it: another instance that
             // already moved it wins, and this round's rows roll back.
             let moved = webhook_endpoint::Entity::update_many()

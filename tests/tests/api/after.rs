@@ -1736,3 +1736,71 @@ async fn questionnaire_results_run_as_many_statements_for_four_responses_as_for_
         counts[1]
     );
 }
+
+/// Obligations past their deadline: the participant is reminded once, and an
+/// `obligation.overdue` event is written once per obligation, however often reminders run.
+#[tokio::test]
+async fn overdue_obligations_are_reminded_and_raised_once() {
+    let app = spawn_app().await;
+    let t = trip(&app, false).await;
+    let db = app.db().await;
+    let coordinator = t.f.coordinator.token.clone();
+    let head: Value = app
+        .get("/api/v1/events?after=now", Some(&coordinator))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let head = head["next_cursor"].as_str().unwrap().to_string();
+    app.set_time("2027-03-01T08:00:00Z");
+    let first = mobility_api::notifications::reminders::run(&db, app.clock.as_ref())
+        .await
+        .unwrap();
+    assert!(first.obligation_overdue > 0, "{first:?}");
+    let again = mobility_api::notifications::reminders::run(&db, app.clock.as_ref())
+        .await
+        .unwrap();
+    assert_eq!(again, Default::default(), "nothing twice");
+    let events: Value = app
+        .get(
+            &format!("/api/v1/events?after={head}&types=obligation.overdue"),
+            Some(&coordinator),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let items = events["items"].as_array().unwrap();
+    assert_eq!(items.len(), first.obligation_overdue);
+    assert!(items.iter().all(|e| e["object_id"] == t.pid.as_str()));
+    // The participant's library sees them; another library does not.
+    let mine: Value = app
+        .get(
+            &format!("/api/v1/events?after={head}&types=obligation.overdue"),
+            Some(&t.app.library.token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(mine["items"].as_array().unwrap().len(), items.len());
+    let outbox: Value = app
+        .get(
+            "/api/v1/notifications/outbox?kind=reminder.obligation_overdue",
+            Some(&coordinator),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        outbox["items"].as_array().unwrap().len(),
+        first.obligation_overdue
+    );
+    assert!(
+        outbox["items"][0]["subject"]
+            .as_str()
+            .unwrap()
+            .starts_with("Zamujena obveznost")
+    );
+}

@@ -14,6 +14,7 @@ mod contract;
 mod conventions;
 mod events;
 mod integration;
+mod mail;
 mod openapi;
 mod organisations;
 mod participants;

@@ -128,6 +128,23 @@ async fn apply(
     refresh_contract(txn, out.participant_id, Some(user.id)).await?;
     if let Some(kind) = kind {
         event(kind, &out).emit(txn, &actor).await?;
+        // Ready to sign: the participant (and the host, for a learning agreement) are told.
+        if let Some(p) = entity::participant::Entity::find_by_id(out.participant_id)
+            .one(txn)
+            .await?
+            && let Some(mob) = entity::mobility::Entity::find_by_id(p.mobility_id)
+                .one(txn)
+                .await?
+        {
+            crate::notifications::outcome::agreement_ready(
+                txn,
+                &out,
+                &p,
+                &mob,
+                actor.request_id.clone(),
+            )
+            .await?;
+        }
     }
     Ok(out)
 }

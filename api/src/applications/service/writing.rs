@@ -352,6 +352,18 @@ pub async fn submit(
         &["status".into(), "submitted_at".into()],
     )
     .await?;
+    if let Some(mob) = entity::mobility::Entity::find_by_id(updated.mobility_id)
+        .one(&txn)
+        .await?
+    {
+        crate::notifications::outcome::application_received(
+            &txn,
+            &updated,
+            &mob,
+            actor.request_id.clone(),
+        )
+        .await?;
+    }
     event(EventType::ApplicationSubmitted, &updated)
         .emit(&txn, &actor)
         .await?;

@@ -107,36 +107,24 @@ pub async fn finalise(
     let mut final_apps = Vec::new();
     for (i, e) in c.ranking.iter().enumerate() {
         let app = &c.apps[&e.application_id];
-        let (status, reserve_rank, kind, text) = if i < places {
+        let (status, reserve_rank, outcome) = if i < places {
             (
                 ApplicationStatus::Selected,
                 None,
-                "selection.selected",
-                format!(
-                    "vaša prijava je bila izbrana za mobilnost {}. Uvrstitev: {}.",
-                    c.mobility.title, e.rank
-                ),
+                Outcome::Selected { rank: e.rank },
             )
         } else if i < places + reserves {
             let r = (i - places + 1) as i32;
             (
                 ApplicationStatus::Reserve,
                 Some(r),
-                "selection.reserve",
-                format!(
-                    "vaša prijava je na rezervnem seznamu za mobilnost {} kot {}. rezerva.",
-                    c.mobility.title, r
-                ),
+                Outcome::Reserve { place: r },
             )
         } else {
             (
                 ApplicationStatus::Rejected,
                 None,
-                "selection.rejected",
-                format!(
-                    "vaša prijava za mobilnost {} žal ni bila izbrana. Uvrstitev: {}.",
-                    c.mobility.title, e.rank
-                ),
+                Outcome::Rejected { rank: e.rank },
             )
         };
         set_outcome(&txn, app, status, e.rank, reserve_rank).await?;
@@ -153,7 +141,7 @@ pub async fn finalise(
         if status == ApplicationStatus::Selected {
             lifecycle::create(&txn, &actor, app, None).await?;
         }
-        notify_outcome(&txn, app, &c.mobility, kind, text).await?;
+        notify_outcome(&txn, app, &c.mobility, outcome, actor.request_id.clone()).await?;
         let mut done = app.clone();
         done.status = status;
         done.selection_rank = Some(e.rank as i32);

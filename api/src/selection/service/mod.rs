@@ -9,7 +9,7 @@ use crate::audit::{self, Actor};
 use crate::clock::Clock;
 use crate::db::begin_write;
 use crate::http::{ApiError, ApiResult, AuthUser, FieldError};
-use crate::notifications::outcome::notify_outcome;
+use crate::notifications::outcome::{Outcome, notify_outcome};
 use crate::participants::lifecycle;
 use chrono::Utc;
 use chrono_tz::Tz;
