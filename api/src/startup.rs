@@ -276,10 +276,18 @@ impl Application {
                     }
                 })
                 .wrap(TracingLogger::<request_id::Spans>::new())
-                // Outermost: the request id is known before the tracing span opens.
+                // Outermost: the request id is known before the tracing span opens; every
+                // response, refusals included, gets the browser headers (http::headers).
                 .wrap_fn(|req, srv| {
                     request_id::assign(&req);
-                    srv.call(req)
+                    let credentials = crate::http::headers::with_credentials(&req);
+                    let path = req.path().to_string();
+                    let fut = srv.call(req);
+                    async move {
+                        let mut res = fut.await?;
+                        crate::http::headers::apply(res.headers_mut(), &path, credentials);
+                        Ok(res)
+                    }
                 })
         })
         .listen(listener)?

@@ -10,6 +10,7 @@ pub mod csv;
 pub mod error;
 pub mod etag;
 pub mod fallback;
+pub mod headers;
 pub mod idempotency;
 pub mod json;
 pub mod pagination;

@@ -285,8 +285,10 @@ async fn get_meeting(
 /// Admins and coordinators only (other viewers get 403, the rest 404 `meeting.not_found`).
 /// Changes title, start, duration, online link or notes (send null to clear the link or notes);
 /// the kind cannot change, and an audit entry lists the changed fields. Attendance is kept and
-/// tasks are not reopened. A non-http(s) link or invalid field is 422; a stale `If-Match` is
-/// 412.
+/// tasks are not reopened. A change of time, duration or link invites the participants again
+/// and writes `meeting.moved`; a change of nothing makes no new revision. A non-http(s) link or
+/// invalid field is 422; a stale `If-Match` is 412; a cancelled meeting is 409
+/// `meeting.cancelled`.
 #[utoipa::path(
     tag = "preparation", operation_id = "updateMeeting",
     params(("id" = Uuid, Path, description = "Meeting id"), ("If-Match" = Option<String>, Header, description = "The ETag last read")),
@@ -296,6 +298,7 @@ async fn get_meeting(
         (status = 200, description = "Changed", body = MeetingDto),
         (status = 403, description = "Not a coordinator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not visible", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The meeting was cancelled (`meeting.cancelled`)", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Stale If-Match", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     )
@@ -361,8 +364,8 @@ async fn cancel_meeting(
 /// Record a participant's attendance (coordinators). Attending a preparation meeting with
 /// the coordinator or the host closes that preparation task.
 ///
-/// Admins and coordinators only (other viewers get 403, the rest 404 `meeting.not_found`).
-/// Records or replaces one participant's attendance; for preparation meetings with the
+/// Admins and coordinators only (other viewers get 403, the rest 404 `meeting.not_found`; a
+/// cancelled meeting 409 `meeting.cancelled`). Records or replaces one participant's attendance; for preparation meetings with the
 /// coordinator or host the matching automatic task closes or reopens (attended any meeting of
 /// that kind), updating status; for `evaluation` meetings obligations are re-checked. The
 /// participant must be active in this mobility (422 on `participant_id`).
@@ -375,6 +378,7 @@ async fn cancel_meeting(
         (status = 200, description = "The meeting with its attendance", body = MeetingDto),
         (status = 403, description = "Not a coordinator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not visible", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The meeting was cancelled (`meeting.cancelled`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not an active participant of this mobility", body = Problem, content_type = "application/problem+json"),
     )
 )]

