@@ -200,7 +200,7 @@ pub enum After {
 impl After {
     pub fn parse(value: Option<&str>) -> ApiResult<After> {
         match value {
-            None | Some("") => Ok(After::Start),
+            None => Ok(After::Start),
             Some("now") => Ok(After::Now),
             Some(v) => v
                 .parse::<i64>()

@@ -152,6 +152,7 @@ async fn the_feed_carries_each_change_once_in_order_to_those_who_may_see_it() {
 
     // Bad input is a 400 naming the parameter.
     for (query, field) in [
+        ("after=", "after"),
         ("after=abc", "after"),
         ("after=-1", "after"),
         ("types=application.exploded", "types"),
