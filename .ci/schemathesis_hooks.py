@@ -86,8 +86,17 @@ _KEY_HEADER = "idempotency-key"
 _WELL_FORMED_KEY = re.compile(r"^[!-~]{1,255}$")
 
 
+# A stateful step follows a link with the value the previous response held; where that value
+# was null (a user or API token without an organisation), it would ask for `/organisations/None`,
+# a request no client makes. Such a path parameter gets an id that names nothing (404).
+
+
 @schemathesis.hook
 def before_call(context, case, **kwargs):
+    params = case.path_parameters or {}
+    for name, value in list(params.items()):
+        if value is None or value == "None":
+            params[name] = str(uuid.uuid4())
     headers = case.headers or {}
     for name in list(headers):
         value = headers[name]
@@ -97,3 +106,4 @@ def before_call(context, case, **kwargs):
             and _WELL_FORMED_KEY.match(value.strip())
         ):
             headers[name] = f"st-{uuid.uuid4()}"
+

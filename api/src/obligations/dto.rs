@@ -12,6 +12,8 @@ use uuid::Uuid;
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct DeadlineRule {
+    /// Days after the return (0 to 730).
+    #[schema(minimum = 0, maximum = 730)]
     pub days_after_return: Option<i64>,
     pub date: Option<NaiveDate>,
 }
