@@ -1,11 +1,21 @@
-//! Just enough PDF reading for the rules: is it a PDF, and does it carry a digital signature
-//! (a signature dictionary with `/ByteRange` and `/Contents`), and what does that say of its signer.
+//! Reading an uploaded PDF, with a real parser (lopdf), within a work budget: is it a PDF by
+//! its structure (not only its first bytes), and which digital signatures (signature
+//! dictionaries with `/ByteRange` and `/Contents`) does it carry.
+//!
+//! Every upload goes through [`inspect`], which runs the parse on a blocking thread through
+//! [`crate::cpu`]. The budget has two parts: a linear pre-scan refuses a file with more indirect
+//! objects than any real agreement or scan has ([`MAX_OBJECTS`]), and the time budget of
+//! `cpu` stops whatever else the parser would spend.
 
-/// A PDF starts with `%PDF-` (within the first KiB, as readers allow).
-pub fn is_pdf(bytes: &[u8]) -> bool {
-    let head = &bytes[..bytes.len().min(1024)];
-    find(head, b"%PDF-").is_some()
-}
+use crate::http::error::{ApiError, ApiResult};
+use actix_web::http::StatusCode;
+use lopdf::{Document, LoadOptions, Object};
+
+/// More `obj` keywords than this (each object has two: `obj` and `endobj`) is not a document a
+/// person signs or scans; it is refused before parsing.
+pub const MAX_OBJECTS: usize = 50_000;
+/// No stream inside an upload may inflate beyond this while it is read.
+const MAX_DECOMPRESSED: usize = 64 * 1024 * 1024;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PdfSignature {
@@ -15,186 +25,217 @@ pub struct PdfSignature {
     pub signing_time: Option<String>,
 }
 
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
+/// What an upload was found to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Inspection {
+    /// Not a PDF by its structure.
+    NotPdf,
+    /// More work than an upload is allowed.
+    TooComplex,
+    /// A PDF, with its signatures in object order.
+    Pdf(Vec<PdfSignature>),
 }
 
-fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).rposition(|w| w == needle)
+fn not_pdf() -> ApiError {
+    ApiError::new(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "document.not_pdf",
+        "Only PDF files are accepted (the content is not a PDF, whatever its name).",
+    )
 }
 
-/// The first signature dictionary that has a four-number `/ByteRange` and a non-empty,
-/// non-placeholder `/Contents` hex string.
-pub fn find_signature(bytes: &[u8]) -> Option<PdfSignature> {
-    let mut from = 0;
-    while let Some(pos) = find(&bytes[from..], b"/ByteRange").map(|p| p + from) {
-        from = pos + 10;
-        let dict_start = rfind(&bytes[..pos], b"<<").unwrap_or(0);
-        // The dictionary ends at the first `>>` after /ByteRange that is outside a hex string.
-        let dict_end = dictionary_end(bytes, pos).unwrap_or(bytes.len());
-        let dict = &bytes[dict_start..dict_end];
-        if byte_range_ok(&bytes[pos + 10..dict_end]) && contents_ok(dict) {
-            return Some(PdfSignature {
-                signer_name: literal_after(dict, b"/Name"),
-                signing_time: literal_after(dict, b"/M"),
-            });
+fn too_complex() -> ApiError {
+    ApiError::unprocessable(
+        "document.too_complex",
+        "The PDF needs more work to read than the service allows for one upload (too many objects or too deeply built); save it again as a plain PDF or scan it.",
+    )
+}
+
+/// Check an upload off the async workers; the bytes come back with its signatures, or the
+/// upload is refused: 415 `document.not_pdf`, 422 `document.too_complex`, 503 when busy.
+pub async fn inspect(bytes: Vec<u8>) -> ApiResult<(Vec<u8>, Vec<PdfSignature>)> {
+    let (bytes, found) = crate::cpu::run(move || {
+        let found = inspect_now(&bytes);
+        (bytes, found)
+    })
+    .await
+    .map_err(|r| r.into_error("document.too_complex", "The PDF"))?;
+    match found {
+        Inspection::NotPdf => Err(not_pdf()),
+        Inspection::TooComplex => Err(too_complex()),
+        Inspection::Pdf(signatures) => Ok((bytes, signatures)),
+    }
+}
+
+/// [`inspect`] for a caller that only needs to know it is a PDF (attendance lists, media).
+pub async fn require_pdf(bytes: Vec<u8>) -> ApiResult<Vec<u8>> {
+    inspect(bytes).await.map(|(bytes, _)| bytes)
+}
+
+/// The check itself, on the calling thread.
+pub fn inspect_now(bytes: &[u8]) -> Inspection {
+    // A PDF starts with its header; an HTML page with `<!-- %PDF-1.4 -->` in it does not.
+    if !bytes.starts_with(b"%PDF-") {
+        return Inspection::NotPdf;
+    }
+    if memchr::memmem::find_iter(bytes, b"obj").count() > 2 * MAX_OBJECTS {
+        return Inspection::TooComplex;
+    }
+    let options = LoadOptions {
+        max_decompressed_size: Some(MAX_DECOMPRESSED),
+        ..LoadOptions::default()
+    };
+    let doc = match Document::load_mem_with_options(bytes, options) {
+        Ok(doc) => doc,
+        Err(lopdf::Error::Decompress(_)) => return Inspection::TooComplex,
+        Err(_) => return Inspection::NotPdf,
+    };
+    // Lenient loading also "recovers" a file with no objects at all; a document has a catalog.
+    if doc.catalog().is_err() {
+        return Inspection::NotPdf;
+    }
+    if doc.objects.len() > MAX_OBJECTS {
+        return Inspection::TooComplex;
+    }
+    Inspection::Pdf(doc.objects.values().filter_map(signature).collect())
+}
+
+/// A signature dictionary: a four-number `/ByteRange` and a non-empty, non-placeholder
+/// `/Contents` string.
+fn signature(object: &Object) -> Option<PdfSignature> {
+    let dict = object.as_dict().ok()?;
+    let range = dict.get(b"ByteRange").ok()?.as_array().ok()?;
+    if range.len() != 4 || range.iter().any(|n| n.as_i64().is_err()) {
+        return None;
+    }
+    let contents = dict.get(b"Contents").ok()?.as_str().ok()?;
+    if contents.iter().all(|b| *b == 0) {
+        return None;
+    }
+    let text = |key: &[u8]| {
+        dict.get(key)
+            .ok()
+            .and_then(text_string)
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+    };
+    Some(PdfSignature {
+        signer_name: text(b"Name"),
+        signing_time: text(b"M"),
+    })
+}
+
+/// A PDF text string: UTF-16BE with its byte order mark, UTF-8 (PDF 2.0, and what many tools
+/// write without saying), else PDFDocEncoding.
+fn text_string(object: &Object) -> Option<String> {
+    let bytes = object.as_str().ok()?;
+    if !bytes.starts_with(&[0xFE, 0xFF]) {
+        let utf8 = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+        if let Ok(s) = std::str::from_utf8(utf8) {
+            return Some(s.to_string());
         }
     }
-    None
+    lopdf::decode_text_string(object).ok()
 }
 
-fn dictionary_end(bytes: &[u8], from: usize) -> Option<usize> {
-    let mut i = from;
-    let mut in_hex = false;
-    let mut in_literal = 0usize;
-    while i + 1 < bytes.len() {
-        let c = bytes[i];
-        if in_literal > 0 {
-            match c {
-                b'\\' => i += 1,
-                b'(' => in_literal += 1,
-                b')' => in_literal -= 1,
-                _ => {}
-            }
-        } else if in_hex {
-            if c == b'>' {
-                in_hex = false;
-            }
-        } else if c == b'(' {
-            in_literal = 1;
-        } else if c == b'<' {
-            if bytes[i + 1] == b'<' {
-                i += 1;
-            } else {
-                in_hex = true;
-            }
-        } else if c == b'>' && bytes[i + 1] == b'>' {
-            return Some(i);
-        }
-        i += 1;
+/// A well-formed PDF (header, objects, cross-reference table, trailer) made of the given object
+/// bodies, numbered from 1; object 1 should be the catalog. For tests and the seed.
+pub fn build(objects: &[&str]) -> Vec<u8> {
+    let mut out = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec();
+    let mut offsets = Vec::with_capacity(objects.len());
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
     }
-    None
-}
-
-fn byte_range_ok(after: &[u8]) -> bool {
-    let Some(open) = find(after, b"[") else {
-        return false;
-    };
-    let Some(close) = find(&after[open..], b"]").map(|c| c + open) else {
-        return false;
-    };
-    if after[..open].iter().any(|b| !b.is_ascii_whitespace()) {
-        return false;
+    let xref = out.len();
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for o in offsets {
+        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
     }
-    let inner = String::from_utf8_lossy(&after[open + 1..close]);
-    let nums: Vec<&str> = inner.split_whitespace().collect();
-    nums.len() == 4 && nums.iter().all(|n| n.parse::<u64>().is_ok())
-}
-
-fn contents_ok(dict: &[u8]) -> bool {
-    let Some(pos) = find(dict, b"/Contents") else {
-        return false;
-    };
-    let rest = &dict[pos + 9..];
-    let rest = &rest[rest.iter().take_while(|b| b.is_ascii_whitespace()).count()..];
-    let Some(hex) = rest.strip_prefix(b"<") else {
-        return false;
-    };
-    let Some(end) = hex.iter().position(|b| *b == b'>') else {
-        return false;
-    };
-    let digits: Vec<u8> = hex[..end]
-        .iter()
-        .copied()
-        .filter(|b| !b.is_ascii_whitespace())
-        .collect();
-    !digits.is_empty()
-        && digits.iter().all(|b| b.is_ascii_hexdigit())
-        && digits.iter().any(|b| *b != b'0')
-}
-
-/// A literal string `( ... )` after `key`, decoded as Latin-1/UTF-8 text.
-fn literal_after(dict: &[u8], key: &[u8]) -> Option<String> {
-    let mut from = 0;
-    while let Some(pos) = find(&dict[from..], key).map(|p| p + from) {
-        from = pos + key.len();
-        let next = dict.get(from).copied();
-        // `/M` must not match `/Matrix` etc.: the key ends at a delimiter.
-        if next.is_some_and(|c| c.is_ascii_alphanumeric()) {
-            continue;
-        }
-        let rest = &dict[from..];
-        let skip = rest.iter().take_while(|b| b.is_ascii_whitespace()).count();
-        let rest = &rest[skip..];
-        let Some(body) = rest.strip_prefix(b"(") else {
-            continue;
-        };
-        let mut out = Vec::new();
-        let mut depth = 1;
-        let mut i = 0;
-        while i < body.len() {
-            match body[i] {
-                b'\\' if i + 1 < body.len() => {
-                    out.push(body[i + 1]);
-                    i += 1;
-                }
-                b'(' => {
-                    depth += 1;
-                    out.push(b'(');
-                }
-                b')' => {
-                    depth -= 1;
-                    if depth == 0 {
-                        break;
-                    }
-                    out.push(b')');
-                }
-                c => out.push(c),
-            }
-            i += 1;
-        }
-        let text = match String::from_utf8(out.clone()) {
-            Ok(s) => s,
-            Err(_) => out.iter().map(|b| *b as char).collect(),
-        };
-        let text = text.trim().to_string();
-        return if text.is_empty() { None } else { Some(text) };
-    }
-    None
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const SIGNED: &[u8] = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n5 0 obj\n<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached /Name (Ana Novak) /M (D:20251105120000+01'00') /ByteRange [0 120 4242 800] /Contents <3082055a06092a864886f70d010702a0> >>\nendobj\n%%EOF\n";
+    const CATALOG: &str = "<< /Type /Catalog /Pages 2 0 R >>";
+    const PAGES: &str = "<< /Type /Pages /Kids [] /Count 0 >>";
+
+    fn signed(name: &str) -> Vec<u8> {
+        build(&[
+            CATALOG,
+            PAGES,
+            &format!(
+                "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached /Name ({name}) /M (D:20251105120000+01'00') /ByteRange [0 120 4242 800] /Contents <3082055a06092a864886f70d010702a0> >>"
+            ),
+        ])
+    }
 
     #[test]
     fn detects_a_signature_dictionary_and_reads_its_signer() {
-        assert!(is_pdf(SIGNED));
-        let sig = find_signature(SIGNED).unwrap();
-        assert_eq!(sig.signer_name.as_deref(), Some("Ana Novak"));
-        assert_eq!(sig.signing_time.as_deref(), Some("D:20251105120000+01'00'"));
+        let Inspection::Pdf(sigs) = inspect_now(&signed("Ana Novak")) else {
+            panic!("not read as a PDF");
+        };
+        assert_eq!(sigs.len(), 1);
+        assert_eq!(sigs[0].signer_name.as_deref(), Some("Ana Novak"));
+        assert_eq!(
+            sigs[0].signing_time.as_deref(),
+            Some("D:20251105120000+01'00'")
+        );
     }
 
     #[test]
     fn placeholders_and_plain_pdfs_are_not_signatures() {
-        let placeholder = b"%PDF-1.7\n<< /Type /Sig /ByteRange [0 0 0 0] /Contents <0000000000> >>";
-        assert!(find_signature(placeholder).is_none());
-        let no_contents = b"%PDF-1.7\n<< /Type /Sig /ByteRange [0 1 2 3] >>";
-        assert!(find_signature(no_contents).is_none());
-        let bad_range = b"%PDF-1.7\n<< /Type /Sig /ByteRange [0 1 x] /Contents <ab> >>";
-        assert!(find_signature(bad_range).is_none());
-        assert!(find_signature(b"%PDF-1.4\n<< /Type /Catalog >>\n%%EOF").is_none());
-        assert!(!is_pdf(b"GIF89a..."));
+        for sig in [
+            "<< /Type /Sig /ByteRange [0 0 0 0] /Contents <0000000000> >>",
+            "<< /Type /Sig /ByteRange [0 1 2 3] >>",
+            "<< /Type /Sig /ByteRange [0 1 /x] /Contents <ab> >>",
+        ] {
+            assert_eq!(
+                inspect_now(&build(&[CATALOG, PAGES, sig])),
+                Inspection::Pdf(vec![]),
+                "{sig}"
+            );
+        }
+        assert_eq!(
+            inspect_now(&build(&[CATALOG, PAGES])),
+            Inspection::Pdf(vec![])
+        );
     }
 
     #[test]
-    fn contents_may_come_first_and_names_may_be_escaped() {
-        let pdf = b"%PDF-1.7\n<< /Contents <ab12> /Name (Jo\\(z\\)e) /Type /Sig /ByteRange [0 10 20 30] >>";
+    fn structure_not_first_bytes_makes_a_pdf() {
+        assert_eq!(inspect_now(b"GIF89a..."), Inspection::NotPdf);
         assert_eq!(
-            find_signature(pdf).unwrap().signer_name.as_deref(),
-            Some("Jo(z)e")
+            inspect_now(b"<!-- %PDF-1.4 --><html><script>alert(1)</script></html>"),
+            Inspection::NotPdf
         );
+        assert_eq!(
+            inspect_now(b"%PDF-1.4\n<html></html>\n%%EOF\n"),
+            Inspection::NotPdf
+        );
+        let mut hostile = b"%PDF-1.4\n".to_vec();
+        for _ in 0..20_000 {
+            hostile.extend_from_slice(b"<< /ByteRange [0 1 2 3] /Contents <ab> ");
+        }
+        assert_eq!(inspect_now(&hostile), Inspection::NotPdf);
+    }
+
+    #[test]
+    fn too_many_objects_exceed_the_budget() {
+        let bodies = vec!["null"; MAX_OBJECTS + 1];
+        let mut objects = vec![CATALOG, PAGES];
+        objects.extend(bodies);
+        assert_eq!(inspect_now(&build(&objects)), Inspection::TooComplex);
     }
 }

@@ -306,12 +306,17 @@ pub async fn add_evidence(
 ) -> ApiResult<dissemination_item::Model> {
     let (cur, seen) = visible(db, user, id).await?;
     policy::may_change(user, &seen)?;
-    let Some((_, ext)) = crate::stories::service::media_type(&bytes) else {
+    let Some((content_type, ext)) = crate::stories::service::media_type(&bytes) else {
         return Err(ApiError::new(
             actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "document.unsupported_type",
             "Evidence must be a PDF, JPEG, PNG, MP3, OGG or WAV file.",
         ));
+    };
+    let bytes = if content_type == "application/pdf" {
+        crate::pdf::require_pdf(bytes).await?
+    } else {
+        bytes
     };
     let sha = blobs.put(bytes).await.map_err(ApiError::internal)?;
     let txn = begin_write(db).await?;

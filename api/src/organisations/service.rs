@@ -256,6 +256,41 @@ pub async fn import_csv(
     actor: &Actor,
     bytes: &[u8],
 ) -> ApiResult<ImportReport> {
+    let bytes = bytes.to_vec();
+    let rows = crate::cpu::run(move || parse_import(&bytes))
+        .await
+        .map_err(|r| r.into_error("import.too_large", "The file"))??;
+    let mut report = ImportReport {
+        created: 0,
+        duplicates: 0,
+        errors: 0,
+        rows: Vec::new(),
+    };
+    for (line, result) in rows {
+        let row = match result {
+            Err(errors) => ImportRowResult {
+                line,
+                status: ImportRowStatus::Error,
+                id: None,
+                name: None,
+                errors,
+            },
+            Ok(req) => import_row(db, actor, line, req).await?,
+        };
+        match row.status {
+            ImportRowStatus::Created => report.created += 1,
+            ImportRowStatus::Duplicate => report.duplicates += 1,
+            ImportRowStatus::Error => report.errors += 1,
+        }
+        report.rows.push(row);
+    }
+    Ok(report)
+}
+
+type ParsedRow = (u64, Result<CreateOrganisationRequest, Vec<FieldError>>);
+
+/// The rows of an import file with the line each starts on, in one pass over the text.
+fn parse_import(bytes: &[u8]) -> ApiResult<Vec<ParsedRow>> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         ApiError::bad_request(
             "import.invalid_encoding",
@@ -323,21 +358,22 @@ pub async fn import_csv(
         return Err(e);
     }
 
-    let mut report = ImportReport {
-        created: 0,
-        duplicates: 0,
-        errors: 0,
-        rows: Vec::new(),
-    };
-    // The line a record starts on, counted in the text itself: the reader's own count and
-    // position do not account for the blank lines it skips.
-    let line_at = |byte: u64| {
+    let mut rows = Vec::new();
+    // The line a record starts on, counted in the text itself (the reader's own count and
+    // position do not account for the blank lines it skips); records come in order, so the
+    // count goes on from the previous record's start.
+    let (mut counted_to, mut newlines) = (0usize, 0u64);
+    let mut line_at = |byte: u64| {
         let bytes = text.as_bytes();
         let mut at = (byte as usize).min(bytes.len());
         while at < bytes.len() && matches!(bytes[at], b'\n' | b'\r') {
             at += 1;
         }
-        bytes[..at].iter().filter(|b| **b == b'\n').count() as u64 + 1
+        if at >= counted_to {
+            newlines += memchr::memchr_iter(b'\n', &bytes[counted_to..at]).count() as u64;
+            counted_to = at;
+        }
+        newlines + 1
     };
     for record in reader.records() {
         let (line, result) = match record {
@@ -356,24 +392,9 @@ pub async fn import_csv(
                 (line, parse_row(&headers, &rec))
             }
         };
-        let row = match result {
-            Err(errors) => ImportRowResult {
-                line,
-                status: ImportRowStatus::Error,
-                id: None,
-                name: None,
-                errors,
-            },
-            Ok(req) => import_row(db, actor, line, req).await?,
-        };
-        match row.status {
-            ImportRowStatus::Created => report.created += 1,
-            ImportRowStatus::Duplicate => report.duplicates += 1,
-            ImportRowStatus::Error => report.errors += 1,
-        }
-        report.rows.push(row);
+        rows.push((line, result));
     }
-    Ok(report)
+    Ok(rows)
 }
 
 fn parse_row(

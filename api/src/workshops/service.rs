@@ -407,13 +407,7 @@ pub async fn put_plan_document(
 ) -> ApiResult<workshop::Model> {
     let cur = visible(db, user, id).await?;
     policy::may_plan(user, &cur)?;
-    if !crate::pdf::is_pdf(&bytes) {
-        return Err(ApiError::new(
-            actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "document.not_pdf",
-            "The plan must be a PDF (checked by content).",
-        ));
-    }
+    let bytes = crate::pdf::require_pdf(bytes).await?;
     let sha = blobs.put(bytes).await.map_err(ApiError::internal)?;
     let txn = begin_write(db).await?;
     let cur = visible(&txn, user, cur.id).await?;

@@ -7,16 +7,22 @@ use serde_json::{Value, json};
 
 /// A plain PDF, as a scan would be.
 pub fn scan_pdf(tag: &str) -> Vec<u8> {
-    format!("%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n% scan {tag}\n%%EOF\n")
-        .into_bytes()
+    mobility_api::pdf::build(&[
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [] /Count 0 >>",
+        &format!("<< /Scan ({tag}) >>"),
+    ])
 }
 
 /// A PDF with a signature dictionary (/ByteRange and /Contents), naming its signer.
 pub fn signed_pdf(signer: &str) -> Vec<u8> {
-    format!(
-        "%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n5 0 obj\n<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached /Name ({signer}) /M (D:20251105120000+01'00') /ByteRange [0 120 4242 800] /Contents <3082055a06092a864886f70d010702a0> >>\nendobj\n%%EOF\n"
-    )
-    .into_bytes()
+    mobility_api::pdf::build(&[
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [] /Count 0 >>",
+        &format!(
+            "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached /Name ({signer}) /M (D:20251105120000+01'00') /ByteRange [0 120 4242 800] /Contents <3082055a06092a864886f70d010702a0> >>"
+        ),
+    ])
 }
 
 /// The seeded call (open, deadline 2025-11-07), its mobilities, and a member library with its user.

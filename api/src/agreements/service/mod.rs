@@ -182,9 +182,7 @@ async fn render_blocking(
     embedding: Embedding,
 ) -> ApiResult<(Vec<u8>, String)> {
     let c = c.clone();
-    tokio::task::spawn_blocking(move || render(a_id, version, kind, &c, dated, embedding))
-        .await
-        .map_err(ApiError::internal)?
+    crate::cpu::run_internal(move || render(a_id, version, kind, &c, dated, embedding)).await?
 }
 
 /// Keep the PDF of every version that has none stored yet (versions made before documents

@@ -28,14 +28,8 @@ pub async fn add_evidence(
 ) -> ApiResult<agreement_evidence::Model> {
     let a = visible(db, user, id).await?;
     policy::may_add_evidence(db, user, &a, parties(a.kind)).await?;
-    if !crate::pdf::is_pdf(&bytes) {
-        return Err(ApiError::new(
-            actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "document.not_pdf",
-            "Only PDF files are accepted (the content is not a PDF, whatever its name).",
-        ));
-    }
-    let sig = crate::pdf::find_signature(&bytes);
+    let (bytes, signatures) = crate::pdf::inspect(bytes).await?;
+    let sig = signatures.into_iter().next();
     let size = bytes.len() as i64;
     let sha = blobs.put(bytes).await.map_err(ApiError::internal)?;
     let txn = begin_write(db).await?;

@@ -2,8 +2,8 @@
 
 use super::*;
 
-/// Keep a file name safe to store and to send back: no path, no control or quoting
-/// characters, at most 150 characters, ending in `.pdf`.
+/// Keep a file name safe to store and to send back: no path, no control, quoting,
+/// bidirectional or zero-width characters, at most 150 characters, ending in `.pdf`.
 pub fn sanitise_filename(name: &str) -> String {
     sanitise_filename_with(name, "pdf")
 }
@@ -11,8 +11,13 @@ pub fn sanitise_filename(name: &str) -> String {
 /// As [`sanitise_filename`], ending in `.{ext}`.
 pub fn sanitise_filename_with(name: &str, ext: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("");
+    // Bidirectional controls and zero-width characters are dropped: a name must read as it is
+    // (`invoice\u{202e}fdp.exe` is not `invoiceexe.pdf`).
     let cleaned: String = base
         .chars()
+        .filter(|c| {
+            !matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
+        })
         .map(|c| {
             if c.is_control()
                 || matches!(
@@ -52,19 +57,13 @@ pub async fn add_document(
     if app.status != ApplicationStatus::Draft {
         return Err(locked(app.status));
     }
-    if !crate::pdf::is_pdf(&bytes) {
-        return Err(ApiError::new(
-            actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "document.not_pdf",
-            "Only PDF files are accepted (the content is not a PDF, whatever its name).",
-        ));
-    }
-    let signature = crate::pdf::find_signature(&bytes);
+    let (bytes, signatures) = crate::pdf::inspect(bytes).await?;
+    let signature = signatures.into_iter().next();
     let size = bytes.len() as i64;
     let sha = blobs.put(bytes).await.map_err(ApiError::internal)?;
     let txn = begin_write(db).await?;
     // Checked again inside the transaction: it may have been submitted meanwhile.
-    let app = get_model(&txn, app_id).await?;
+    let app = get_for_update(&txn, app_id).await?;
     if app.status != ApplicationStatus::Draft {
         return Err(locked(app.status));
     }

@@ -4,7 +4,7 @@ use super::*;
 
 /// (content type, file extension) recognised by content.
 pub fn media_type(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
-    if crate::pdf::is_pdf(bytes) {
+    if bytes.starts_with(b"%PDF-") {
         Some(("application/pdf", "pdf"))
     } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
         Some(("image/jpeg", "jpg"))
@@ -43,8 +43,13 @@ pub async fn add_media(
             "Media must be images (JPEG, PNG), audio (MP3, OGG, WAV) or PDF, checked by content.",
         ));
     };
-    let size = u.bytes.len() as i64;
-    let sha = blobs.put(u.bytes).await.map_err(ApiError::internal)?;
+    let bytes = if content_type == "application/pdf" {
+        crate::pdf::require_pdf(u.bytes).await?
+    } else {
+        u.bytes
+    };
+    let size = bytes.len() as i64;
+    let sha = blobs.put(bytes).await.map_err(ApiError::internal)?;
     let txn = begin_write(db).await?;
     let (s, _) = visible(&txn, user, s.id).await?;
     if s.status == StoryStatus::Published {

@@ -225,7 +225,7 @@ pub async fn kamra_package(
     );
     // Built off the async workers; media are already compressed formats (images, audio,
     // video), so they are stored as they are, and only the text is deflated.
-    let zipped = tokio::task::spawn_blocking(move || -> zip::result::ZipResult<Vec<u8>> {
+    let zipped = crate::cpu::run_internal(move || -> zip::result::ZipResult<Vec<u8>> {
         let mut buf = std::io::Cursor::new(Vec::new());
         let mut zip = zip::ZipWriter::new(&mut buf);
         let text = zip::write::SimpleFileOptions::default()
@@ -243,8 +243,7 @@ pub async fn kamra_package(
         zip.finish()?;
         Ok(buf.into_inner())
     })
-    .await
-    .map_err(ApiError::internal)?
+    .await?
     .map_err(ApiError::internal)?;
     d.media.sort_by(|a, b| a.filename.cmp(&b.filename));
     Ok((d, zipped))
