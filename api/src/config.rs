@@ -71,6 +71,14 @@ pub struct Settings {
     pub smtp_url: Option<SecretString>,
     /// The sender of e-mail, e.g. `Erasmus+ ZSK <mobilnost@zdruzenje-knjiznic.si>`.
     pub mail_from: String,
+    /// Failed logins an account may have before it waits (429 with `Retry-After`).
+    pub login_attempts_per_account: u32,
+    /// Seconds after which a throttled account gets one more attempt.
+    pub login_account_refill_seconds: u64,
+    /// Failed logins one client address may have, across accounts, before it waits.
+    pub login_attempts_per_address: u32,
+    /// Seconds after which a throttled address gets one more attempt.
+    pub login_address_refill_seconds: u64,
 }
 
 impl Default for Settings {
@@ -98,6 +106,10 @@ impl Default for Settings {
             webhook_allow_private_addresses: false,
             smtp_url: None,
             mail_from: "Erasmus+ mobility <no-reply@localhost>".into(),
+            login_attempts_per_account: 5,
+            login_account_refill_seconds: 60,
+            login_attempts_per_address: 30,
+            login_address_refill_seconds: 10,
         }
     }
 }

@@ -183,6 +183,7 @@ pub fn finish(spec: utoipa::openapi::OpenApi) -> Value {
             }
         }
     }
+    crate::patches::state_non_nullable(&mut doc);
     bound(&mut doc);
     add_examples(&mut doc);
     add_webhooks(&mut doc);

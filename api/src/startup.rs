@@ -91,7 +91,7 @@ pub fn jwt_secret(settings: &Settings) -> anyhow::Result<Vec<u8>> {
 /// Connect, migrate, seed a new database with the project's own data, make sure an admin exists.
 pub async fn prepare(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
     let conn = db::connect(settings).await?;
-    db::migrate(&conn)
+    db::migrate_with_backup(&conn, settings)
         .await
         .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?;
     if seed::database_is_new(&conn).await? {
@@ -142,6 +142,9 @@ impl Application {
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let tokens = TokenService::new(&secret, &settings);
+        // The data folder and the uploaded files are the service's own (0700).
+        crate::fsutil::create_private_dir(&settings.data_dir)?;
+        crate::fsutil::create_private_dir(&settings.data_dir.join("blobs"))?;
         let blobs = Arc::new(crate::storage::LocalBlobStore::new(
             settings.data_dir.join("blobs"),
         ));
@@ -162,6 +165,7 @@ impl Application {
             tokens,
             clock,
             blobs,
+            throttle: Arc::new(crate::auth::throttle::LoginThrottle::new(&settings)),
         });
         crate::jobs::spawn(state.clone());
         let spec = openapi_spec();

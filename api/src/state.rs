@@ -15,4 +15,6 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Uploaded files.
     pub blobs: Arc<dyn BlobStore>,
+    /// Failed logins per account and per client address.
+    pub throttle: Arc<crate::auth::throttle::LoginThrottle>,
 }

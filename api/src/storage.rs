@@ -50,10 +50,18 @@ impl BlobStore for LocalBlobStore {
                 return Ok(());
             }
             let dir = path.parent().expect("blob path has a parent");
-            std::fs::create_dir_all(dir)?;
-            // Write to a temporary file and rename, so a crash never leaves half a file.
+            if let Some(root) = dir.parent()
+                && !root.exists()
+            {
+                crate::fsutil::create_private_dir(root)?;
+            }
+            if !dir.exists() {
+                crate::fsutil::create_private_dir(dir)?;
+            }
+            // Write to a temporary file (0600) and rename, so a crash never leaves half a file.
             let tmp = dir.join(format!(".{}.tmp", uuid::Uuid::now_v7()));
-            let mut f = std::fs::File::create(&tmp)?;
+            crate::fsutil::ensure_private_file(&tmp)?;
+            let mut f = std::fs::OpenOptions::new().write(true).open(&tmp)?;
             f.write_all(&bytes)?;
             f.sync_all()?;
             std::fs::rename(&tmp, &path)

@@ -266,7 +266,8 @@ async fn agreement_document(
         (status = 404, description = "Not visible", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Over the size limit (`document.too_large`)", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not a PDF (`document.not_pdf`) or not multipart", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "No part named `file`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No part named `file`; a PDF that needs too much work to read (`document.too_complex`)", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Busy with other heavy requests (`service.busy`), with `Retry-After`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/agreements/{id}/evidence")]

@@ -400,7 +400,8 @@ fn disposition(filename: &str) -> ContentDisposition {
         (status = 409, description = "Not a draft (`application.locked`)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Over the size limit (`document.too_large`)", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not a PDF (`document.not_pdf`) or not multipart", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "No part named `file` (`document.file_missing`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No part named `file` (`document.file_missing`); a PDF that needs too much work to read (`document.too_complex`)", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Busy with other heavy requests (`service.busy`), with `Retry-After`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/applications/{id}/documents")]

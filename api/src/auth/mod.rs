@@ -4,4 +4,5 @@ pub mod dto;
 pub mod password;
 pub mod routes;
 pub mod service;
+pub mod throttle;
 pub mod tokens;

@@ -30,6 +30,9 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 /// refresh token that starts a new login; it stamps the user's last-login time and writes a
 /// `login` audit entry, and the response is `Cache-Control: no-store`. An unknown e-mail, a
 /// wrong password and an inactive account all get the same 401 `auth.invalid_credentials`.
+/// Failed logins are throttled per account and per client address (429
+/// `auth.too_many_attempts` with `Retry-After`; the same for accounts that do not exist); a
+/// successful login gives the account its attempts back.
 #[utoipa::path(
     tag = "auth",
     operation_id = "login",
@@ -38,6 +41,8 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         (status = 200, description = "Logged in", body = TokenResponse),
         (status = 401, description = "Unknown e-mail, wrong password or inactive user (`auth.invalid_credentials`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Empty or over-long fields", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed logins for this account or from this address (`auth.too_many_attempts`); `Retry-After` says when to try again", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds until the next attempt is allowed"))),
     )
 )]
 #[post("/auth/login")]
@@ -46,14 +51,33 @@ async fn login(
     state: web::Data<AppState>,
     body: crate::http::Json<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
-    let t = service::login(
+    let account = service::normalise_email(&body.email);
+    let address = req.peer_addr().map(|a| a.ip());
+    state
+        .throttle
+        .check(&account, address, std::time::Instant::now())?;
+    let t = match service::login(
         &state.db,
         &state.tokens,
         &body.email,
         &body.password,
         request_id(&req),
     )
-    .await?;
+    .await
+    {
+        Ok(t) => {
+            state.throttle.succeeded(&account);
+            t
+        }
+        Err(e) => {
+            if e.code == "auth.invalid_credentials" {
+                state
+                    .throttle
+                    .failed(&account, address, std::time::Instant::now());
+            }
+            return Err(e);
+        }
+    };
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
         .json(t))
@@ -92,8 +116,8 @@ async fn refresh(
 ///
 /// Anonymous; send the refresh token in the body. It revokes that token and every token rotated
 /// from the same login and writes a `logout` audit entry; an unknown token is silently accepted
-/// (still 204). Access tokens already issued stay valid until they expire, unless the user is
-/// deactivated.
+/// (still 204). The access tokens of that login stop working at once (401
+/// `auth.invalid_token`), on every instance of the service.
 #[utoipa::path(
     tag = "auth",
     operation_id = "logout",

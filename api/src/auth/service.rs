@@ -91,7 +91,7 @@ async fn issue_pair(
     user: &user::Model,
     family_id: Uuid,
 ) -> ApiResult<(TokenResponse, Uuid)> {
-    let access_token = tokens.issue(user.id, user.role)?;
+    let access_token = tokens.issue(user.id, user.role, family_id)?;
     let (refresh, hash) = new_refresh_token();
     let now = Utc::now();
     let id = Uuid::now_v7();
@@ -178,7 +178,24 @@ async fn revoke_family(db: &impl ConnectionTrait, family_id: Uuid) -> ApiResult<
     Ok(())
 }
 
-/// Revoke the login the refresh token belongs to. Unknown tokens are ignored.
+/// Whether the login `sid` has ended: one of its refresh tokens was revoked without being
+/// replaced (a logout, a password change, a deactivation, a reuse of a spent token). As a
+/// condition for the query that reads the caller, so that it costs no round trip of its own.
+pub fn session_ended(sid: Uuid) -> sea_orm::sea_query::SimpleExpr {
+    use sea_orm::sea_query::Query;
+    Expr::exists(
+        Query::select()
+            .expr(Expr::val(1))
+            .from(refresh_token::Entity)
+            .and_where(refresh_token::Column::FamilyId.eq(sid))
+            .and_where(refresh_token::Column::RevokedAt.is_not_null())
+            .and_where(refresh_token::Column::ReplacedBy.is_null())
+            .to_owned(),
+    )
+}
+
+/// Revoke the login the refresh token belongs to, which ends its access tokens at once.
+/// Unknown tokens are ignored.
 pub async fn logout(db: &DatabaseConnection, token: &str) -> ApiResult<()> {
     let hash = hash_refresh_token(token);
     let txn = db.begin().await?;
@@ -199,14 +216,21 @@ pub async fn logout(db: &DatabaseConnection, token: &str) -> ApiResult<()> {
     Ok(())
 }
 
-/// Revoke every refresh token of a user (password change, deactivation).
-pub async fn revoke_all_for_user(db: &impl ConnectionTrait, user_id: Uuid) -> ApiResult<()> {
-    refresh_token::Entity::update_many()
+/// End every login of a user (password change, deactivation, a new role), and with them
+/// their access tokens; `except` keeps the login the change was made from.
+pub async fn revoke_all_for_user(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    except: Option<Uuid>,
+) -> ApiResult<()> {
+    let mut update = refresh_token::Entity::update_many()
         .col_expr(refresh_token::Column::RevokedAt, Expr::value(Utc::now()))
         .filter(refresh_token::Column::UserId.eq(user_id))
-        .filter(refresh_token::Column::RevokedAt.is_null())
-        .exec(db)
-        .await?;
+        .filter(refresh_token::Column::RevokedAt.is_null());
+    if let Some(keep) = except {
+        update = update.filter(refresh_token::Column::FamilyId.ne(keep));
+    }
+    update.exec(db).await?;
     Ok(())
 }
 

@@ -1,5 +1,6 @@
-//! Access tokens: HS256 JWTs with `exp`, `iat`, `iss`, `aud`, `sub` and `role`, validated
-//! strictly. Refresh tokens: random, stored only as SHA-256.
+//! Access tokens: HS256 JWTs with `exp`, `iat`, `iss`, `aud`, `sub`, `role` and `sid` (the
+//! login they belong to, so that ending the login ends them), validated strictly. Refresh
+//! tokens: random, stored only as SHA-256.
 
 use crate::config::Settings;
 use crate::http::ApiError;
@@ -21,6 +22,10 @@ pub struct Claims {
     pub exp: i64,
     pub iss: String,
     pub aud: String,
+    /// The login (refresh-token family) the token was issued for: a logout, a password
+    /// change or a reuse of a spent refresh token ends it, and with it this token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<Uuid>,
 }
 
 pub struct TokenService {
@@ -53,7 +58,7 @@ impl TokenService {
         }
     }
 
-    pub fn issue(&self, user_id: Uuid, role: Role) -> Result<String, ApiError> {
+    pub fn issue(&self, user_id: Uuid, role: Role, sid: Uuid) -> Result<String, ApiError> {
         let now = Utc::now().timestamp();
         let claims = Claims {
             sub: user_id,
@@ -62,6 +67,7 @@ impl TokenService {
             exp: now + self.access_ttl_seconds,
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
+            sid: Some(sid),
         };
         encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).map_err(ApiError::internal)
     }
@@ -113,9 +119,11 @@ mod tests {
     fn issued_tokens_verify_and_foreign_ones_do_not() {
         let s = service(&[7u8; 32]);
         let id = Uuid::now_v7();
-        let t = s.issue(id, Role::Coordinator).unwrap();
+        let sid = Uuid::now_v7();
+        let t = s.issue(id, Role::Coordinator, sid).unwrap();
         let c = s.verify(&t).unwrap();
         assert_eq!(c.sub, id);
+        assert_eq!(c.sid, Some(sid));
         assert_eq!(c.role, Role::Coordinator);
         let other = service(&[8u8; 32]);
         assert_eq!(other.verify(&t).unwrap_err().code, "auth.invalid_token");

@@ -55,8 +55,12 @@ pub struct CreateCallRequest {
     #[validate(email)]
     #[schema(format = Email, max_length = 254)]
     pub submission_email: Option<String>,
-    #[validate(url)]
-    #[schema(format = "uri", max_length = 2048)]
+    #[validate(custom(function = "crate::http::checks::web_url"), length(max = 2048))]
+    #[schema(
+        format = "uri",
+        max_length = 2048,
+        pattern = r"^https?://[^\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$"
+    )]
     pub info_url: Option<String>,
 }
 

@@ -7,7 +7,7 @@ use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 use entity::enums::Role;
 use entity::user;
-use sea_orm::EntityTrait;
+use sea_orm::{EntityTrait, QueryFilter};
 use std::future::Future;
 use std::pin::Pin;
 use uuid::Uuid;
@@ -21,6 +21,9 @@ pub struct AuthUser {
     pub role: Role,
     pub organisation_id: Option<Uuid>,
     pub request_id: Option<String>,
+    /// The login the access token belongs to (none for API tokens and work done on a user's
+    /// behalf).
+    pub session: Option<Uuid>,
 }
 
 impl From<&entity::user::Model> for AuthUser {
@@ -33,6 +36,7 @@ impl From<&entity::user::Model> for AuthUser {
             role: u.role,
             organisation_id: u.organisation_id,
             request_id: None,
+            session: None,
         }
     }
 }
@@ -108,38 +112,51 @@ fn credential(req: &HttpRequest) -> Result<Option<Credential>, ApiError> {
 }
 
 async fn authenticate(req: HttpRequest) -> Result<Option<AuthUser>, ApiError> {
-    let user_id = match credential(&req)? {
-        Some(Credential::Access(claims)) => claims.sub,
+    let (user_id, sid) = match credential(&req)? {
+        Some(Credential::Access(claims)) => (claims.sub, claims.sid),
         Some(Credential::ApiToken(token)) => {
             let state = req
                 .app_data::<web::Data<AppState>>()
                 .ok_or_else(|| ApiError::internal("application state missing"))?;
-            crate::api_tokens::service::user_for(&state.db, &token, chrono::Utc::now())
-                .await?
-                .ok_or_else(|| {
-                    ApiError::unauthorized(
-                        "auth.invalid_token",
-                        "The API token is unknown, expired or revoked.",
-                    )
-                })?
+            let user_id =
+                crate::api_tokens::service::user_for(&state.db, &token, chrono::Utc::now())
+                    .await?
+                    .ok_or_else(|| {
+                        ApiError::unauthorized(
+                            "auth.invalid_token",
+                            "The API token is unknown, expired or revoked.",
+                        )
+                    })?;
+            (user_id, None)
         }
         None => return Ok(None),
     };
-    user_of(req, user_id).await.map(Some)
+    user_of(req, user_id, sid).await.map(Some)
 }
 
-/// The active user a verified token names.
-async fn user_of(req: HttpRequest, user_id: uuid::Uuid) -> Result<AuthUser, ApiError> {
+/// The active user a verified token names, if the login it was issued for has not ended: one
+/// query, the check of the login folded into the read of the user.
+async fn user_of(
+    req: HttpRequest,
+    user_id: uuid::Uuid,
+    sid: Option<uuid::Uuid>,
+) -> Result<AuthUser, ApiError> {
     let state = req
         .app_data::<web::Data<AppState>>()
         .ok_or_else(|| ApiError::internal("application state missing"))?;
-    let found = user::Entity::find_by_id(user_id).one(&state.db).await?;
+    let mut query = user::Entity::find_by_id(user_id);
+    if let Some(sid) = sid {
+        query = query.filter(sea_orm::sea_query::ExprTrait::not(
+            crate::auth::service::session_ended(sid),
+        ));
+    }
+    let found = query.one(&state.db).await?;
     let u = match found {
         Some(u) if u.active => u,
         _ => {
             return Err(ApiError::unauthorized(
                 "auth.invalid_token",
-                "The token's user does not exist or is inactive.",
+                "The token's user does not exist or is inactive, or its login has ended.",
             ));
         }
     };
@@ -150,6 +167,7 @@ async fn user_of(req: HttpRequest, user_id: uuid::Uuid) -> Result<AuthUser, ApiE
         role: u.role,
         organisation_id: u.organisation_id,
         request_id: request_id(&req),
+        session: sid,
     })
 }
 
@@ -233,7 +251,7 @@ impl<G: Gate + 'static> FromRequest for Gated<G> {
         let req = req.clone();
         Box::pin(async move {
             let user = match credential {
-                Credential::Access(claims) => user_of(req, claims.sub).await?,
+                Credential::Access(claims) => user_of(req, claims.sub, claims.sid).await?,
                 Credential::ApiToken(_) => authenticate(req).await?.ok_or_else(missing_token)?,
             };
             user.require(G::ROLES)?;

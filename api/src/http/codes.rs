@@ -120,6 +120,11 @@ pub const CODES: &[(&str, u16, &str)] = &[
         "Wrong e-mail or password, or an inactive user",
     ),
     (
+        "auth.too_many_attempts",
+        429,
+        "Too many failed logins for this account or from this address; retry after `Retry-After` seconds",
+    ),
+    (
         "auth.invalid_refresh_token",
         401,
         "The refresh token is unknown, used, expired or revoked",
@@ -276,6 +281,11 @@ pub const CODES: &[(&str, u16, &str)] = &[
         "The CSV header lacks a required column",
     ),
     ("import.empty", 422, "The CSV has no rows"),
+    (
+        "import.too_large",
+        422,
+        "The CSV needs more work to read than one request is allowed",
+    ),
     ("project.code_taken", 409, "Another project has this code"),
     (
         "team.duplicate",
@@ -363,7 +373,17 @@ pub const CODES: &[(&str, u16, &str)] = &[
     (
         "document.not_pdf",
         415,
-        "The file is not a PDF (checked by its content)",
+        "The file is not a PDF (checked by its structure, read with a PDF parser)",
+    ),
+    (
+        "document.too_complex",
+        422,
+        "The PDF needs more work to read than one upload is allowed (too many objects, a stream that inflates too far, or too long to parse)",
+    ),
+    (
+        "service.busy",
+        503,
+        "Every core is busy with heavy requests (PDF checks, rendering); retry after `Retry-After` seconds",
     ),
     (
         "document.unsupported_type",

@@ -36,8 +36,12 @@ type Extracted<T> =
     std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, actix_web::Error>>>>;
 
 /// Read and deserialise a JSON body, within the general limits (no type rules yet).
-fn read<T: DeserializeOwned + 'static>(req: &HttpRequest, payload: &mut Payload) -> Extracted<T> {
+fn read<T: DeserializeOwned + std::fmt::Debug + 'static>(
+    req: &HttpRequest,
+    payload: &mut Payload,
+) -> Extracted<T> {
     let value = web::Json::<Value>::from_request(req, payload);
+    let patch = req.method() == actix_web::http::Method::PATCH;
     Box::pin(async move {
         let mut value = value.await?.into_inner();
         integral_numbers(&mut value);
@@ -46,11 +50,58 @@ fn read<T: DeserializeOwned + 'static>(req: &HttpRequest, payload: &mut Payload)
         if !errors.is_empty() {
             return Err(ApiError::validation(errors).into());
         }
+        if patch {
+            pointless_nulls::<T>(&value)?;
+        }
         serde_json::from_value(value).map_err(|e| invalid_json(&e).into())
     })
 }
 
-impl<T: DeserializeOwned + Validate + 'static> FromRequest for Json<T> {
+/// Whether sending `key: null` in `body` changes nothing against leaving `key` out.
+pub fn null_is_noop<T: DeserializeOwned + std::fmt::Debug>(body: &Value, key: &str) -> bool {
+    let Value::Object(map) = body else {
+        return false;
+    };
+    let mut without = map.clone();
+    without.remove(key);
+    match (
+        serde_json::from_value::<T>(body.clone()),
+        serde_json::from_value::<T>(Value::Object(without)),
+    ) {
+        (Ok(with), Ok(without)) => format!("{with:?}") == format!("{without:?}"),
+        _ => false,
+    }
+}
+
+/// In a `PATCH`, `null` for a field that cannot be cleared is refused (it would change
+/// nothing while the caller believes it did): 400, naming the fields.
+fn pointless_nulls<T: DeserializeOwned + std::fmt::Debug>(value: &Value) -> Result<(), ApiError> {
+    let Value::Object(map) = value else {
+        return Ok(());
+    };
+    let errors: Vec<FieldError> = map
+        .iter()
+        .filter(|(k, v)| v.is_null() && null_is_noop::<T>(value, k))
+        .map(|(k, _)| {
+            FieldError::new(
+                k.clone(),
+                "null",
+                "cannot be cleared; leave the field out to keep its value",
+            )
+        })
+        .collect();
+    if errors.is_empty() {
+        return Ok(());
+    }
+    let mut e = ApiError::bad_request(
+        "request.invalid_json",
+        "The body sets to null a field that cannot be cleared.",
+    );
+    e.errors = errors;
+    Err(e)
+}
+
+impl<T: DeserializeOwned + Validate + std::fmt::Debug + 'static> FromRequest for Json<T> {
     type Error = actix_web::Error;
     type Future = Extracted<Self>;
 
@@ -72,7 +123,8 @@ pub const MAX_TEXT_CHARS: usize = 100_000;
 pub const MAX_ITEMS: usize = 10_000;
 
 /// Every string and list of a body within the general limits (fields with their own, smaller
-/// limits check those themselves).
+/// limits check those themselves), and every string within the one text policy
+/// ([`crate::http::checks::hidden_characters`]).
 pub fn within_limits(value: &Value, path: &str, errors: &mut Vec<FieldError>) {
     let at = |key: &str| {
         if path.is_empty() {
@@ -87,6 +139,15 @@ pub fn within_limits(value: &Value, path: &str, errors: &mut Vec<FieldError>) {
             "length",
             format!("at most {MAX_TEXT_CHARS} characters"),
         )),
+        Value::String(s) => {
+            if let Some((code, message)) = crate::http::checks::hidden_characters(s) {
+                errors.push(FieldError::new(
+                    if path.is_empty() { "body" } else { path },
+                    code,
+                    message,
+                ));
+            }
+        }
         Value::Array(items) => {
             if items.len() > MAX_ITEMS {
                 errors.push(FieldError::new(
@@ -102,6 +163,9 @@ pub fn within_limits(value: &Value, path: &str, errors: &mut Vec<FieldError>) {
         }
         Value::Object(map) => {
             for (k, v) in map {
+                if let Some((code, message)) = crate::http::checks::hidden_characters(k) {
+                    errors.push(FieldError::new(at(k), code, message));
+                }
                 within_limits(v, &at(k), errors);
             }
         }
@@ -114,7 +178,7 @@ pub fn within_limits(value: &Value, path: &str, errors: &mut Vec<FieldError>) {
 #[derive(Debug)]
 pub struct OptionalJson<T>(pub Option<T>);
 
-impl<T: DeserializeOwned + Validate + 'static> FromRequest for OptionalJson<T> {
+impl<T: DeserializeOwned + Validate + std::fmt::Debug + 'static> FromRequest for OptionalJson<T> {
     type Error = actix_web::Error;
     type Future = Extracted<Self>;
 

@@ -72,6 +72,65 @@ pub mod checks {
         }
     }
 
+    /// The JSON Schema `pattern` of a web address (what [`web_url`] also checks).
+    pub const WEB_URL_PATTERN: &str =
+        r"^https?://[^\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$";
+
+    /// A web address a person may follow: `http:` or `https:` with a host, and no white space
+    /// (never `javascript:`, `data:` or `file:`).
+    pub fn web_url(value: &str) -> Result<(), ValidationError> {
+        let ok = scheme_and_no_space(value)
+            && url::Url::parse(value)
+                .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
+        if ok {
+            Ok(())
+        } else {
+            let mut e = ValidationError::new("url");
+            e.message = Some("must be an http or https URL".into());
+            Err(e)
+        }
+    }
+
+    /// [`WEB_URL_PATTERN`] in code: the scheme, then no white space.
+    fn scheme_and_no_space(value: &str) -> bool {
+        let rest = value
+            .strip_prefix("https://")
+            .or_else(|| value.strip_prefix("http://"));
+        rest.is_some_and(|r| {
+            !r.is_empty()
+                && !r.chars().any(|c| {
+                    matches!(
+                        c,
+                        '\t' | '\n'
+                            | '\u{b}'
+                            | '\u{c}'
+                            | '\r'
+                            | ' '
+                            | '\u{85}'
+                            | '\u{a0}'
+                            | '\u{1680}'
+                            | '\u{2000}'
+                            ..='\u{200a}'
+                                | '\u{2028}'
+                                | '\u{2029}'
+                                | '\u{202f}'
+                                | '\u{205f}'
+                                | '\u{3000}'
+                    )
+                })
+        })
+    }
+
+    /// What every string that comes in (JSON bodies, query parameters, multipart fields) may
+    /// not hold: NUL (U+0000), which PostgreSQL cannot store and SQLite would keep silently.
+    /// `(field error code, message)`, or `None` when the text may come in.
+    pub fn hidden_characters(value: &str) -> Option<(&'static str, &'static str)> {
+        value.contains('\0').then_some((
+            "control_character",
+            "must not contain the NUL character (U+0000)",
+        ))
+    }
+
     /// A known IANA time zone name.
     pub fn time_zone(value: &str) -> Result<(), ValidationError> {
         value.parse::<chrono_tz::Tz>().map(|_| ()).map_err(|_| {

@@ -96,7 +96,11 @@ pub async fn read_form(
                 file = Some((filename.unwrap_or_else(|| "file".into()), bytes));
             }
         } else if allowed.contains(&name.as_str()) {
-            fields.insert(name, String::from_utf8_lossy(&bytes).into_owned());
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            if let Some((code, message)) = super::checks::hidden_characters(&text) {
+                return Err(ApiError::invalid_field(&name, code, message));
+            }
+            fields.insert(name, text);
         } else {
             return Err(ApiError::bad_request(
                 "request.invalid_multipart",

@@ -113,7 +113,8 @@ async fn create_organisation(
         (status = 403, description = "Not an admin or coordinator", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Larger than 5 MiB", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not text/csv", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Empty file or bad header row (`import.invalid_header`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Empty file or bad header row (`import.invalid_header`); more work than one request is allowed (`import.too_large`)", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Busy with other heavy requests (`service.busy`), with `Retry-After`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/organisations/import")]

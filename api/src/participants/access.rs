@@ -207,6 +207,7 @@ mod tests {
             role,
             organisation_id: org,
             request_id: None,
+            session: None,
         }
     }
 

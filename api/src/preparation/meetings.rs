@@ -62,8 +62,12 @@ pub struct CreateMeetingRequest {
     #[validate(range(min = 5, max = 1440))]
     #[schema(minimum = 5, maximum = 1440)]
     pub duration_minutes: i32,
-    #[validate(url, length(max = 2000))]
-    #[schema(max_length = 2000, format = "uri")]
+    #[validate(custom(function = "crate::http::checks::web_url"), length(max = 2000))]
+    #[schema(
+        max_length = 2000,
+        format = "uri",
+        pattern = r"^https?://[^\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$"
+    )]
     pub online_link: Option<String>,
     #[validate(length(max = 5000))]
     #[schema(max_length = 5000)]
@@ -85,7 +89,7 @@ pub struct UpdateMeetingRequest {
     #[schema(minimum = 5, maximum = 1440)]
     pub duration_minutes: Option<i32>,
     #[serde(default, deserialize_with = "crate::http::double_option")]
-    #[schema(value_type = Option<String>, max_length = 2000, pattern = "^https?://")]
+    #[schema(value_type = Option<String>, max_length = 2000, format = "uri", pattern = r"^https?://[^\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$")]
     pub online_link: Option<Option<String>>,
     #[serde(default, deserialize_with = "crate::http::double_option")]
     #[schema(value_type = Option<String>)]
@@ -300,13 +304,11 @@ pub async fn update(
         am.duration_minutes = Set(v);
     }
     if let Some(v) = r.online_link {
-        if let Some(link) = &v
-            && !(link.starts_with("https://") || link.starts_with("http://"))
-        {
+        if let Some(Err(e)) = v.as_deref().map(crate::http::checks::web_url) {
             return Err(ApiError::invalid_field(
                 "online_link",
                 "url",
-                "must be an http or https URL",
+                e.message.unwrap_or_default(),
             ));
         }
         am.online_link = Set(v);

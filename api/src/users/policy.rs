@@ -66,6 +66,9 @@ pub struct UpdateRights {
     pub manage: bool,
     /// Roles the caller may assign; `None`: every role.
     pub assignable: Option<&'static [Role]>,
+    /// The caller's own login, when they change their own account: a password change ends
+    /// every other login, not the one it was made from.
+    pub own_session: Option<uuid::Uuid>,
 }
 
 impl UpdateRights {
@@ -77,6 +80,7 @@ impl UpdateRights {
             } else {
                 Some(COORDINATOR_MANAGED)
             },
+            own_session: (caller.id == target.id).then_some(caller.session).flatten(),
         }
     }
 

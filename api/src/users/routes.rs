@@ -143,7 +143,8 @@ async fn get_user(
 /// Change a user.
 ///
 /// Send only the fields that change. Changing the password, role or active flag ends the
-/// user's logins (their refresh tokens are revoked).
+/// user's logins and their access tokens at once (one's own password change keeps the login it
+/// was made from).
 ///
 /// Users change their own `full_name` and `password` (with `current_password`); admins, and
 /// coordinators for `library`/`participant`/`host` users, also e-mail, role (coordinators only

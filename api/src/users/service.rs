@@ -338,7 +338,7 @@ pub async fn update(
         .iter()
         .any(|f| f == "password" || f == "active" || f == "role")
     {
-        revoke_all_for_user(&txn, id).await?;
+        revoke_all_for_user(&txn, id, rights.own_session).await?;
     }
     audit::record(&txn, actor, "update", "user", id, &fields).await?;
     txn.commit().await?;

@@ -885,6 +885,7 @@ async fn a_version_is_rendered_outside_the_write_and_again_if_its_sources_change
         role: entity::enums::Role::Coordinator,
         organisation_id: None,
         request_id: None,
+        session: None,
     };
     let a = mobility_api::agreements::service::create(
         &db,

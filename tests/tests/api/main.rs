@@ -13,6 +13,7 @@ mod calls;
 mod contract;
 mod conventions;
 mod events;
+mod hardening;
 mod integration;
 mod mail;
 mod openapi;

@@ -81,3 +81,79 @@ async fn sqlite_runs_with_wal_normal_sync_a_busy_timeout_and_foreign_keys() {
     assert_eq!(int(row("foreign_keys").await), 1);
     assert_eq!(int(row("busy_timeout").await), 10_000);
 }
+
+/// The data folder, the SQLite database and the uploaded files are the service's own.
+#[cfg(unix)]
+#[tokio::test]
+async fn the_database_and_the_uploaded_files_are_private() {
+    let app = spawn_app_with(|s| s.database_url = None).await;
+    assert_eq!(mode(app.data_dir.path()), 0o700);
+    assert_eq!(mode(&app.data_path("mobility.db")), 0o600);
+    assert_eq!(mode(&app.data_path("blobs")), 0o700);
+    let f = super::applications::fixture(&app).await;
+    let id = super::applications::draft(&app, &f).await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let doc: serde_json::Value = super::applications::upload(
+        &app,
+        &f.library.token,
+        &id,
+        "x.pdf",
+        super::applications::scan_pdf("private"),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let sha = doc["sha256"].as_str().unwrap();
+    let blob = app.data_path("blobs").join(&sha[..2]).join(sha);
+    assert_eq!(mode(&blob), 0o600);
+    assert_eq!(mode(blob.parent().unwrap()), 0o700);
+    let wal = app.data_path("mobility.db-wal");
+    if wal.exists() {
+        assert_eq!(mode(&wal), 0o600);
+    }
+}
+
+/// An upgrade copies the SQLite database before it applies the pending migrations, so that
+/// the copy can be put back; a new database is not copied.
+#[tokio::test]
+async fn pending_migrations_are_applied_after_a_copy_of_the_database() {
+    use migration::MigratorTrait;
+    let dir = tempfile::tempdir().unwrap();
+    let settings = mobility_api::config::Settings {
+        data_dir: dir.path().to_path_buf(),
+        ..Default::default()
+    };
+    // An installation one release behind: every migration but the last.
+    let db = mobility_api::db::connect(&settings).await.unwrap();
+    let all = migration::Migrator::migrations().len() as u32;
+    migration::Migrator::up(&db, Some(all - 1)).await.unwrap();
+    db.close().await.unwrap();
+    let data_dir = dir.path().to_path_buf();
+    let app = spawn_app_with(move |s| {
+        s.database_url = None;
+        s.data_dir = data_dir;
+    })
+    .await;
+    assert_eq!(app.get("/health/ready", None).await.status(), 200);
+    let copies: Vec<_> = std::fs::read_dir(dir.path().join("backups"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(copies.len(), 1, "{copies:?}");
+    #[cfg(unix)]
+    assert_eq!(mode(&copies[0]), 0o600);
+    // The copy is the database as it was: one migration behind.
+    let copy = mobility_api::db::connect_url(&format!("sqlite://{}", copies[0].display()), 1)
+        .await
+        .unwrap();
+    let applied = migration::Migrator::get_applied_migrations(&copy)
+        .await
+        .unwrap();
+    assert_eq!(applied.len() as u32, all - 1);
+    // A fresh start makes no copy.
+    let fresh = spawn_app_with(|s| s.database_url = None).await;
+    assert!(!fresh.data_path("backups").exists());
+}

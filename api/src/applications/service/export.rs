@@ -133,6 +133,10 @@ mod tests {
             sanitise_filename("Čebelica žužek.pdf"),
             "Čebelica žužek.pdf"
         );
+        assert_eq!(
+            sanitise_filename("racun\u{202e}fdp.exe\u{200b}"),
+            "racunfdp.exe.pdf"
+        );
         assert_eq!(sanitise_filename(""), "document.pdf");
         assert_eq!(sanitise_filename(".hidden"), "hidden.pdf");
         assert!(sanitise_filename(&"a".repeat(500)).chars().count() <= 154);

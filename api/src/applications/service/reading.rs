@@ -23,6 +23,31 @@ pub async fn get_model(db: &impl ConnectionTrait, id: Uuid) -> ApiResult<applica
         .ok_or_else(|| ApiError::not_found("application"))
 }
 
+/// The application, its row locked until the transaction ends (`SELECT ... FOR UPDATE` on
+/// PostgreSQL; SQLite's write transaction holds the whole database): every check-then-act on
+/// an application (edit, sign, upload, submit, withdraw) reads it so, and they queue.
+pub async fn get_for_update(txn: &impl ConnectionTrait, id: Uuid) -> ApiResult<application::Model> {
+    application::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(txn)
+        .await?
+        .ok_or_else(|| ApiError::not_found("application"))
+}
+
+/// [`visible`], locked as [`get_for_update`].
+pub async fn visible_for_update(
+    txn: &impl ConnectionTrait,
+    user: &AuthUser,
+    id: Uuid,
+) -> ApiResult<application::Model> {
+    let m = get_for_update(txn, id).await?;
+    if policy::can_see(user, &m) {
+        Ok(m)
+    } else {
+        Err(ApiError::not_found("application"))
+    }
+}
+
 /// The application if `user` may see it; 404 otherwise.
 pub async fn visible(
     db: &impl ConnectionTrait,

@@ -34,7 +34,7 @@ pub async fn add_signature(
 ) -> ApiResult<SignatureDto> {
     let actor = Actor::from(user);
     let txn = begin_write(db).await?;
-    let app = visible(&txn, user, app_id).await?;
+    let app = visible_for_update(&txn, user, app_id).await?;
     policy::may_sign(user, &app, r.signer_role)?;
     if app.status != ApplicationStatus::Draft {
         return Err(locked(app.status));

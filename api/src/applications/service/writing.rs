@@ -194,7 +194,7 @@ pub async fn update(
         policy::may_change_receipt(user)?;
     }
     let txn = begin_write(db).await?;
-    let cur = visible(&txn, user, id).await?;
+    let cur = visible_for_update(&txn, user, id).await?;
     policy::may_edit(user, &cur, "change")?;
     check_etag(&cur)?;
     if cur.status != ApplicationStatus::Draft {
@@ -272,7 +272,7 @@ pub async fn delete(
     check_etag: impl FnOnce(&application::Model) -> ApiResult<()>,
 ) -> ApiResult<()> {
     let txn = begin_write(db).await?;
-    let cur = visible(&txn, user, id).await?;
+    let cur = visible_for_update(&txn, user, id).await?;
     policy::may_edit(user, &cur, "delete")?;
     check_etag(&cur)?;
     if cur.status != ApplicationStatus::Draft {
@@ -300,7 +300,7 @@ pub async fn submit(
 ) -> ApiResult<application::Model> {
     let actor = Actor::from(user);
     let txn = begin_write(db).await?;
-    let cur = visible(&txn, user, id).await?;
+    let cur = visible_for_update(&txn, user, id).await?;
     policy::may_edit(user, &cur, "submit")?;
     if cur.status != ApplicationStatus::Draft {
         return Err(locked(cur.status));
@@ -381,7 +381,7 @@ pub async fn withdraw(
 ) -> ApiResult<application::Model> {
     let actor = Actor::from(user);
     let txn = begin_write(db).await?;
-    let cur = visible(&txn, user, id).await?;
+    let cur = visible_for_update(&txn, user, id).await?;
     policy::may_withdraw(user, &cur)?;
     if !matches!(
         cur.status,
