@@ -101,10 +101,6 @@ pub async fn connect_url(url: &str, max_connections: u32) -> anyhow::Result<Data
     Ok(db)
 }
 
-pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    Migrator::up(db, None).await
-}
-
 /// A transaction for check-then-act writes: `BEGIN IMMEDIATE` on SQLite (takes the write lock
 /// up front, so it never fails half-way with SQLITE_BUSY); on PostgreSQL a normal transaction
 /// in which the code takes row locks (`SELECT ... FOR UPDATE`) or relies on unique indexes.

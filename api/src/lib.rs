@@ -6,6 +6,7 @@ pub mod api_tokens;
 pub mod applications;
 pub mod audit;
 pub mod auth;
+pub mod backup;
 pub mod budget;
 pub mod calls;
 pub mod clock;

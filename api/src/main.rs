@@ -38,6 +38,19 @@ enum Command {
         #[command(subcommand)]
         command: RemindersCommand,
     },
+    /// Copy the SQLite database (a consistent snapshot, also while the service runs and
+    /// writes) and the uploaded files into a new folder.
+    Backup {
+        /// The folder to write; it must not exist or be empty.
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Bring a backup back into an empty data folder (the service stopped), checking it.
+    Restore {
+        /// A folder written by `mobility backup`.
+        #[arg(long)]
+        from: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -108,6 +121,26 @@ fn main() -> std::process::ExitCode {
         Command::Reminders {
             command: RemindersCommand::Run,
         } => runtime.block_on(run_reminders(settings)),
+        Command::Backup { to } => runtime.block_on(async {
+            let s = mobility_api::backup::backup(&settings, &to).await?;
+            println!(
+                "backed up the database (taken at {}) and {} uploaded files to {}",
+                s.manifest.taken_at,
+                s.manifest.files,
+                s.folder.display()
+            );
+            Ok(())
+        }),
+        Command::Restore { from } => runtime.block_on(async {
+            let s = mobility_api::backup::restore(&settings, &from).await?;
+            println!(
+                "restored the backup taken at {} ({} uploaded files) into {}; integrity check ok",
+                s.manifest.taken_at,
+                s.manifest.files,
+                s.folder.display()
+            );
+            Ok(())
+        }),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -129,7 +162,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
 
 async fn run_reminders(settings: Settings) -> anyhow::Result<()> {
     let conn = db::connect(&settings).await?;
-    db::migrate(&conn).await?;
+    db::migrate_with_backup(&conn, &settings).await?;
     let q = mobility_api::notifications::reminders::run(&conn, &mobility_api::clock::SystemClock)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -142,14 +175,14 @@ async fn run_reminders(settings: Settings) -> anyhow::Result<()> {
 
 async fn migrate(settings: Settings) -> anyhow::Result<()> {
     let conn = db::connect(&settings).await?;
-    db::migrate(&conn).await?;
+    db::migrate_with_backup(&conn, &settings).await?;
     println!("migrations applied");
     Ok(())
 }
 
 async fn run_seed(settings: Settings, demo: bool) -> anyhow::Result<()> {
     let conn = db::connect(&settings).await?;
-    db::migrate(&conn).await?;
+    db::migrate_with_backup(&conn, &settings).await?;
     let report = seed::seed(&conn, demo).await?;
     if report.created.is_empty() {
         println!("nothing to do: everything was already there");
@@ -172,7 +205,7 @@ async fn create_user(settings: Settings, args: UserCreateArgs) -> anyhow::Result
         .parse()
         .map_err(|e| anyhow::anyhow!("--role: {e}"))?;
     let conn = db::connect(&settings).await?;
-    db::migrate(&conn).await?;
+    db::migrate_with_backup(&conn, &settings).await?;
     let organisation_id = match &args.organisation {
         None => None,
         Some(o) => Some(users::cli::resolve_organisation(&conn, o).await?),

@@ -3,19 +3,60 @@
 //! dictionaries with `/ByteRange` and `/Contents`) does it carry.
 //!
 //! Every upload goes through [`inspect`], which runs the parse on a blocking thread through
-//! [`crate::cpu`]. The budget has two parts: a linear pre-scan refuses a file with more indirect
-//! objects than any real agreement or scan has ([`MAX_OBJECTS`]), and the time budget of
-//! `cpu` stops whatever else the parser would spend.
+//! [`crate::cpu`]. The budget: a linear pre-scan refuses a file with more indirect objects than
+//! any real agreement or scan has ([`MAX_OBJECTS`]); while parsing, every object read counts
+//! against the same number and against [`PARSE_TIME`], and the parse is abandoned the moment
+//! either runs out (so a file whose cross-reference data names one large object many times
+//! cannot keep a core busy); no stream may inflate past 64 MiB.
 
 use crate::http::error::{ApiError, ApiResult};
 use actix_web::http::StatusCode;
 use lopdf::{Document, LoadOptions, Object};
+use std::cell::Cell;
+use std::time::{Duration, Instant};
 
 /// More `obj` keywords than this (each object has two: `obj` and `endobj`) is not a document a
 /// person signs or scans; it is refused before parsing.
 pub const MAX_OBJECTS: usize = 50_000;
 /// No stream inside an upload may inflate beyond this while it is read.
 const MAX_DECOMPRESSED: usize = 64 * 1024 * 1024;
+/// How long reading one upload may take (within the budget of [`crate::cpu`]).
+pub const PARSE_TIME: Duration = Duration::from_secs(10);
+
+thread_local! {
+    /// Objects the parse on this thread may still read, and until when.
+    static BUDGET: Cell<Option<(usize, Instant)>> = const { Cell::new(None) };
+}
+
+/// Unwinds out of the parser when the budget is spent (not a panic: no hook, no message).
+struct OverBudget;
+
+/// Called by the parser for every object it reads: spends one object of the budget.
+fn spend(id: (u32, u16), object: &mut Object) -> Option<((u32, u16), Object)> {
+    BUDGET.with(|b| {
+        if let Some((left, until)) = b.get() {
+            if left == 0 || Instant::now() > until {
+                std::panic::resume_unwind(Box::new(OverBudget));
+            }
+            b.set(Some((left - 1, until)));
+        }
+    });
+    Some((id, object.clone()))
+}
+
+/// Parse within the budget; `None` when it ran out.
+fn load_within_budget(bytes: &[u8], options: LoadOptions) -> Option<lopdf::Result<Document>> {
+    BUDGET.with(|b| b.set(Some((MAX_OBJECTS, Instant::now() + PARSE_TIME))));
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        Document::load_mem_with_options(bytes, options)
+    }));
+    BUDGET.with(|b| b.set(None));
+    match outcome {
+        Ok(result) => Some(result),
+        Err(payload) if payload.is::<OverBudget>() => None,
+        Err(payload) => std::panic::resume_unwind(payload),
+    }
+}
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PdfSignature {
@@ -83,12 +124,13 @@ pub fn inspect_now(bytes: &[u8]) -> Inspection {
     }
     let options = LoadOptions {
         max_decompressed_size: Some(MAX_DECOMPRESSED),
+        filter: Some(spend),
         ..LoadOptions::default()
     };
-    let doc = match Document::load_mem_with_options(bytes, options) {
-        Ok(doc) => doc,
-        Err(lopdf::Error::Decompress(_)) => return Inspection::TooComplex,
-        Err(_) => return Inspection::NotPdf,
+    let doc = match load_within_budget(bytes, options) {
+        None | Some(Err(lopdf::Error::Decompress(_))) => return Inspection::TooComplex,
+        Some(Ok(doc)) => doc,
+        Some(Err(_)) => return Inspection::NotPdf,
     };
     // Lenient loading also "recovers" a file with no objects at all; a document has a catalog.
     if doc.catalog().is_err() {
@@ -229,6 +271,37 @@ mod tests {
             hostile.extend_from_slice(b"<< /ByteRange [0 1 2 3] /Contents <ab> ");
         }
         assert_eq!(inspect_now(&hostile), Inspection::NotPdf);
+    }
+
+    /// A cross-reference table that names one object again and again: few `obj` keywords,
+    /// many reads. The reads are counted, and the parse stops when they run out.
+    #[test]
+    fn reading_one_object_many_times_exceeds_the_budget() {
+        let mut out = b"%PDF-1.7\n".to_vec();
+        let catalog = out.len();
+        out.extend_from_slice(b"1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n");
+        let pages = out.len();
+        out.extend_from_slice(b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n");
+        let entries = MAX_OBJECTS + 100;
+        let xref = out.len();
+        out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", entries + 1).as_bytes());
+        out.extend_from_slice(format!("{catalog:010} 00000 n \n").as_bytes());
+        for _ in 1..entries {
+            out.extend_from_slice(format!("{pages:010} 00000 n \n").as_bytes());
+        }
+        out.extend_from_slice(
+            format!(
+                "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+                entries + 1
+            )
+            .as_bytes(),
+        );
+        assert_eq!(inspect_now(&out), Inspection::TooComplex);
+        // The budget is per parse: an ordinary file right after reads as ever.
+        assert!(matches!(
+            inspect_now(&build(&[CATALOG, PAGES])),
+            Inspection::Pdf(_)
+        ));
     }
 
     #[test]

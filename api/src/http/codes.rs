@@ -609,6 +609,7 @@ mod tests {
     const NOT_CODES: &[&str] = &[
         "mobility.toml",
         "mobility.db",
+        "manifest.json",
         "story.json",
         "kamra.si",
         "document.pdf",

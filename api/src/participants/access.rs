@@ -184,6 +184,12 @@ pub fn may_withdraw(user: &AuthUser, p: &participant::Model) -> ApiResult<()> {
     }
 }
 
+/// Who reads why a participant withdrew: those who may withdraw them (the participant, their
+/// library, coordinators). Hosts, the committee and the accountant see that and when, not why.
+pub fn may_read_withdrawal_reason(user: &AuthUser, p: &participant::Model) -> bool {
+    user.is_staff() || is_own_library(user, p) || is_self(user, p)
+}
+
 /// Recording the return from the mobility: admins and coordinators.
 pub fn may_record_return(user: &AuthUser) -> ApiResult<()> {
     if user.is_staff() {

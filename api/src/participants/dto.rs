@@ -22,6 +22,8 @@ pub struct ParticipantDto {
     /// The place on the reserve list this participant was promoted from.
     pub reserve_rank: Option<i32>,
     pub withdrawn_at: Option<DateTime<Utc>>,
+    /// Why they withdrew: shown to the participant, their library and coordinators; `null` for
+    /// everyone else (hosts, the committee, the accountant).
     pub withdrawal_reason: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -44,6 +46,19 @@ impl From<entity::participant::Model> for ParticipantDto {
             created_at: m.created_at,
             updated_at: m.updated_at,
         }
+    }
+}
+
+impl ParticipantDto {
+    /// The participant as `user` may read it: the withdrawal reason only for those who may
+    /// withdraw them (see [`super::access::may_read_withdrawal_reason`]).
+    pub fn for_caller(m: entity::participant::Model, user: &crate::http::AuthUser) -> Self {
+        let reason = super::access::may_read_withdrawal_reason(user, &m);
+        let mut dto = Self::from(m);
+        if !reason {
+            dto.withdrawal_reason = None;
+        }
+        dto
     }
 }
 

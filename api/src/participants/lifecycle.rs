@@ -247,11 +247,11 @@ pub async fn withdraw(
             &["status".into()],
         )
         .await?;
-        promoted = Some(ParticipantDto::from(np));
+        promoted = Some(ParticipantDto::for_caller(np, user));
     }
     txn.commit().await?;
     Ok(WithdrawalOutcome {
-        withdrawn: ParticipantDto::from(withdrawn),
+        withdrawn: ParticipantDto::for_caller(withdrawn, user),
         promoted,
     })
 }

@@ -76,7 +76,7 @@ async fn get_participant(
     Ok(json_with_etag(
         StatusCode::OK,
         etag(p.id, p.updated_at),
-        &ParticipantDto::from(p),
+        &ParticipantDto::for_caller(p, &user),
     ))
 }
 
@@ -117,7 +117,7 @@ async fn update_participant(
     Ok(json_with_etag(
         StatusCode::OK,
         etag(p.id, p.updated_at),
-        &ParticipantDto::from(p),
+        &ParticipantDto::for_caller(p, &user),
     ))
 }
 
@@ -175,7 +175,8 @@ async fn mark_returned(
     user: AuthUser,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(ParticipantDto::from(
+    Ok(HttpResponse::Ok().json(ParticipantDto::for_caller(
         lifecycle::record_return(&state.db, state.clock.as_ref(), &user, *id).await?,
+        &user,
     )))
 }

@@ -49,7 +49,12 @@ pub async fn list(
         .fetch(db, q, &order, participant::Column::Id, |m| m.id)
         .await?;
     let items = fetched.take_items();
-    Ok(fetched.with_items(items.into_iter().map(ParticipantDto::from).collect()))
+    Ok(fetched.with_items(
+        items
+            .into_iter()
+            .map(|m| ParticipantDto::for_caller(m, user))
+            .collect(),
+    ))
 }
 
 /// Link the participant's user account. Coordinators.

@@ -457,3 +457,128 @@ async fn a_password_change_ends_the_other_logins_but_not_its_own() {
     )
     .await;
 }
+
+/// Two finalisations of one mobility at once: one decides, the other finds it decided, and
+/// the places are filled once.
+#[tokio::test]
+async fn two_finalisations_at_once_decide_once() {
+    use super::selection::{finalise, score, set_committee, set_places, submitted};
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    set_places(&app, &f, 2, 0).await;
+    let apps = submitted(&app, &f, &[false, false, false]).await;
+    let member = app.user("committee", None).await;
+    set_committee(&app, &f, &[&member]).await;
+    app.set_time("2025-11-10T08:00:00Z");
+    for (i, s) in apps.iter().enumerate() {
+        assert_eq!(
+            score(&app, &member, &s.id, 10 - i as i32, 5, 5, 3)
+                .await
+                .status(),
+            201
+        );
+    }
+    let (a, b) = tokio::join!(finalise(&app, &f), finalise(&app, &f));
+    let mut statuses = [a.status().as_u16(), b.status().as_u16()];
+    statuses.sort();
+    assert_eq!(statuses, [200, 409]);
+    let list: serde_json::Value = app
+        .get(
+            &format!("/api/v1/mobilities/{}/participants", f.mobility_ids[0]),
+            Some(&f.coordinator.token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["items"].as_array().unwrap().len(), 2);
+}
+
+/// The same party signing the same version twice at once: one signature (200), one 409.
+#[tokio::test]
+async fn two_signatures_of_one_party_at_once_make_one() {
+    use super::preparation::selected;
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let (pids, apps) = selected(&app, &f, 1).await;
+    let res = app
+        .post(
+            &format!("/api/v1/participants/{}/agreements", pids[0]),
+            Some(&f.coordinator.token),
+            &serde_json::json!({"kind": "grant"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let a: serde_json::Value = res.json().await.unwrap();
+    let path = format!(
+        "/api/v1/agreements/{}/signatures",
+        a["id"].as_str().unwrap()
+    );
+    let body = serde_json::json!({"party": "library", "method": "in_app", "version": a["version"], "document_sha256": a["document_sha256"], "confirm": true});
+    let token = &apps[0].library.token;
+    let (x, y) = tokio::join!(
+        app.post(&path, Some(token), &body),
+        app.post(&path, Some(token), &body)
+    );
+    let mut statuses = [x.status().as_u16(), y.status().as_u16()];
+    statuses.sort();
+    assert_eq!(statuses, [200, 409]);
+}
+
+/// A host sees that and when a participant withdrew, not why; the library and coordinators do.
+#[tokio::test]
+async fn the_host_does_not_read_why_a_participant_withdrew() {
+    use super::preparation::selected;
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let (pids, apps) = selected(&app, &f, 1).await;
+    let mobility: serde_json::Value = app
+        .get(&format!("/api/v1/mobilities/{}", f.mobility_ids[0]), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let host = app
+        .user(
+            "host",
+            Some(mobility["host_organisation_id"].as_str().unwrap()),
+        )
+        .await;
+    let res = app
+        .post(
+            &format!("/api/v1/participants/{}/withdraw", pids[0]),
+            Some(&f.coordinator.token),
+            &serde_json::json!({"reason": "Zdravstveni razlogi."}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let path = format!("/api/v1/participants/{}", pids[0]);
+    let seen = |token: String| {
+        let app = &app;
+        let path = path.clone();
+        async move {
+            let p: serde_json::Value = app.get(&path, Some(&token)).await.json().await.unwrap();
+            assert_eq!(p["status"], "withdrawn", "{p}");
+            p["withdrawal_reason"].clone()
+        }
+    };
+    assert!(seen(host.token.clone()).await.is_null());
+    assert_eq!(
+        seen(apps[0].library.token.clone()).await,
+        "Zdravstveni razlogi."
+    );
+    assert_eq!(
+        seen(f.coordinator.token.clone()).await,
+        "Zdravstveni razlogi."
+    );
+    let list: serde_json::Value = app
+        .get(
+            &format!("/api/v1/mobilities/{}/participants", f.mobility_ids[0]),
+            Some(&host.token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(list["items"][0]["withdrawal_reason"].is_null(), "{list}");
+}

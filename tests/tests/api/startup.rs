@@ -157,3 +157,107 @@ async fn pending_migrations_are_applied_after_a_copy_of_the_database() {
     let fresh = spawn_app_with(|s| s.database_url = None).await;
     assert!(!fresh.data_path("backups").exists());
 }
+
+/// A backup taken while writers keep writing holds every write acknowledged before it began;
+/// restored into an empty data folder it serves them, with the uploaded files, and passes
+/// SQLite's integrity check.
+#[tokio::test]
+async fn a_backup_under_write_load_restores_every_acknowledged_write() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, Mutex};
+    let app = spawn_app_with(|s| s.database_url = None).await;
+    let admin = app.admin_token().await;
+    let f = super::applications::fixture(&app).await;
+    let id = super::applications::draft(&app, &f).await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let scan = super::applications::scan_pdf("kept");
+    let doc: serde_json::Value =
+        super::applications::upload(&app, &f.library.token, &id, "scan.pdf", scan.clone())
+            .await
+            .json()
+            .await
+            .unwrap();
+
+    let acked: Arc<Mutex<Vec<String>>> = Arc::default();
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut writers = Vec::new();
+    for w in 0..4 {
+        let (base, token, acked, stop) = (app.url(""), admin.clone(), acked.clone(), stop.clone());
+        writers.push(tokio::spawn(async move {
+            let client = reqwest::Client::new();
+            let mut i = 0;
+            while !stop.load(Ordering::SeqCst) {
+                let res = client
+                    .post(format!("{base}/api/v1/organisations"))
+                    .bearer_auth(&token)
+                    .json(&serde_json::json!({"name": format!("Pisec {w}-{i}"), "kind": "partner", "country": "SI"}))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(res.status(), 201);
+                let body: serde_json::Value = res.json().await.unwrap();
+                acked.lock().unwrap().push(body["id"].as_str().unwrap().to_string());
+                i += 1;
+            }
+        }));
+    }
+    // Let the writers get going: wait for acknowledged writes, not for time.
+    while acked.lock().unwrap().len() < 20 {
+        tokio::task::yield_now().await;
+    }
+    let before: Vec<String> = acked.lock().unwrap().clone();
+    let folder = tempfile::tempdir().unwrap();
+    let to = folder.path().join("backup");
+    let summary = mobility_api::backup::backup(&app.settings, &to)
+        .await
+        .unwrap();
+    stop.store(true, Ordering::SeqCst);
+    for w in writers {
+        w.await.unwrap();
+    }
+    assert!(summary.manifest.files >= 1);
+
+    // Into an empty data folder only.
+    assert!(
+        mobility_api::backup::restore(&app.settings, &to)
+            .await
+            .is_err()
+    );
+    let restored = tempfile::tempdir().unwrap();
+    let settings = mobility_api::config::Settings {
+        data_dir: restored.path().to_path_buf(),
+        ..Default::default()
+    };
+    mobility_api::backup::restore(&settings, &to).await.unwrap();
+    let data_dir = restored.path().to_path_buf();
+    let back = spawn_app_with(move |s| {
+        s.database_url = None;
+        s.data_dir = data_dir;
+    })
+    .await;
+    let admin = back.admin_token().await;
+    for org in &before {
+        assert_eq!(
+            back.get(&format!("/api/v1/organisations/{org}"), Some(&admin))
+                .await
+                .status(),
+            200,
+            "organisation {org} acknowledged before the backup"
+        );
+    }
+    let res = back
+        .get(
+            &format!("/api/v1/documents/{}", doc["id"].as_str().unwrap()),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.bytes().await.unwrap().to_vec(), scan);
+    let db = back.db().await;
+    assert_eq!(
+        mobility_api::backup::integrity_check(&db).await.unwrap(),
+        "ok"
+    );
+}
