@@ -47,10 +47,11 @@ pub mod checks {
         }
     }
 
-    /// The JSON Schema `pattern` of a text that is not blank: it has a character outside the
-    /// set `is_blank` ignores (the same set in Rust, Python and ECMAScript regular expressions).
-    pub const NOT_BLANK_PATTERN: &str =
-        r"[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff]";
+    /// The JSON Schema `pattern` of a text that is not blank and hides nothing: it has a
+    /// character outside the set `is_blank` ignores, and none of the characters
+    /// `hidden_character` refuses (the same sets in Rust, Python and ECMAScript regular
+    /// expressions).
+    pub const NOT_BLANK_PATTERN: &str = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069]*[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200d\u2028-\u202f\u205f\u2060\u2066-\u2069\u3000\ufeff][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069]*$";
 
     /// Blank: nothing but white space, control characters and zero-width characters.
     pub fn is_blank(value: &str) -> bool {
@@ -61,14 +62,41 @@ pub mod checks {
         })
     }
 
-    /// Not blank (see `is_blank`).
+    /// A character no text field takes: a control character other than tab and line breaks
+    /// (`\t`, `\n`, `\r`, U+0085), or a bidirectional override or isolate (U+202A to U+202E,
+    /// U+2066 to U+2069), which make text read other than it is. `(code, message)`.
+    pub fn hidden_character(value: &str) -> Option<(&'static str, &'static str)> {
+        for c in value.chars() {
+            if c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{85}') {
+                return Some((
+                    "control_character",
+                    "must not contain control characters other than tab and line breaks",
+                ));
+            }
+            if matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') {
+                return Some((
+                    "bidi_control",
+                    "must not contain bidirectional override or isolate characters (U+202A to U+202E, U+2066 to U+2069)",
+                ));
+            }
+        }
+        None
+    }
+
+    /// Not blank (see `is_blank`), and no hidden character (see `hidden_character`).
     pub fn not_blank(value: &str) -> Result<(), ValidationError> {
         if is_blank(value) {
             let mut e = ValidationError::new("blank");
             e.message = Some("must not be blank".into());
-            Err(e)
-        } else {
-            Ok(())
+            return Err(e);
+        }
+        match hidden_character(value) {
+            None => Ok(()),
+            Some((code, message)) => {
+                let mut e = ValidationError::new(code);
+                e.message = Some(message.into());
+                Err(e)
+            }
         }
     }
 
@@ -173,6 +201,34 @@ mod tests {
         }
         for text in ["a", " a ", "\u{200b}x", "Č"] {
             assert!(!is_blank(text), "{text:?}");
+        }
+    }
+
+    /// The pattern the document states and the rule the server applies agree, text by text.
+    #[test]
+    fn the_text_pattern_and_the_rule_agree() {
+        let re = regex::Regex::new(NOT_BLANK_PATTERN).unwrap();
+        for text in [
+            "Knjižnica Kranj",
+            " a ",
+            "dve\nvrstici\r\n\tin tab",
+            "\u{200b}x",
+            "a\u{85}b",
+            "",
+            " ",
+            "\u{200b}\u{feff}",
+            "Knji\u{0}žnica",
+            "zvonec\u{7}",
+            "a\u{9c}",
+            "Knjižnica \u{202e}acinžijnK",
+            "\u{2066}Knjižnica",
+            "\u{202a}",
+        ] {
+            assert_eq!(
+                re.is_match(text),
+                super::checks::not_blank(text).is_ok(),
+                "{text:?}"
+            );
         }
     }
 

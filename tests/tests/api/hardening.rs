@@ -298,7 +298,7 @@ async fn a_logout_on_one_instance_ends_the_token_on_another() {
 }
 
 #[tokio::test]
-async fn nul_is_refused_on_every_way_in() {
+async fn hidden_characters_are_refused() {
     let app = spawn_app().await;
     let admin = app.admin_token().await;
     // Unauthenticated, a NUL in the e-mail: a 422 naming the field, not a 500.
@@ -323,6 +323,24 @@ async fn nul_is_refused_on_every_way_in() {
         let body = assert_problem(res, 422, "validation.failed").await;
         assert_eq!(body["errors"][0]["field"], "name", "{name:?}");
     }
+    // Names and other text fields refuse other control characters and bidirectional
+    // overrides too, as their pattern in the document says.
+    for (name, code) in [
+        ("Knjižnica\u{7}", "control_character"),
+        ("Knjižnica \u{202e}acinžijnK", "bidi_control"),
+        ("\u{2066}Knjižnica\u{2069}", "bidi_control"),
+    ] {
+        let res = app
+            .post(
+                "/api/v1/organisations",
+                Some(&admin),
+                &serde_json::json!({"name": name, "kind": "member_library", "country": "SI", "city": "Kranj"}),
+            )
+            .await;
+        let body = assert_problem(res, 422, "validation.failed").await;
+        assert_eq!(body["errors"][0]["field"], "name", "{name:?}");
+        assert_eq!(body["errors"][0]["code"], code, "{name:?}");
+    }
     // Zero-width characters only are as blank as white space.
     let res = app
         .post(
@@ -339,14 +357,17 @@ async fn nul_is_refused_on_every_way_in() {
     let body = assert_problem(res, 400, "request.invalid_query").await;
     assert_eq!(body["errors"][0]["code"], "control_character");
     // Line breaks and tabs stay allowed in text.
+    let f = fixture(&app).await;
+    let id = draft(&app, &f).await["id"].as_str().unwrap().to_string();
     let res = app
-        .post(
-            "/api/v1/organisations",
-            Some(&admin),
-            &serde_json::json!({"name": "Knjižnica Kranj", "kind": "member_library", "country": "SI", "city": "Kranj"}),
+        .patch(
+            &format!("/api/v1/applications/{id}"),
+            Some(&f.library.token),
+            &serde_json::json!({"motivation": "Prva vrstica.\n\tDruga vrstica.\r\nTretja."}),
+            None,
         )
         .await;
-    assert_eq!(res.status(), 201);
+    assert_eq!(res.status(), 200);
 }
 
 #[tokio::test]
