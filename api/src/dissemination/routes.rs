@@ -162,17 +162,21 @@ async fn update_dissemination(
 /// Callers who may record for one of the item's participants (that participant, their library's
 /// users, coordinators, admins); other viewers get 403, the rest 404 `dissemination.not_found`.
 /// Deletes the item for every participant it belongs to, writes an audit entry and re-checks
-/// their obligations, so a `completed` participant can fall back to `travelled`. No `If-Match`
-/// is taken.
-#[utoipa::path(tag = "after", operation_id = "deleteDissemination", params(("id" = Uuid, Path, description = "Item id")), security(("bearer" = [])),
-    responses((status = 204, description = "Deleted"), (status = 403, description = "May not delete it", body = Problem, content_type = P), (status = 404, description = "Not visible", body = Problem, content_type = P)))]
+/// their obligations, so a `completed` participant can fall back to `travelled`. With
+/// `If-Match`, a stale ETag is 412 `request.precondition_failed` and nothing is deleted.
+#[utoipa::path(tag = "after", operation_id = "deleteDissemination", params(("id" = Uuid, Path, description = "Item id"), ("If-Match" = Option<String>, Header, description = "The ETag last read")), security(("bearer" = [])),
+    responses((status = 204, description = "Deleted"), (status = 403, description = "May not delete it", body = Problem, content_type = P), (status = 404, description = "Not visible", body = Problem, content_type = P), (status = 412, description = "Stale If-Match", body = Problem, content_type = P)))]
 #[delete("/dissemination/{id}")]
 async fn delete_dissemination(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
+    if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
-    service::delete(&state.db, state.clock.as_ref(), &user, *id).await?;
+    service::delete(&state.db, state.clock.as_ref(), &user, *id, |m| {
+        if_match.check(&etag(m.id, m.updated_at))
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -274,10 +274,12 @@ pub async fn delete(
     clock: &dyn Clock,
     user: &AuthUser,
     id: Uuid,
+    check_etag: impl FnOnce(&dissemination_item::Model) -> ApiResult<()>,
 ) -> ApiResult<()> {
     let txn = begin_write(db).await?;
     let (item, seen) = visible(&txn, user, id).await?;
     policy::may_delete(user, &seen)?;
+    check_etag(&item)?;
     let ps = participants_of(&txn, id).await?;
     dissemination_item::Entity::delete_by_id(id)
         .exec(&txn)

@@ -7,6 +7,7 @@ mod api_tokens;
 mod applications;
 mod audit;
 mod auth;
+mod authz;
 mod browser;
 mod budget;
 mod calls;

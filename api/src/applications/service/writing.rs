@@ -190,11 +190,12 @@ pub async fn update(
     check_etag: impl FnOnce(&application::Model) -> ApiResult<()>,
 ) -> ApiResult<application::Model> {
     let actor = Actor::from(user);
+    let txn = begin_write(db).await?;
+    // Visibility first: another library's application is 404 whatever the body holds.
+    let cur = visible_for_update(&txn, user, id).await?;
     if p.received_via.is_some() || p.received_at.is_some() {
         policy::may_change_receipt(user)?;
     }
-    let txn = begin_write(db).await?;
-    let cur = visible_for_update(&txn, user, id).await?;
     policy::may_edit(user, &cur, "change")?;
     check_etag(&cur)?;
     if cur.status != ApplicationStatus::Draft {
