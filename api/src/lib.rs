@@ -33,6 +33,7 @@ pub mod patches;
 pub mod pdf;
 pub mod practice;
 pub mod preparation;
+pub mod privacy;
 pub mod projects;
 pub mod render;
 pub mod seed;

@@ -231,6 +231,11 @@ pub const CODES: &[(&str, u16, &str)] = &[
         404,
         "No such practice adoption, or not visible to the caller",
     ),
+    (
+        "personal_data.not_found",
+        404,
+        "Nothing is held about this e-mail address",
+    ),
     ("project.not_found", 404, "No such project"),
     ("report.not_found", 404, "The participant has no report yet"),
     ("score.not_found", 404, "No score of this member"),

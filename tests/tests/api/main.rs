@@ -21,6 +21,7 @@ mod openapi;
 mod organisations;
 mod participants;
 mod preparation;
+mod privacy;
 mod projects;
 mod schema;
 mod seed;

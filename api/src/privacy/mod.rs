@@ -1,0 +1,14 @@
+//! Data-subject requests (GDPR Art. 15 and 20): everything the service holds about one person,
+//! found by their e-mail address, as one JSON document with the files they provided.
+//!
+//! A person is found as a user (by e-mail), as the applicant an application names, and as the
+//! participant a selection made of them (by e-mail or linked account). What is exported: the
+//! user record (never the password hash), their applications with the documents uploaded to
+//! them and the signatures recorded on them, their participations with travel details,
+//! agreements (with signatures and evidence), costs, dissemination items, meeting attendance,
+//! report and questionnaire answers, the e-mail sent to them, the audit entries of what they
+//! did, and their API tokens and calendar feeds (metadata, never the secret). Events and
+//! webhook deliveries carry ids only and are not copied.
+
+pub mod export;
+pub mod routes;

@@ -1,0 +1,97 @@
+//! A person's request to see their data (GDPR Art. 15 and 20).
+
+use super::applications::{body, create, fixture, scan_pdf, sign_both};
+use mobility_tests::*;
+use serde_json::{Value, json};
+use std::io::Read;
+
+#[tokio::test]
+async fn an_admin_exports_everything_held_about_a_person_with_their_files() {
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let email = "maja.kovac@knjiznica.example";
+    let res = create(&app, &f, &f.library.token, &body(&f.mobility_ids[0], email)).await;
+    assert_eq!(res.status(), 201);
+    let application: Value = res.json().await.unwrap();
+    let id = application["id"].as_str().unwrap();
+    sign_both(&app, &f.library.token, id).await;
+    // She also has an account, as participants do.
+    let admin = app.admin_token().await;
+    let res = app
+        .post(
+            "/api/v1/users",
+            Some(&admin),
+            &json!({"email": email, "full_name": "Maja Kovač", "role": "participant", "organisation_id": f.library_id, "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+
+    // Coordinators do not answer such requests; admins do.
+    assert_problem(
+        app.get(
+            &format!("/api/v1/personal-data?email={email}"),
+            Some(&f.coordinator.token),
+        )
+        .await,
+        403,
+        "auth.forbidden",
+    )
+    .await;
+    let res = app
+        .get(
+            "/api/v1/personal-data?email=Maja.Kovac@Knjiznica.Example",
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "application/zip");
+    let bytes = res.bytes().await.unwrap().to_vec();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut text = String::new();
+    zip.by_name("personal-data.json")
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    assert!(!text.contains("password_hash"), "{text}");
+    assert!(!text.contains("$argon2"), "{text}");
+    let doc: Value = serde_json::from_str(&text).unwrap();
+    let held = &doc["held"];
+    assert_eq!(held["users"][0]["email"], email);
+    assert_eq!(held["applications"][0]["id"], id);
+    assert_eq!(held["applications"][0]["applicant_full_name"], "Maja Kovač");
+    assert_eq!(
+        held["application_signatures"].as_array().unwrap().len(),
+        2,
+        "{held}"
+    );
+    let file = held["application_documents"][0]["file"].as_str().unwrap();
+    let mut provided = Vec::new();
+    zip.by_name(file)
+        .unwrap()
+        .read_to_end(&mut provided)
+        .unwrap();
+    assert_eq!(provided, scan_pdf(id));
+
+    // Nothing held: 404.
+    assert_problem(
+        app.get(
+            "/api/v1/personal-data?email=nobody@nowhere.example",
+            Some(&admin),
+        )
+        .await,
+        404,
+        "personal_data.not_found",
+    )
+    .await;
+    // The export is audited, without the address.
+    let audit: Value = app
+        .get("/api/v1/audit-log?object_type=personal_data", Some(&admin))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let entries = audit["items"].as_array().unwrap();
+    assert_eq!(entries.len(), 1, "{audit}");
+    assert_eq!(entries[0]["action"], "export");
+    assert!(!audit.to_string().contains("maja.kovac"), "{audit}");
+}
