@@ -79,6 +79,10 @@ pub struct Settings {
     pub login_attempts_per_address: u32,
     /// Seconds after which a throttled address gets one more attempt.
     pub login_address_refill_seconds: u64,
+    /// Years after a project ends that the records an Erasmus+ audit may ask for (signed
+    /// agreements, costs, participant reports, the participant's name) are kept, also when
+    /// the person asks for erasure.
+    pub record_retention_years: u32,
 }
 
 impl Default for Settings {
@@ -110,6 +114,7 @@ impl Default for Settings {
             login_account_refill_seconds: 60,
             login_attempts_per_address: 30,
             login_address_refill_seconds: 10,
+            record_retention_years: 5,
         }
     }
 }

@@ -13,6 +13,8 @@ pub trait BlobStore: Send + Sync {
     async fn get(&self, sha256: &str) -> std::io::Result<Vec<u8>>;
     /// Whether bytes are stored under `sha256`, without reading them.
     async fn contains(&self, sha256: &str) -> std::io::Result<bool>;
+    /// Remove the bytes stored under `sha256` (nothing when there are none).
+    async fn remove(&self, sha256: &str) -> std::io::Result<()>;
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -78,6 +80,13 @@ impl BlobStore for LocalBlobStore {
 
     async fn contains(&self, sha256: &str) -> std::io::Result<bool> {
         tokio::fs::try_exists(self.path(sha256)?).await
+    }
+
+    async fn remove(&self, sha256: &str) -> std::io::Result<()> {
+        match tokio::fs::remove_file(self.path(sha256)?).await {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
     }
 }
 

@@ -1,5 +1,6 @@
-//! Data-subject requests (GDPR Art. 15 and 20): everything the service holds about one person,
-//! found by their e-mail address, as one JSON document with the files they provided.
+//! Data-subject requests: everything the service holds about one person (GDPR Art. 15 and 20),
+//! found by their e-mail address, as one JSON document with the files they provided; and
+//! erasure (Art. 17, [`erase`]).
 //!
 //! A person is found as a user (by e-mail), as the applicant an application names, and as the
 //! participant a selection made of them (by e-mail or linked account). What is exported: the
@@ -10,5 +11,6 @@
 //! did, and their API tokens and calendar feeds (metadata, never the secret). Events and
 //! webhook deliveries carry ids only and are not copied.
 
+pub mod erase;
 pub mod export;
 pub mod routes;

@@ -1,15 +1,77 @@
 //! `GET /api/v1/personal-data`: a person's data, for an admin answering their request.
 
+use super::erase::ErasureReport;
 use crate::audit::{self, Actor};
 use crate::http::auth::{Admins, Gated};
 use crate::http::{ApiError, ApiResult, Problem};
 use crate::state::AppState;
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpResponse, get, post, web};
 use serde::Deserialize;
-use utoipa::IntoParams;
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(export_personal_data);
+    cfg.service(export_personal_data)
+        .service(erase_personal_data);
+}
+
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"email": "maja.kovac@knjiznica.example"}))]
+pub struct ErasureRequest {
+    /// The person's e-mail address (as a user, an applicant or a participant), compared
+    /// without regard to case.
+    #[validate(length(min = 1, max = 254))]
+    #[schema(min_length = 1, max_length = 254)]
+    pub email: String,
+}
+
+/// Erase a person's data (GDPR Art. 17).
+///
+/// Admins only, after the person asked and their identity was checked. Anonymises the
+/// person's fields everywhere the export finds them: the account is closed and renamed
+/// (`[erased]`, an `@erased.invalid` address), its logins, calendar feeds and stored responses
+/// end; travel details are deleted; applications they were not selected on lose every personal
+/// field and their documents (files included), keeping status and scores; the e-mail sent to
+/// them loses its text; audit entries no longer name them. What an Erasmus+ audit may ask for
+/// is kept until the project's end plus `MOBILITY_RECORD_RETENTION_YEARS` (5): the
+/// participant's name, their signed agreements, costs, report and the application they were
+/// selected on; the answer lists what was kept, why and until when. Events and webhook
+/// deliveries carry ids only; backups age out by their own retention. Audited without the
+/// address. 404 `personal_data.not_found` when nothing is held about it; nobody erases their
+/// own account (403 `user.self_change`), and the last active admin stays (409
+/// `user.last_admin`).
+#[utoipa::path(
+    tag = "users",
+    operation_id = "erasePersonalData",
+    request_body = ErasureRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Erased; what was kept and why", body = ErasureReport),
+        (status = 403, description = "Not an admin, or the caller's own address (`user.self_change`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Nothing is held about this address (`personal_data.not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The last active admin (`user.last_admin`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/personal-data/erasure")]
+async fn erase_personal_data(
+    state: web::Data<AppState>,
+    admin: Gated<Admins>,
+    body: crate::http::Json<ErasureRequest>,
+) -> ApiResult<HttpResponse> {
+    let today = crate::clock::today(state.clock.as_ref());
+    let report = super::erase::erase(
+        &state.db,
+        state.blobs.as_ref(),
+        &Actor::from(&admin.user),
+        &body.email,
+        state.settings.record_retention_years,
+        today,
+    )
+    .await?
+    .ok_or_else(|| ApiError::not_found("personal_data"))?;
+    Ok(HttpResponse::Ok().json(report))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

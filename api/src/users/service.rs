@@ -229,7 +229,7 @@ async fn count_active_admins(db: &impl ConnectionTrait) -> ApiResult<u64> {
         .await?)
 }
 
-fn last_admin() -> ApiError {
+pub fn last_admin() -> ApiError {
     ApiError::conflict(
         "user.last_admin",
         "This is the last active admin; create another admin first.",
@@ -347,7 +347,7 @@ pub async fn update(
 
 /// 403 `user.self_change`: nobody deactivates, demotes or deletes their own account, so that
 /// nobody locks themselves out by mistake; another admin does it.
-fn self_change() -> ApiError {
+pub fn self_change() -> ApiError {
     ApiError::new(
         actix_web::http::StatusCode::FORBIDDEN,
         "user.self_change",

@@ -849,6 +849,9 @@ impl mobility_api::storage::BlobStore for RenamingStore {
     async fn contains(&self, sha256: &str) -> std::io::Result<bool> {
         self.inner.contains(sha256).await
     }
+    async fn remove(&self, sha256: &str) -> std::io::Result<()> {
+        self.inner.remove(sha256).await
+    }
 }
 
 /// A version's PDF is rendered and stored before the write transaction that keeps it, so the

@@ -95,3 +95,180 @@ async fn an_admin_exports_everything_held_about_a_person_with_their_files() {
     assert_eq!(entries[0]["action"], "export");
     assert!(!audit.to_string().contains("maja.kovac"), "{audit}");
 }
+
+#[tokio::test]
+async fn erasure_anonymises_an_applicant_and_removes_their_files() {
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let email = "ana.novak@knjiznica.example";
+    let res = create(&app, &f, &f.library.token, &body(&f.mobility_ids[0], email)).await;
+    let application: Value = res.json().await.unwrap();
+    let id = application["id"].as_str().unwrap();
+    sign_both(&app, &f.library.token, id).await;
+    let docs: Value = app
+        .get(
+            &format!("/api/v1/applications/{id}/documents"),
+            Some(&f.coordinator.token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let sha = docs["items"][0]["sha256"].as_str().unwrap().to_string();
+    let blob = app.data_path("blobs").join(&sha[..2]).join(&sha);
+    assert!(blob.exists());
+    let admin = app.admin_token().await;
+
+    assert_problem(
+        app.post(
+            "/api/v1/personal-data/erasure",
+            Some(&f.coordinator.token),
+            &json!({"email": email}),
+        )
+        .await,
+        403,
+        "auth.forbidden",
+    )
+    .await;
+    // Nobody erases themselves.
+    assert_problem(
+        app.post(
+            "/api/v1/personal-data/erasure",
+            Some(&admin),
+            &json!({"email": ADMIN_EMAIL}),
+        )
+        .await,
+        403,
+        "user.self_change",
+    )
+    .await;
+    let res = app
+        .post(
+            "/api/v1/personal-data/erasure",
+            Some(&admin),
+            &json!({"email": "Ana.Novak@knjiznica.example"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let report: Value = res.json().await.unwrap();
+    assert!(
+        report["erased"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["what"] == "applications" && e["count"] == 1),
+        "{report}"
+    );
+    assert_eq!(report["kept"], json!([]), "{report}");
+
+    let after: Value = app
+        .get(
+            &format!("/api/v1/applications/{id}"),
+            Some(&f.coordinator.token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(after["applicant"]["full_name"], "[erased]", "{after}");
+    assert_eq!(after["motivation"], "[erased]");
+    assert_ne!(after["applicant"]["email"], email);
+    assert_eq!(after["status"], application["status"]);
+    assert!(!blob.exists(), "the scan's file is gone");
+    let docs: Value = app
+        .get(
+            &format!("/api/v1/applications/{id}/documents"),
+            Some(&f.coordinator.token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(docs["items"], json!([]));
+    // Nothing is held about the address any more.
+    assert_problem(
+        app.get(
+            &format!("/api/v1/personal-data?email={email}"),
+            Some(&admin),
+        )
+        .await,
+        404,
+        "personal_data.not_found",
+    )
+    .await;
+    let audit: Value = app
+        .get("/api/v1/audit-log?object_type=personal_data", Some(&admin))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(audit["items"][0]["action"], "erase");
+    assert!(!audit.to_string().contains("ana.novak"), "{audit}");
+}
+
+#[tokio::test]
+async fn erasure_keeps_what_an_audit_may_ask_for_and_says_why() {
+    use super::preparation::selected;
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let (pids, _) = selected(&app, &f, 1).await;
+    let p: Value = app
+        .get(
+            &format!("/api/v1/participants/{}", pids[0]),
+            Some(&f.coordinator.token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let email = p["email"].as_str().unwrap().to_string();
+    let admin = app.admin_token().await;
+    let res = app
+        .post(
+            "/api/v1/users",
+            Some(&admin),
+            &json!({"email": email, "full_name": "Kandidat 00", "role": "participant", "organisation_id": p["library_id"], "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let res = app
+        .post(
+            &format!("/api/v1/participants/{}/agreements", pids[0]),
+            Some(&f.coordinator.token),
+            &json!({"kind": "grant"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+
+    let report: Value = app
+        .post(
+            "/api/v1/personal-data/erasure",
+            Some(&admin),
+            &json!({"email": email}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let kept = report["kept"].as_array().unwrap();
+    let agreements = kept.iter().find(|k| k["what"] == "agreements").unwrap();
+    assert_eq!(agreements["count"], 1);
+    // The project ends on 31 March 2027; five years after.
+    assert_eq!(agreements["until"], "2032-03-31");
+    assert!(agreements["why"].as_str().unwrap().contains("audit"));
+    assert!(kept.iter().any(|k| k["what"] == "applications"), "{report}");
+
+    let after: Value = app
+        .get(
+            &format!("/api/v1/participants/{}", pids[0]),
+            Some(&f.coordinator.token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(after["full_name"], p["full_name"], "the name is kept");
+    assert_ne!(after["email"], p["email"], "the address is not");
+    // The account is closed.
+    assert_eq!(app.login_response(&email, PASSWORD).await.status(), 401);
+}
