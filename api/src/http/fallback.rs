@@ -236,7 +236,7 @@ pub fn check_request(
             // The one text policy holds for query parameters as for bodies.
             let mut refused = too_long;
             refused.extend(pairs.iter().filter_map(|(name, value)| {
-                let (code, message) = crate::http::checks::hidden_characters(value)?;
+                let (code, message) = crate::http::checks::nul_character(value)?;
                 Some(FieldError::new(name.clone(), code, message))
             }));
             (!refused.is_empty()).then(|| ApiError::invalid_query(refused))

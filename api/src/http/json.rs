@@ -123,8 +123,8 @@ pub const MAX_TEXT_CHARS: usize = 100_000;
 pub const MAX_ITEMS: usize = 10_000;
 
 /// Every string and list of a body within the general limits (fields with their own, smaller
-/// limits check those themselves), and every string within the one text policy
-/// ([`crate::http::checks::hidden_characters`]).
+/// limits check those themselves), and no string holding NUL
+/// ([`crate::http::checks::nul_character`]).
 pub fn within_limits(value: &Value, path: &str, errors: &mut Vec<FieldError>) {
     let at = |key: &str| {
         if path.is_empty() {
@@ -140,7 +140,7 @@ pub fn within_limits(value: &Value, path: &str, errors: &mut Vec<FieldError>) {
             format!("at most {MAX_TEXT_CHARS} characters"),
         )),
         Value::String(s) => {
-            if let Some((code, message)) = crate::http::checks::hidden_characters(s) {
+            if let Some((code, message)) = crate::http::checks::nul_character(s) {
                 errors.push(FieldError::new(
                     if path.is_empty() { "body" } else { path },
                     code,
@@ -163,7 +163,7 @@ pub fn within_limits(value: &Value, path: &str, errors: &mut Vec<FieldError>) {
         }
         Value::Object(map) => {
             for (k, v) in map {
-                if let Some((code, message)) = crate::http::checks::hidden_characters(k) {
+                if let Some((code, message)) = crate::http::checks::nul_character(k) {
                     errors.push(FieldError::new(at(k), code, message));
                 }
                 within_limits(v, &at(k), errors);

@@ -150,7 +150,7 @@ pub mod checks {
     /// What every string that comes in (JSON bodies, query parameters, multipart fields) may
     /// not hold: NUL (U+0000), which PostgreSQL cannot store and SQLite would keep silently.
     /// `(field error code, message)`, or `None` when the text may come in.
-    pub fn hidden_characters(value: &str) -> Option<(&'static str, &'static str)> {
+    pub fn nul_character(value: &str) -> Option<(&'static str, &'static str)> {
         value.contains('\0').then_some((
             "control_character",
             "must not contain the NUL character (U+0000)",

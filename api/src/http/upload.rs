@@ -97,7 +97,7 @@ pub async fn read_form(
             }
         } else if allowed.contains(&name.as_str()) {
             let text = String::from_utf8_lossy(&bytes).into_owned();
-            if let Some((code, message)) = super::checks::hidden_characters(&text) {
+            if let Some((code, message)) = super::checks::nul_character(&text) {
                 return Err(ApiError::invalid_field(&name, code, message));
             }
             fields.insert(name, text);

@@ -14,3 +14,10 @@
 pub mod erase;
 pub mod export;
 pub mod routes;
+
+/// How the audit log names the person a request was about: part of the SHA-256 of the
+/// address, so that the log links the export and the erasure without holding the address.
+pub fn subject_ref(email: &str) -> String {
+    let hash = crate::storage::sha256_hex(email.trim().to_lowercase().as_bytes());
+    hash[..32].to_string()
+}

@@ -39,8 +39,7 @@ pub struct ErasureRequest {
 /// selected on; the answer lists what was kept, why and until when. Events and webhook
 /// deliveries carry ids only; backups age out by their own retention. Audited without the
 /// address. 404 `personal_data.not_found` when nothing is held about it; nobody erases their
-/// own account (403 `user.self_change`), and the last active admin stays (409
-/// `user.last_admin`).
+/// own account (403 `user.self_change`), so an active admin, the caller, always stays.
 #[utoipa::path(
     tag = "users",
     operation_id = "erasePersonalData",
@@ -50,7 +49,6 @@ pub struct ErasureRequest {
         (status = 200, description = "Erased; what was kept and why", body = ErasureReport),
         (status = 403, description = "Not an admin, or the caller's own address (`user.self_change`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Nothing is held about this address (`personal_data.not_found`)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The last active admin (`user.last_admin`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -117,13 +115,13 @@ async fn export_personal_data(
     }
     let bytes = super::export::zip(found, state.blobs.as_ref()).await?;
     // Which record the export was about, without writing the address into the log.
-    let subject = crate::storage::sha256_hex(q.email.trim().to_lowercase().as_bytes());
+    let subject = super::subject_ref(&q.email);
     audit::record(
         &state.db,
         &Actor::from(&admin.user),
         "export",
         "personal_data",
-        &subject[..32],
+        &subject,
         &[],
     )
     .await?;

@@ -229,7 +229,7 @@ async fn count_active_admins(db: &impl ConnectionTrait) -> ApiResult<u64> {
         .await?)
 }
 
-pub fn last_admin() -> ApiError {
+fn last_admin() -> ApiError {
     ApiError::conflict(
         "user.last_admin",
         "This is the last active admin; create another admin first.",

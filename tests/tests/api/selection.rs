@@ -56,12 +56,10 @@ pub async fn submitted(app: &TestApp, f: &Fixture, fewer: &[bool]) -> Vec<Submit
 
 /// A final selection on the fixture's first mobility with one place per entry of `fewer`
 /// (no reserves); returns the participants' ids in rank order and the applications.
-pub async fn selected_with(
-    app: &TestApp,
-    f: &Fixture,
-    fewer: &[bool],
-) -> (Vec<String>, Vec<Submitted>) {
-    set_places(app, f, fewer.len() as i32, 0).await;
+/// Submitted applications, one per `fewer` entry, for `places` places, each scored by a
+/// committee of one (the first highest): ready to finalise.
+pub async fn scored(app: &TestApp, f: &Fixture, fewer: &[bool], places: i32) -> Vec<Submitted> {
+    set_places(app, f, places, 0).await;
     let apps = submitted(app, f, fewer).await;
     let member = app.user("committee", None).await;
     set_committee(app, f, &[&member]).await;
@@ -74,6 +72,15 @@ pub async fn selected_with(
             201
         );
     }
+    apps
+}
+
+pub async fn selected_with(
+    app: &TestApp,
+    f: &Fixture,
+    fewer: &[bool],
+) -> (Vec<String>, Vec<Submitted>) {
+    let apps = scored(app, f, fewer, fewer.len() as i32).await;
     assert_eq!(finalise(app, f).await.status(), 200);
     let list: Value = app
         .get(

@@ -225,6 +225,21 @@ async fn a_backup_under_write_load_restores_every_acknowledged_write() {
             .await
             .is_err()
     );
+    // A copy that does not match its manifest is refused before anything is written.
+    let tampered = folder.path().join("tampered");
+    std::fs::create_dir(&tampered).unwrap();
+    std::fs::copy(to.join("manifest.json"), tampered.join("manifest.json")).unwrap();
+    std::fs::write(tampered.join("mobility.db"), b"not the copy").unwrap();
+    let empty = tempfile::tempdir().unwrap();
+    let elsewhere = mobility_api::config::Settings {
+        data_dir: empty.path().join("data"),
+        ..Default::default()
+    };
+    let err = mobility_api::backup::restore(&elsewhere, &tampered)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("does not match"), "{err}");
+    assert!(!elsewhere.data_dir.join("mobility.db").exists());
     let restored = tempfile::tempdir().unwrap();
     let settings = mobility_api::config::Settings {
         data_dir: restored.path().to_path_buf(),
