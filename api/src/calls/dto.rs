@@ -57,9 +57,8 @@ pub struct CreateCallRequest {
     pub submission_email: Option<String>,
     #[validate(custom(function = "crate::http::checks::web_url"), length(max = 2048))]
     #[schema(
-        format = "uri",
         max_length = 2048,
-        pattern = r"^https?://[^\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$"
+        pattern = r"^https?://[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$"
     )]
     pub info_url: Option<String>,
 }

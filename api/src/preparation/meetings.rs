@@ -65,8 +65,7 @@ pub struct CreateMeetingRequest {
     #[validate(custom(function = "crate::http::checks::web_url"), length(max = 2000))]
     #[schema(
         max_length = 2000,
-        format = "uri",
-        pattern = r"^https?://[^\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$"
+        pattern = r"^https?://[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$"
     )]
     pub online_link: Option<String>,
     #[validate(length(max = 5000))]
@@ -89,7 +88,7 @@ pub struct UpdateMeetingRequest {
     #[schema(minimum = 5, maximum = 1440)]
     pub duration_minutes: Option<i32>,
     #[serde(default, deserialize_with = "crate::http::double_option")]
-    #[schema(value_type = Option<String>, max_length = 2000, format = "uri", pattern = r"^https?://[^\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$")]
+    #[schema(value_type = Option<String>, max_length = 2000, pattern = r"^https?://[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$")]
     pub online_link: Option<Option<String>>,
     #[serde(default, deserialize_with = "crate::http::double_option")]
     #[schema(value_type = Option<String>)]

@@ -379,6 +379,7 @@ async fn web_addresses_are_http_or_https_only() {
         "data:text/html,<script>alert(1)</script>",
         "file:///etc/passwd",
         "https://",
+        "https://knjiznica\u{12}.si",
     ] {
         let res = app
             .post(
