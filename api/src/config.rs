@@ -59,6 +59,8 @@ pub struct Settings {
     pub metrics: bool,
     /// Days the event log (`GET /api/v1/events`, webhooks) keeps an event.
     pub event_retention_days: i64,
+    /// Days a sent e-mail keeps its text in the outbox (the record that it was sent stays).
+    pub mail_retention_days: i64,
     /// Seconds between runs of the background work (event retention, webhook deliveries,
     /// e-mail, reminders).
     pub jobs_interval_seconds: u64,
@@ -106,6 +108,7 @@ impl Default for Settings {
             cors_origins: String::new(),
             metrics: false,
             event_retention_days: 90,
+            mail_retention_days: 365,
             jobs_interval_seconds: 30,
             webhook_allow_private_addresses: false,
             smtp_url: None,
@@ -216,6 +219,11 @@ impl Settings {
         if self.event_retention_days < 1 {
             return Err(ConfigError::Invalid(
                 "event_retention_days must be at least 1".into(),
+            ));
+        }
+        if self.mail_retention_days < 1 {
+            return Err(ConfigError::Invalid(
+                "mail_retention_days must be at least 1".into(),
             ));
         }
         if self.jobs_interval_seconds < 1 {

@@ -68,8 +68,16 @@ where
     T: Send + 'static,
     F: FnOnce() -> T + Send + 'static,
 {
+    run_on(slots(), budget, work).await
+}
+
+async fn run_on<T, F>(slots: &'static Semaphore, budget: Duration, work: F) -> Result<T, Refused>
+where
+    T: Send + 'static,
+    F: FnOnce() -> T + Send + 'static,
+{
     let deadline = tokio::time::Instant::now() + budget;
-    let permit = tokio::time::timeout_at(deadline, slots().acquire())
+    let permit = tokio::time::timeout_at(deadline, slots.acquire())
         .await
         .map_err(|_| Refused::Busy)?
         .map_err(|_| Refused::Busy)?;
@@ -108,5 +116,30 @@ mod tests {
         .await;
         assert!(matches!(r, Err(Refused::TooLong)));
         assert_eq!(run(|| 2 + 2).await.unwrap(), 4);
+    }
+
+    /// When every core is taken for longer than the budget, the answer is 503 with
+    /// `Retry-After`, not a wait without end; a step past its budget is the caller's 422.
+    #[tokio::test]
+    async fn a_full_house_is_busy_and_each_refusal_has_its_answer() {
+        static TWO: Semaphore = Semaphore::const_new(2);
+        let held = TWO.acquire_many(2).await.unwrap();
+        let r = run_on(&TWO, Duration::from_millis(50), || 1).await;
+        assert!(matches!(r, Err(Refused::Busy)));
+        drop(held);
+        assert_eq!(
+            run_on(&TWO, Duration::from_millis(500), || 1)
+                .await
+                .unwrap(),
+            1
+        );
+        let busy = Refused::Busy.into_error("import.too_large", "The file");
+        assert_eq!(busy.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(busy.code, "service.busy");
+        assert_eq!(busy.retry_after, Some(5));
+        let long = Refused::TooLong.into_error("import.too_large", "The file");
+        assert_eq!(long.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(long.code, "import.too_large");
+        assert!(long.detail.starts_with("The file needs more work"));
     }
 }

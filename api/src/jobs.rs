@@ -1,14 +1,18 @@
 //! Background work the service does by itself, every `jobs_interval_seconds`: forget events
-//! past their retention and idempotency keys past 24 hours, queue and send webhook deliveries,
+//! and finished webhook deliveries past the event retention, the text of e-mail sent longer ago
+//! than the mail retention, and idempotency keys past 24 hours, queue and send webhook deliveries,
 //! queue reminders and send the outbox by SMTP. Each step is safe to run on
 //! several instances at once and after any restart: it works only from what the database
 //! holds.
 
+use crate::config::Settings;
 use crate::http::ApiResult;
 use crate::state::AppState;
 use actix_web::web;
 use chrono::{Duration, Utc};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use entity::{notification, webhook_delivery};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
 
 /// Run [`tick`] now and then every `jobs_interval_seconds` until the runtime stops.
 pub fn spawn(state: web::Data<AppState>) {
@@ -44,6 +48,13 @@ pub async fn tick(state: &AppState, remind: bool) -> ApiResult<()> {
     .await?;
     if pruned > 0 {
         tracing::info!(events = pruned, "removed events past their retention");
+    }
+    let logs = prune_logs(&state.db, &state.settings, now).await?;
+    if logs != Default::default() {
+        tracing::info!(
+            ?logs,
+            "removed delivery logs and e-mail text past their retention"
+        );
     }
     let round = crate::webhooks::delivery::run(
         &state.db,
@@ -91,4 +102,61 @@ pub async fn tick(state: &AppState, remind: bool) -> ApiResult<()> {
         .exec(&state.db)
         .await?;
     Ok(())
+}
+
+/// What one round of log retention removed.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Pruned {
+    /// Delivered or failed webhook deliveries older than the event retention.
+    pub webhook_deliveries: u64,
+    /// Sent (or given-up) e-mail older than the mail retention whose subject, text and
+    /// attachment went.
+    pub mail_texts: u64,
+}
+
+/// What stands in for the text of an e-mail past its retention.
+pub const MAIL_TEXT_REMOVED: &str = "[removed after the retention period]";
+
+/// Forget finished webhook deliveries (their payloads included) past the event retention, and
+/// the text of sent or given-up e-mail past the mail retention (counted from when it was
+/// queued). A sent e-mail's row stays, so that a
+/// reminder is still queued only once and the outbox still shows that it went.
+pub async fn prune_logs(
+    db: &sea_orm::DatabaseConnection,
+    settings: &Settings,
+    now: chrono::DateTime<Utc>,
+) -> ApiResult<Pruned> {
+    let deliveries = webhook_delivery::Entity::delete_many()
+        .filter(webhook_delivery::Column::Status.is_in(["delivered", "failed"]))
+        .filter(
+            webhook_delivery::Column::CreatedAt
+                .lt(now - Duration::days(settings.event_retention_days)),
+        )
+        .exec(db)
+        .await?;
+    let mails = notification::Entity::update_many()
+        .col_expr(
+            notification::Column::Subject,
+            Expr::value(MAIL_TEXT_REMOVED),
+        )
+        .col_expr(notification::Column::Body, Expr::value(MAIL_TEXT_REMOVED))
+        .col_expr(
+            notification::Column::Attachment,
+            Expr::value(Option::<String>::None),
+        )
+        .filter(notification::Column::Status.ne(entity::enums::NotificationStatus::Queued))
+        .filter(
+            notification::Column::CreatedAt.lt(now - Duration::days(settings.mail_retention_days)),
+        )
+        .filter(
+            Condition::any()
+                .add(notification::Column::Body.ne(MAIL_TEXT_REMOVED))
+                .add(notification::Column::Attachment.is_not_null()),
+        )
+        .exec(db)
+        .await?;
+    Ok(Pruned {
+        webhook_deliveries: deliveries.rows_affected,
+        mail_texts: mails.rows_affected,
+    })
 }

@@ -311,4 +311,43 @@ mod tests {
         objects.extend(bodies);
         assert_eq!(inspect_now(&build(&objects)), Inspection::TooComplex);
     }
+
+    /// An object stream that inflates past the limit: refused as too complex, not read.
+    #[test]
+    fn a_stream_that_inflates_past_the_limit_exceeds_the_budget() {
+        use std::io::Write;
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        let zeros = vec![b' '; 1024 * 1024];
+        for _ in 0..(MAX_DECOMPRESSED / zeros.len() + 2) {
+            z.write_all(&zeros).unwrap();
+        }
+        let bomb = z.finish().unwrap();
+        assert!(bomb.len() < 200_000, "a small file: {}", bomb.len());
+        let mut out = b"%PDF-1.7\n".to_vec();
+        let mut offsets = Vec::new();
+        for body in [CATALOG, PAGES] {
+            offsets.push(out.len());
+            let n = offsets.len();
+            out.extend_from_slice(format!("{n} 0 obj\n{body}\nendobj\n").as_bytes());
+        }
+        offsets.push(out.len());
+        out.extend_from_slice(
+            format!(
+                "3 0 obj\n<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length {} >>\nstream\n",
+                bomb.len()
+            )
+            .as_bytes(),
+        );
+        out.extend_from_slice(&bomb);
+        out.extend_from_slice(b"\nendstream\nendobj\n");
+        let xref = out.len();
+        out.extend_from_slice(b"xref\n0 4\n0000000000 65535 f \n");
+        for o in offsets {
+            out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+        }
+        out.extend_from_slice(
+            format!("trailer\n<< /Size 4 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").as_bytes(),
+        );
+        assert_eq!(inspect_now(&out), Inspection::TooComplex);
+    }
 }

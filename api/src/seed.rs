@@ -266,6 +266,7 @@ pub async fn seed(db: &DatabaseConnection, demo: bool) -> anyhow::Result<SeedRep
                     planned_period: Set(Some(mob.planned_period.into())),
                     window_start: Set(Some(mob.window.0)),
                     window_end: Set(Some(mob.window.1)),
+                    outside_window_reason: Set(None),
                     start_date: Set(None),
                     end_date: Set(None),
                     programme_days: Set(3),

@@ -18,6 +18,8 @@ pub struct Model {
     pub planned_period: Option<String>,
     pub window_start: Option<Date>,
     pub window_end: Option<Date>,
+    /// Why the dates fall outside the announced window, given when they were set so.
+    pub outside_window_reason: Option<String>,
     pub start_date: Option<Date>,
     pub end_date: Option<Date>,
     pub programme_days: i32,

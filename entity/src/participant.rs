@@ -19,6 +19,8 @@ pub struct Model {
     pub reserve_rank: Option<i32>,
     /// When the participant came back from the mobility (status `travelled`).
     pub returned_at: Option<DateTimeUtc>,
+    /// Why they came back before the mobility's last day.
+    pub early_return_reason: Option<String>,
     pub withdrawn_at: Option<DateTimeUtc>,
     pub withdrawal_reason: Option<String>,
     pub created_at: DateTimeUtc,

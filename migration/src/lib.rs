@@ -16,6 +16,7 @@ mod m20261203_000010_events;
 mod m20261204_000011_webhooks;
 mod m20261205_000012_api_tokens;
 mod m20261206_000013_mail;
+mod m20261207_000014_process_rules;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000011_webhooks::Migration),
             Box::new(m20261205_000012_api_tokens::Migration),
             Box::new(m20261206_000013_mail::Migration),
+            Box::new(m20261207_000014_process_rules::Migration),
         ]
     }
 }

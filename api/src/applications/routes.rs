@@ -318,13 +318,15 @@ async fn submit_application(
     respond(&state, &user, StatusCode::OK, m).await
 }
 
-/// Withdraw an application (draft or submitted), freeing the library's place for a new one.
+/// Withdraw an application (draft, submitted or reserve), freeing the library's place.
 ///
 /// The applying library's users, the participant it names, coordinators and admins. Sets
 /// `withdrawn` with `withdrawn_at` and the optional reason, audited, freeing the library's
-/// place to apply again. Only `draft` and `submitted` ones can be withdrawn, also after the
-/// deadline during scoring; once the selection has decided (`selected`, `reserve`, `rejected`)
-/// or when already withdrawn it is 409 `application.withdraw_not_allowed`.
+/// place to apply again. `draft` and `submitted` ones can be withdrawn, also after the
+/// deadline during scoring, and a `reserve` steps back from the reserve list (it is never
+/// promoted then; the reserves after it move up). A `selected` application is withdrawn as its
+/// participant (`POST /participants/{id}/withdraw`); a `rejected` or already withdrawn one is
+/// 409 `application.withdraw_not_allowed`.
 #[utoipa::path(
     tag = "applications",
     operation_id = "withdrawApplication",
@@ -335,7 +337,7 @@ async fn submit_application(
         (status = 200, description = "Withdrawn", body = ApplicationDto),
         (status = 403, description = "Not the library, the named participant or a coordinator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not visible", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already decided or withdrawn (`application.withdraw_not_allowed`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Selected, rejected or already withdrawn (`application.withdraw_not_allowed`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/applications/{id}/withdraw")]

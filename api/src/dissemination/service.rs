@@ -12,12 +12,52 @@ use crate::http::{ApiError, ApiResult, AuthUser};
 use crate::participants;
 use crate::storage::BlobStore;
 use chrono::Utc;
-use entity::{dissemination_item, dissemination_participant, participant};
+use entity::enums::DisseminationKind;
+use entity::{dissemination_item, dissemination_participant, mobility, participant};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
     EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
+
+/// Knowledge sharing is recorded once it has happened, and after the return: an item is not
+/// dated in the future, and only a social-media post (the exception: posts during the
+/// mobility) is dated before the mobility's last day.
+async fn check_date(
+    db: &impl ConnectionTrait,
+    clock: &dyn Clock,
+    mobility_id: Uuid,
+    kind: DisseminationKind,
+    date: chrono::NaiveDate,
+) -> ApiResult<()> {
+    if date > crate::clock::today(clock) {
+        return Err(ApiError::invalid_field(
+            "date",
+            "in_future",
+            "record an item once it has happened: its date is not in the future",
+        ));
+    }
+    if kind == DisseminationKind::SocialMediaPost {
+        return Ok(());
+    }
+    let end = mobility::Entity::find_by_id(mobility_id)
+        .one(db)
+        .await?
+        .and_then(|m| m.end_date);
+    match end {
+        Some(end) if date >= end => Ok(()),
+        end => Err(ApiError::invalid_field(
+            "date",
+            "before_return",
+            match end {
+                Some(end) => format!(
+                    "knowledge sharing comes after the mobility, which ends on {end}; posts during it are social_media_post"
+                ),
+                None => "knowledge sharing comes after the mobility, which has no dates yet".into(),
+            },
+        )),
+    }
+}
 
 pub async fn dto(
     db: &impl ConnectionTrait,
@@ -85,6 +125,7 @@ pub async fn create(
     let txn = begin_write(db).await?;
     let p = participants::access::visible(&txn, user, participant_id).await?;
     policy::may_create(user, &p)?;
+    check_date(&txn, clock, p.mobility_id, r.kind, r.date).await?;
     // Co-authors are participants of the same mobility (the items are agreed among them).
     let mut ids = vec![p.id];
     for (i, other) in r.also_participant_ids.iter().enumerate() {
@@ -225,6 +266,12 @@ pub async fn update(
     let (cur, seen) = visible(&txn, user, id).await?;
     policy::may_change(user, &seen)?;
     check_etag(&cur)?;
+    if (r.kind.is_some() || r.date.is_some())
+        && let Some(p) = seen.first()
+    {
+        let kind = r.kind.unwrap_or(cur.kind);
+        check_date(&txn, clock, p.mobility_id, kind, r.date.unwrap_or(cur.date)).await?;
+    }
     let mut am: dissemination_item::ActiveModel = cur.into();
     let mut fields = Vec::new();
     if let Some(v) = r.kind {

@@ -46,6 +46,7 @@ event_types! {
     SignaturesVoided => "application.signatures_voided", "application", "An edit voided an application's signatures.";
     CallPublished => "call.published", "call", "A call for applications was published.";
     CallClosed => "call.closed", "call", "A call for applications was closed.";
+    MobilityRescheduled => "mobility.rescheduled", "mobility", "A mobility's dates changed (`start_date`, `end_date`, and `outside_window_reason` when a coordinator confirmed dates outside the announced window).";
     SelectionFinalised => "selection.finalised", "mobility", "The selection for a mobility was finalised (`selected`, `reserve` counts).";
     ParticipantSelected => "participant.selected", "participant", "A selected application became a participant (`status: selected`).";
     ParticipantWithdrawn => "participant.withdrawn", "participant", "A participant withdrew.";

@@ -472,6 +472,11 @@ pub const CODES: &[(&str, u16, &str)] = &[
         409,
         "The participant is not in a state that allows this",
     ),
+    (
+        "participant.mobility_not_started",
+        409,
+        "The mobility has not begun: a return comes after its first day",
+    ),
     // Agreements, preparation
     (
         "agreement.exists",

@@ -44,6 +44,9 @@ pub struct MobilityDto {
     /// Exact dates, once fixed.
     pub start_date: Option<NaiveDate>,
     pub end_date: Option<NaiveDate>,
+    /// Why the dates fall outside the announced window, as a coordinator confirmed them.
+    #[schema(example = "The host can receive the group only in early June.")]
+    pub outside_window_reason: Option<String>,
     #[schema(example = 3)]
     pub programme_days: i32,
     #[schema(example = 2)]
@@ -61,6 +64,8 @@ pub struct MobilityDto {
     /// The (preliminary) programme items.
     pub programme: Vec<String>,
     pub visited_organisations: Vec<VisitDto>,
+    /// `planned` or `confirmed` until the first day, `in_progress` from it, `completed` after
+    /// the last (in Ljubljana's time), whatever was stored; `cancelled` when cancelled.
     pub status: MobilityStatus,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -133,8 +138,19 @@ pub struct CreateMobilityRequest {
     #[serde(default)]
     #[validate(nested)]
     pub visited_organisations: Vec<VisitDto>,
-    /// Default `planned`.
+    /// Default `planned`. `planned`, `confirmed` or `cancelled`: `in_progress` and `completed`
+    /// follow from the dates.
     pub status: Option<MobilityStatus>,
+    /// Confirms dates outside the announced window (`window_start`–`window_end`) and says
+    /// why; required then, kept on the mobility, in the audit log and in the
+    /// `mobility.rescheduled` event.
+    #[validate(length(min = 1, max = 2000), custom(function = not_blank))]
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069]*[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200d\u2028-\u202f\u205f\u2060\u2066-\u2069\u3000\ufeff][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069]*$"
+    )]
+    pub outside_window_reason: Option<String>,
 }
 
 /// Only the fields that change; `null` clears an optional field.
@@ -207,7 +223,19 @@ pub struct UpdateMobilityRequest {
     /// Replaces the whole list.
     #[validate(nested)]
     pub visited_organisations: Option<Vec<VisitDto>>,
+    /// `planned`, `confirmed` or `cancelled` (and back from `cancelled`): `in_progress` and
+    /// `completed` follow from the dates.
     pub status: Option<MobilityStatus>,
+    /// Confirms dates outside the announced window (`window_start`–`window_end`) and says
+    /// why; required then, kept on the mobility, in the audit log and in the
+    /// `mobility.rescheduled` event.
+    #[validate(length(min = 1, max = 2000), custom(function = not_blank))]
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069]*[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200d\u2028-\u202f\u205f\u2060\u2066-\u2069\u3000\ufeff][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069]*$"
+    )]
+    pub outside_window_reason: Option<String>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -3,4 +3,5 @@
 pub mod dto;
 pub mod policy;
 pub mod routes;
+pub mod schedule;
 pub mod service;

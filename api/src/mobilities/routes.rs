@@ -45,7 +45,9 @@ async fn list_mobilities(
 ) -> ApiResult<HttpResponse> {
     let q = q.into_inner();
     let page = list.validate_sorted(q.sort.is_some())?;
-    Ok(HttpResponse::Ok().json(service::list(&state.db, *id, q, since.into_inner(), page).await?))
+    let today = crate::clock::today(state.clock.as_ref());
+    Ok(HttpResponse::Ok()
+        .json(service::list(&state.db, *id, q, since.into_inner(), page, today).await?))
 }
 
 /// Add a mobility to a project. Admins and coordinators.
@@ -53,8 +55,10 @@ async fn list_mobilities(
 /// Admins and coordinators only. Adds a mobility to the project with its host, visited
 /// organisations, planned window and dates, places (reserve places default to 3) and follow-up
 /// track; the status defaults to `planned` and a `create` audit entry is written. The host must
-/// be an organisation of kind host or partner, visited organisations must exist once each, and
-/// dates must be in order (422); a code used in the project is 409 `mobility.code_taken`.
+/// be an organisation of kind host or partner, visited organisations must exist once each,
+/// dates must be in order, dates outside the window need `outside_window_reason`, and `status`
+/// is `planned`, `confirmed` or `cancelled` (422); a code used in the project is 409
+/// `mobility.code_taken`. The status read back follows the dates (see the mobility).
 #[utoipa::path(
     tag = "mobilities",
     operation_id = "createMobility",
@@ -76,7 +80,15 @@ async fn create_mobility(
     id: web::Path<Uuid>,
     body: crate::http::Json<CreateMobilityRequest>,
 ) -> ApiResult<HttpResponse> {
-    let d = service::create(&state.db, &Actor::from(&user), *id, body.into_inner()).await?;
+    let today = crate::clock::today(state.clock.as_ref());
+    let d = service::create(
+        &state.db,
+        &Actor::from(&user),
+        *id,
+        body.into_inner(),
+        today,
+    )
+    .await?;
     let location = format!("/mobilities/{}", d.id);
     Ok(crate::http::created(
         respond(StatusCode::CREATED, d),
@@ -100,16 +112,25 @@ async fn create_mobility(
 )]
 #[get("/mobilities/{id}")]
 async fn get_mobility(state: web::Data<AppState>, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
-    Ok(respond(StatusCode::OK, service::get(&state.db, *id).await?))
+    let today = crate::clock::today(state.clock.as_ref());
+    Ok(respond(
+        StatusCode::OK,
+        service::get(&state.db, *id, today).await?,
+    ))
 }
 
 /// Change a mobility. Admins and coordinators.
 ///
 /// Admins and coordinators only. Changes the fields sent; `visited_organisations` replaces the
-/// list; `status` is set freely (no transition rule); an audit entry lists changes. Dates,
-/// places and status stay changeable after selection or departure. Refused: a host that is not
-/// a host or partner, an unknown visited organisation or dates out of order (422), a code used
-/// (409 `mobility.code_taken`), stale `If-Match` (412).
+/// list; an audit entry lists changes. Dates, places and status stay changeable after
+/// selection or departure. `status` takes `planned`, `confirmed` or `cancelled` (also back from
+/// `cancelled`); `in_progress` and `completed` follow from the dates (422 `follows_dates`).
+/// Dates outside the announced window (`window_start`–`window_end`) need
+/// `outside_window_reason`, which confirms them and is kept (422 `outside_window` on the date
+/// without it; `not_outside` with a reason for dates within the window). Changed dates raise a
+/// `mobility.rescheduled` event. Refused: a host that is not a host or partner, an unknown
+/// visited organisation or dates out of order (422), a code used (409 `mobility.code_taken`),
+/// stale `If-Match` (412).
 #[utoipa::path(
     tag = "mobilities",
     operation_id = "updateMobility",
@@ -142,6 +163,7 @@ async fn update_mobility(
         *id,
         body.into_inner(),
         |cur| if_match.check(&etag(cur.id, cur.updated_at)),
+        crate::clock::today(state.clock.as_ref()),
     )
     .await?;
     Ok(respond(StatusCode::OK, d))

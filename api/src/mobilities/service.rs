@@ -3,6 +3,7 @@
 use super::dto::{
     CreateMobilityRequest, MobilityDto, MobilityQuery, UpdateMobilityRequest, VisitDto,
 };
+use super::schedule;
 use crate::audit::{self, Actor};
 use crate::db::begin_write;
 use crate::http::pagination::{PageRequest, Sort, UpdatedSince};
@@ -25,7 +26,12 @@ fn code_taken() -> ApiError {
     )
 }
 
-pub fn to_dto(m: mobility::Model, visits: Vec<mobility_visit::Model>) -> MobilityDto {
+pub fn to_dto(
+    m: mobility::Model,
+    visits: Vec<mobility_visit::Model>,
+    today: NaiveDate,
+) -> MobilityDto {
+    let status = schedule::status_on(&m, today);
     let strings =
         |v: serde_json::Value| serde_json::from_value::<Vec<String>>(v).unwrap_or_default();
     MobilityDto {
@@ -59,7 +65,8 @@ pub fn to_dto(m: mobility::Model, visits: Vec<mobility_visit::Model>) -> Mobilit
                 description: v.description,
             })
             .collect(),
-        status: m.status,
+        status,
+        outside_window_reason: m.outside_window_reason,
         created_at: m.created_at,
         updated_at: m.updated_at,
     }
@@ -88,10 +95,10 @@ async fn visits_of(
     Ok(map)
 }
 
-pub async fn get(db: &impl ConnectionTrait, id: Uuid) -> ApiResult<MobilityDto> {
+pub async fn get(db: &impl ConnectionTrait, id: Uuid, today: NaiveDate) -> ApiResult<MobilityDto> {
     let m = get_model(db, id).await?;
     let mut visits = visits_of(db, &[id]).await?;
-    Ok(to_dto(m, visits.remove(&id).unwrap_or_default()))
+    Ok(to_dto(m, visits.remove(&id).unwrap_or_default(), today))
 }
 
 fn check_range(
@@ -193,8 +200,17 @@ pub async fn create(
     actor: &Actor,
     project_id: Uuid,
     r: CreateMobilityRequest,
+    today: NaiveDate,
 ) -> ApiResult<MobilityDto> {
     let mut errors = Vec::new();
+    schedule::check_status(&mut errors, r.status);
+    let outside_window_reason = schedule::window_reason(
+        &mut errors,
+        (r.window_start, r.window_end),
+        (r.start_date, r.end_date),
+        r.outside_window_reason.clone(),
+        None,
+    );
     check_range(
         &mut errors,
         r.window_start,
@@ -234,6 +250,7 @@ pub async fn create(
         planned_period: Set(r.planned_period),
         window_start: Set(r.window_start),
         window_end: Set(r.window_end),
+        outside_window_reason: Set(outside_window_reason),
         start_date: Set(r.start_date),
         end_date: Set(r.end_date),
         programme_days: Set(r.programme_days),
@@ -257,7 +274,7 @@ pub async fn create(
         err => err,
     })?;
     replace_visits(&txn, m.id, &r.visited_organisations).await?;
-    let dto = get(&txn, m.id).await?;
+    let dto = get(&txn, m.id, today).await?;
     let fields = json_of(&dto)
         .as_object()
         .map(|o| o.keys().cloned().collect::<Vec<_>>())
@@ -283,11 +300,35 @@ pub async fn update(
     id: Uuid,
     p: UpdateMobilityRequest,
     check_etag: impl FnOnce(&mobility::Model) -> ApiResult<()>,
+    today: NaiveDate,
 ) -> ApiResult<MobilityDto> {
     let txn = begin_write(db).await?;
     let cur = get_model(&txn, id).await?;
     check_etag(&cur)?;
     let mut errors = Vec::new();
+    schedule::check_status(&mut errors, p.status);
+    let window = (
+        p.window_start.unwrap_or(cur.window_start),
+        p.window_end.unwrap_or(cur.window_end),
+    );
+    let dates = (
+        p.start_date.unwrap_or(cur.start_date),
+        p.end_date.unwrap_or(cur.end_date),
+    );
+    let dates_changed = dates != (cur.start_date, cur.end_date);
+    // A reason given for dates already outside stays until the dates or the window move.
+    let kept = if dates_changed || window != (cur.window_start, cur.window_end) {
+        None
+    } else {
+        cur.outside_window_reason.clone()
+    };
+    let outside_window_reason = schedule::window_reason(
+        &mut errors,
+        window,
+        dates,
+        p.outside_window_reason.clone(),
+        kept,
+    );
     check_range(
         &mut errors,
         p.window_start.unwrap_or(cur.window_start),
@@ -317,8 +358,9 @@ pub async fn update(
     {
         return Err(code_taken());
     }
-    let before = json_of(&get(&txn, id).await?);
+    let before = json_of(&get(&txn, id, today).await?);
     let mut am: mobility::ActiveModel = cur.into();
+    am.outside_window_reason = Set(outside_window_reason);
     macro_rules! assign {
         ($($f:ident),*) => { $( if let Some(v) = p.$f { am.$f = Set(v); } )* };
     }
@@ -361,9 +403,12 @@ pub async fn update(
     if let Some(v) = &p.visited_organisations {
         replace_visits(&txn, id, v).await?;
     }
-    let dto = get(&txn, id).await?;
+    let dto = get(&txn, id, today).await?;
     let fields = audit::service::changed_fields(&before, &json_of(&dto));
     audit::record(&txn, actor, "update", "mobility", id, &fields).await?;
+    if dates_changed {
+        schedule::rescheduled(&txn, actor, &dto).await?;
+    }
     txn.commit().await?;
     Ok(dto)
 }
@@ -374,11 +419,12 @@ pub async fn list(
     q: MobilityQuery,
     since: UpdatedSince,
     page: PageRequest,
+    today: NaiveDate,
 ) -> ApiResult<Page<MobilityDto>> {
     projects::get_model(db, project_id).await?;
     let mut query = mobility::Entity::find().filter(mobility::Column::ProjectId.eq(project_id));
     if let Some(s) = q.status {
-        query = query.filter(mobility::Column::Status.eq(s));
+        query = query.filter(schedule::status_condition(s, today));
     }
     if let Some(c) = q.country {
         query = query.filter(mobility::Column::Country.eq(c.to_uppercase()));
@@ -410,7 +456,7 @@ pub async fn list(
         .into_iter()
         .map(|m| {
             let v = visits.remove(&m.id).unwrap_or_default();
-            to_dto(m, v)
+            to_dto(m, v, today)
         })
         .collect();
     Ok(fetched.with_items(items))

@@ -280,6 +280,11 @@ pub async fn compute_all(
         }
         let mut posts = Vec::new();
         for i in shared.get(&p.id).into_iter().flatten() {
+            // Sharing counts once it has happened, after the return (posts: during the days).
+            let after_return = m.end_date.is_some_and(|e| i.date >= e) && i.date <= today;
+            if i.kind != DisseminationKind::SocialMediaPost && !after_return {
+                continue;
+            }
             let key = match i.kind {
                 DisseminationKind::ColleaguesPresentation => "colleagues_presentation",
                 DisseminationKind::ProfessionalEvent => "professional_event",

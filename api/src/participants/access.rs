@@ -229,6 +229,7 @@ mod tests {
             status: ParticipantStatus::Selected,
             reserve_rank: None,
             returned_at: None,
+            early_return_reason: None,
             withdrawn_at: None,
             withdrawal_reason: None,
             created_at: Utc::now(),

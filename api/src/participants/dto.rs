@@ -21,6 +21,10 @@ pub struct ParticipantDto {
     pub status: ParticipantStatus,
     /// The place on the reserve list this participant was promoted from.
     pub reserve_rank: Option<i32>,
+    /// When their return from the mobility was recorded.
+    pub returned_at: Option<DateTime<Utc>>,
+    /// Why they came back before the mobility's last day; shown as the withdrawal reason is.
+    pub early_return_reason: Option<String>,
     pub withdrawn_at: Option<DateTime<Utc>>,
     /// Why they withdrew: shown to the participant, their library and coordinators; `null` for
     /// everyone else (hosts, the committee, the accountant).
@@ -41,6 +45,8 @@ impl From<entity::participant::Model> for ParticipantDto {
             email: m.email,
             status: m.status,
             reserve_rank: m.reserve_rank,
+            returned_at: m.returned_at,
+            early_return_reason: m.early_return_reason,
             withdrawn_at: m.withdrawn_at,
             withdrawal_reason: m.withdrawal_reason,
             created_at: m.created_at,
@@ -57,6 +63,7 @@ impl ParticipantDto {
         let mut dto = Self::from(m);
         if !reason {
             dto.withdrawal_reason = None;
+            dto.early_return_reason = None;
         }
         dto
     }
@@ -67,6 +74,22 @@ impl ParticipantDto {
 pub struct UpdateParticipantRequest {
     /// Link the participant's user account (a `participant` user).
     pub user_id: Option<Uuid>,
+}
+
+/// A return from the mobility.
+#[derive(Debug, Default, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"early_return_reason": "Bolezen v družini; vrnitev dan prej."}))]
+pub struct ReturnRequest {
+    /// Why the participant came back before the mobility's last day: required then, and only
+    /// then.
+    #[validate(length(min = 1, max = 2000), custom(function = crate::http::checks::not_blank))]
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069]*[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200d\u2028-\u202f\u205f\u2060\u2066-\u2069\u3000\ufeff][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069]*$"
+    )]
+    pub early_return_reason: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema, Validate)]
@@ -93,4 +116,27 @@ pub struct ParticipantQuery {
         example = "-updated_at"
     )]
     pub sort: Option<String>,
+}
+
+/// A participant by name and library only (no contacts): for the selection's answer, and for
+/// co-participants naming each other.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NamedParticipant {
+    pub participant_id: Uuid,
+    pub application_id: Uuid,
+    #[schema(example = "Maja Kovač")]
+    pub full_name: String,
+    pub library_id: Uuid,
+    #[schema(example = "Mestna knjižnica Kranj")]
+    pub library_name: String,
+    pub status: ParticipantStatus,
+}
+
+/// The others on a participant's mobility.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CoParticipants {
+    pub participant_id: Uuid,
+    pub mobility_id: Uuid,
+    /// Everyone else on the mobility who has not withdrawn, in the order they were selected.
+    pub items: Vec<NamedParticipant>,
 }

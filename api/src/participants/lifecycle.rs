@@ -76,6 +76,7 @@ pub async fn create(
         status: Set(ParticipantStatus::Selected),
         reserve_rank: Set(reserve_rank),
         returned_at: Set(None),
+        early_return_reason: Set(None),
         withdrawn_at: Set(None),
         withdrawal_reason: Set(None),
         created_at: Set(now),
@@ -209,6 +210,8 @@ pub async fn withdraw(
             .filter(application::Column::MobilityId.eq(mob.id))
             .filter(application::Column::Status.eq(ApplicationStatus::Reserve))
             .order_by_asc(application::Column::ReserveRank)
+            // A reserve stepping back at this moment holds its row: wait for it.
+            .lock_exclusive()
             .one(&txn)
             .await?
     {
@@ -313,12 +316,14 @@ async fn set_status(
     Ok(())
 }
 
-/// The participant came back: `travelled`. Coordinators.
+/// The participant came back: `travelled`. Coordinators. Not before the mobility's first day;
+/// before its last day only with the reason for the early return.
 pub async fn record_return(
     db: &DatabaseConnection,
     clock: &dyn Clock,
     user: &AuthUser,
     participant_id: Uuid,
+    reason: Option<String>,
 ) -> ApiResult<participant::Model> {
     let txn = begin_write(db).await?;
     let p = access::visible(&txn, user, participant_id).await?;
@@ -332,21 +337,65 @@ pub async fn record_return(
             ),
         ));
     }
+    // A return comes after the mobility began; one before its last day is early and says why.
+    let mob = mobility::Entity::find_by_id(p.mobility_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ApiError::internal("participant without mobility"))?;
+    let today = crate::clock::today(clock);
+    match mob.start_date {
+        Some(start) if today >= start => {}
+        start => {
+            return Err(ApiError::conflict(
+                "participant.mobility_not_started",
+                match start {
+                    Some(d) => format!(
+                        "The mobility starts on {d}; a return is recorded after it has begun."
+                    ),
+                    None => {
+                        "The mobility has no dates yet; a return is recorded after it has begun."
+                            .into()
+                    }
+                },
+            ));
+        }
+    }
+    let early = mob.end_date.is_some_and(|end| today < end);
+    let reason = reason
+        .map(|r| r.trim().to_string())
+        .filter(|r| !r.is_empty());
+    match (early, &reason) {
+        (true, None) => {
+            return Err(ApiError::invalid_field(
+                "early_return_reason",
+                "required",
+                format!(
+                    "the mobility lasts until {}: an early return needs a reason",
+                    mob.end_date.unwrap_or(today)
+                ),
+            ));
+        }
+        (false, Some(_)) => {
+            return Err(ApiError::invalid_field(
+                "early_return_reason",
+                "not_early",
+                "the mobility's last day has come: this is not an early return",
+            ));
+        }
+        _ => {}
+    }
     let mut am: participant::ActiveModel = p.clone().into();
     am.status = Set(ParticipantStatus::Travelled);
     am.returned_at = Set(Some(clock.now()));
+    am.early_return_reason = Set(reason.clone());
     am.updated_at = Set(Utc::now());
     let m = am.update(&txn).await?;
     let actor = Actor::from(user);
-    audit::record(
-        &txn,
-        &actor,
-        "return",
-        "participant",
-        p.id,
-        &["status".into(), "returned_at".into()],
-    )
-    .await?;
+    let mut fields = vec!["status".to_string(), "returned_at".into()];
+    if reason.is_some() {
+        fields.push("early_return_reason".into());
+    }
+    audit::record(&txn, &actor, "return", "participant", p.id, &fields).await?;
     event(EventType::ParticipantTravelled, &m)
         .emit(&txn, &actor)
         .await?;

@@ -13,6 +13,7 @@ use uuid::Uuid;
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_participants)
         .service(get_participant)
+        .service(list_co_participants)
         .service(update_participant)
         .service(withdraw_participant)
         .service(mark_returned);
@@ -48,6 +49,31 @@ async fn list_participants(
     let page = list.validate_sorted(q.sort.is_some())?;
     Ok(HttpResponse::Ok()
         .json(service::list(&state.db, &user, *id, q, since.into_inner(), page).await?))
+}
+
+/// The others on a participant's mobility, by name.
+///
+/// Whoever sees the participant (the participant, their library, the mobility's host, admins,
+/// coordinators, accountants; else 404 `participant.not_found`) reads the names and libraries
+/// of everyone else on the same mobility who has not withdrawn: no contacts. Enough for a
+/// participant to name the co-authors of a joint article (`also_participant_ids` of
+/// `POST /participants/{id}/dissemination`).
+#[utoipa::path(
+    tag = "selection", operation_id = "listCoParticipants",
+    params(("id" = Uuid, Path, description = "Participant id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The others on the mobility", body = CoParticipants),
+        (status = 404, description = "No such participant, or not visible (`participant.not_found`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/participants/{id}/co-participants")]
+async fn list_co_participants(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(service::co_participants(&state.db, &user, *id).await?))
 }
 
 /// Get a participant.
@@ -165,18 +191,25 @@ async fn withdraw_participant(
 /// Admins and coordinators only (other viewers get 403, the rest 404 `participant.not_found`).
 /// Sets a `selected`, `contracted` or `prepared` participant to `travelled` with `returned_at`
 /// now, writes a `return` audit entry and re-checks their obligations (all met makes them
-/// `completed`); dates and agreements are not checked. A withdrawn, travelled or completed
-/// participant is 409 `participant.invalid_transition`.
+/// `completed`). A return is recorded once the mobility has begun: before its first day (or
+/// while it has no dates) it is 409 `participant.mobility_not_started`. Before its last day it
+/// is an early return and needs `early_return_reason` (422 `required` without it; 422
+/// `not_early` with one on or after the last day); the reason is kept on the participant and
+/// shown to those who see a withdrawal reason. A withdrawn, travelled or completed participant
+/// is 409 `participant.invalid_transition`.
 #[utoipa::path(tag = "after", operation_id = "markReturned", params(("id" = Uuid, Path, description = "Participant id")), security(("bearer" = [])),
-    responses((status = 200, description = "Travelled", body = ParticipantDto), (status = 403, description = "Not a coordinator", body = Problem, content_type = "application/problem+json"), (status = 404, description = "Not visible", body = Problem, content_type = "application/problem+json"), (status = 409, description = "Withdrawn or already back (`participant.invalid_transition`)", body = Problem, content_type = "application/problem+json")))]
+    request_body(content = Option<ReturnRequest>, description = "The reason for an early return, if it is one"),
+    responses((status = 200, description = "Travelled", body = ParticipantDto), (status = 403, description = "Not a coordinator", body = Problem, content_type = "application/problem+json"), (status = 404, description = "Not visible", body = Problem, content_type = "application/problem+json"), (status = 409, description = "Withdrawn or already back (`participant.invalid_transition`), or the mobility has not begun (`participant.mobility_not_started`)", body = Problem, content_type = "application/problem+json"), (status = 422, description = "An early return without its reason, or a reason for one that is not early", body = Problem, content_type = "application/problem+json")))]
 #[post("/participants/{id}/return")]
 async fn mark_returned(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
+    body: crate::http::OptionalJson<ReturnRequest>,
 ) -> ApiResult<HttpResponse> {
+    let reason = body.0.and_then(|b| b.early_return_reason);
     Ok(HttpResponse::Ok().json(ParticipantDto::for_caller(
-        lifecycle::record_return(&state.db, state.clock.as_ref(), &user, *id).await?,
+        lifecycle::record_return(&state.db, state.clock.as_ref(), &user, *id, reason).await?,
         &user,
     )))
 }

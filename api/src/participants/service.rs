@@ -1,7 +1,9 @@
 //! Reading and changing participants (their status changes are in `lifecycle`).
 
 use super::access;
-use super::dto::{ParticipantDto, ParticipantQuery, UpdateParticipantRequest};
+use super::dto::{
+    CoParticipants, NamedParticipant, ParticipantDto, ParticipantQuery, UpdateParticipantRequest,
+};
 use crate::audit::{self, Actor};
 use crate::db::begin_write;
 use crate::http::pagination::{PageRequest, Sort, UpdatedSince};
@@ -10,8 +12,10 @@ use chrono::Utc;
 use entity::enums::Role;
 use entity::{mobility, participant, user};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, QueryFilter, QueryOrder,
 };
+use std::collections::HashMap;
 use uuid::Uuid;
 
 /// A mobility's participants, as far as the caller may see them (the same [`Scope`] as a
@@ -98,4 +102,60 @@ pub async fn update(
     .await?;
     txn.commit().await?;
     Ok(m)
+}
+
+/// The mobility's participants by name and library, in the order they were selected.
+pub async fn named(
+    db: &impl ConnectionTrait,
+    mobility_id: Uuid,
+) -> ApiResult<Vec<NamedParticipant>> {
+    let people = participant::Entity::find()
+        .filter(participant::Column::MobilityId.eq(mobility_id))
+        .order_by_asc(participant::Column::CreatedAt)
+        .order_by_asc(participant::Column::Id)
+        .all(db)
+        .await?;
+    let libraries: HashMap<Uuid, String> = entity::organisation::Entity::find()
+        .filter(
+            entity::organisation::Column::Id
+                .is_in(people.iter().map(|p| p.library_id).collect::<Vec<_>>()),
+        )
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect();
+    Ok(people
+        .into_iter()
+        .map(|p| NamedParticipant {
+            participant_id: p.id,
+            application_id: p.application_id,
+            library_name: libraries.get(&p.library_id).cloned().unwrap_or_default(),
+            library_id: p.library_id,
+            full_name: p.full_name,
+            status: p.status,
+        })
+        .collect())
+}
+
+/// The others on participant `id`'s mobility, by name: for whoever sees that participant (so
+/// that she can name the co-authors of a joint item).
+pub async fn co_participants(
+    db: &DatabaseConnection,
+    user: &AuthUser,
+    id: Uuid,
+) -> ApiResult<CoParticipants> {
+    let p = access::visible(db, user, id).await?;
+    let items = named(db, p.mobility_id)
+        .await?
+        .into_iter()
+        .filter(|o| {
+            o.participant_id != p.id && o.status != entity::enums::ParticipantStatus::Withdrawn
+        })
+        .collect();
+    Ok(CoParticipants {
+        participant_id: p.id,
+        mobility_id: p.mobility_id,
+        items,
+    })
 }

@@ -9,10 +9,10 @@ use crate::http::{ApiError, ApiResult};
 use crate::storage::BlobStore;
 use chrono::{Datelike, NaiveDate, Utc};
 use entity::{
-    agreement, agreement_evidence, application, application_document, application_signature,
-    audit_log, calendar_feed, cost, dissemination_item, idempotency_key, mobility, notification,
-    participant, participant_report, project, refresh_token, story_media, travel_details, user,
-    workshop,
+    agreement, agreement_evidence, agreement_signature, application, application_document,
+    application_signature, audit_log, calendar_feed, cost, digital_story, dissemination_item,
+    idempotency_key, mobility, notification, participant, participant_report, project,
+    refresh_token, story_media, travel_details, user, workshop,
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter};
@@ -62,6 +62,7 @@ pub async fn erase(
     blobs: &dyn BlobStore,
     actor: &Actor,
     email: &str,
+    contributor: Option<&str>,
     retention_years: u32,
     today: NaiveDate,
 ) -> ApiResult<Option<ErasureReport>> {
@@ -100,7 +101,12 @@ pub async fn erase(
         .filter(audit_log::Column::ActorEmail.eq(&email))
         .count(&txn)
         .await?;
+    let contributions = match contributor {
+        Some(name) => super::contributions(&txn, name).await?,
+        None => Vec::new(),
+    };
     if users.is_empty()
+        && contributions.is_empty()
         && participants.is_empty()
         && applications.is_empty()
         && mails == 0
@@ -168,6 +174,7 @@ pub async fn erase(
 
     // Participations: travel details always go; the rest is kept while an audit may ask.
     let participant_ids: Vec<Uuid> = participants.iter().map(|p| p.id).collect();
+    let mut removed_files = Vec::new();
     let travel = travel_details::Entity::delete_many()
         .filter(travel_details::Column::ParticipantId.is_in(participant_ids.clone()))
         .exec(&txn)
@@ -237,6 +244,78 @@ pub async fn erase(
                 });
             }
         }
+    } else if !participant_ids.is_empty() {
+        // Past the retention nothing needs keeping: the agreements lose the person's fields
+        // (their amounts and dates stay for the project's figures), signatures their signer's
+        // name, scans are deleted, and the report loses its text.
+        let agreements = agreement::Entity::find()
+            .filter(agreement::Column::ParticipantId.is_in(participant_ids.clone()))
+            .all(&txn)
+            .await?;
+        let agreement_ids: Vec<Uuid> = agreements.iter().map(|a| a.id).collect();
+        for a in &agreements {
+            let mut content = a.content.clone();
+            for (field, value) in [
+                ("participant_name", serde_json::json!(ERASED)),
+                (
+                    "participant_email",
+                    serde_json::json!(placeholder_email(a.participant_id)),
+                ),
+                ("special_conditions", serde_json::Value::Null),
+                ("skills_acquired", serde_json::Value::Null),
+                ("mentor", serde_json::Value::Null),
+            ] {
+                if let Some(slot) = content.get_mut(field) {
+                    *slot = value;
+                }
+            }
+            agreement::Entity::update_many()
+                .col_expr(agreement::Column::Content, Expr::value(content))
+                .col_expr(agreement::Column::UpdatedAt, Expr::value(Utc::now()))
+                .filter(agreement::Column::Id.eq(a.id))
+                .exec(&txn)
+                .await?;
+        }
+        note("agreements", agreements.len() as u64);
+        agreement_signature::Entity::update_many()
+            .col_expr(agreement_signature::Column::SignerName, Expr::value(ERASED))
+            .col_expr(
+                agreement_signature::Column::EvidenceId,
+                Expr::value(Option::<Uuid>::None),
+            )
+            .filter(agreement_signature::Column::AgreementId.is_in(agreement_ids.clone()))
+            .exec(&txn)
+            .await?;
+        let scans = agreement_evidence::Entity::find()
+            .filter(agreement_evidence::Column::AgreementId.is_in(agreement_ids.clone()))
+            .all(&txn)
+            .await?;
+        agreement_evidence::Entity::delete_many()
+            .filter(agreement_evidence::Column::AgreementId.is_in(agreement_ids))
+            .exec(&txn)
+            .await?;
+        note("agreement_evidence", scans.len() as u64);
+        removed_files.extend(scans.into_iter().map(|e| e.sha256));
+        let reports = participant_report::Entity::update_many()
+            .col_expr(
+                participant_report::Column::GoalsAchieved,
+                Expr::value(ERASED),
+            )
+            .col_expr(participant_report::Column::Results, Expr::value(ERASED))
+            .col_expr(participant_report::Column::Impacts, Expr::value(ERASED))
+            .col_expr(participant_report::Column::NewIdeas, Expr::value(ERASED))
+            .col_expr(
+                participant_report::Column::TransferPossibilities,
+                Expr::value(ERASED),
+            )
+            .col_expr(
+                participant_report::Column::Report,
+                Expr::value(Option::<String>::None),
+            )
+            .filter(participant_report::Column::ParticipantId.is_in(participant_ids.clone()))
+            .exec(&txn)
+            .await?;
+        note("reports", reports.rows_affected);
     }
 
     // Applications: those behind a kept participation stay as the selection's record; the
@@ -246,7 +325,6 @@ pub async fn erase(
     } else {
         Vec::new()
     };
-    let mut removed_files = Vec::new();
     let mut anonymised = 0;
     for a in applications.iter().filter(|a| !kept_apps.contains(&a.id)) {
         application::Entity::update_many()
@@ -321,6 +399,25 @@ pub async fn erase(
             until,
         });
     }
+
+    // Story contributions: the name goes from each list; consent and licence stay as the
+    // record of what was agreed.
+    for c in &contributions {
+        let mut list = c.story.contributors.clone();
+        for i in &c.entries {
+            list[*i]["name"] = serde_json::Value::from(ERASED);
+        }
+        digital_story::Entity::update_many()
+            .col_expr(digital_story::Column::Contributors, Expr::value(list))
+            .col_expr(digital_story::Column::UpdatedAt, Expr::value(Utc::now()))
+            .filter(digital_story::Column::Id.eq(c.story.id))
+            .exec(&txn)
+            .await?;
+    }
+    note(
+        "story_contributors",
+        contributions.iter().map(|c| c.entries.len() as u64).sum(),
+    );
 
     // E-mail sent to them: the text goes; that something was sent stays.
     let mail = notification::Entity::update_many()

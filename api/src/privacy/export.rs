@@ -44,8 +44,13 @@ fn ids(rows: &[Value]) -> Vec<Uuid> {
         .collect()
 }
 
-/// Everything held about the person with `email` (compared lower-cased).
-pub async fn collect(db: &impl ConnectionTrait, email: &str) -> ApiResult<Found> {
+/// Everything held about the person with `email` (compared lower-cased), and as the story
+/// contributor named `contributor`, if given.
+pub async fn collect(
+    db: &impl ConnectionTrait,
+    email: &str,
+    contributor: Option<&str>,
+) -> ApiResult<Found> {
     let email = email.trim().to_lowercase();
     let users = user::Entity::find()
         .filter(user::Column::Email.eq(&email))
@@ -168,6 +173,21 @@ pub async fn collect(db: &impl ConnectionTrait, email: &str) -> ApiResult<Found>
         .all(db)
         .await?;
     let feeds = without(feeds, &["token_hash"]);
+    let mut contributions = Vec::new();
+    if let Some(name) = contributor {
+        for c in super::contributions(db, name).await? {
+            for i in c.entries {
+                contributions.push(json!({
+                    "story_id": c.story.id,
+                    "story_title": c.story.title,
+                    "workshop_id": c.story.workshop_id,
+                    "status": c.story.status,
+                    "kamra_url": c.story.kamra_url,
+                    "contributor": c.story.contributors[i],
+                }));
+            }
+        }
+    }
 
     let mut files = Vec::new();
     let mut name_files = |rows: Vec<Value>, folder: &str| -> Vec<Value> {
@@ -206,6 +226,7 @@ pub async fn collect(db: &impl ConnectionTrait, email: &str) -> ApiResult<Found>
         ("email_sent", mail),
         ("audit_log", audit),
         ("calendar_feeds", feeds),
+        ("story_contributions", contributions),
     ];
     let any = sections.iter().any(|(_, rows)| !rows.is_empty());
     let mut held = Map::new();
@@ -215,6 +236,7 @@ pub async fn collect(db: &impl ConnectionTrait, email: &str) -> ApiResult<Found>
     Ok(Found {
         document: json!({
             "email": email,
+            "contributor_name": contributor,
             "exported_at": chrono::Utc::now(),
             "held": held,
             "not_copied": "Events and webhook deliveries carry ids only; the secrets of tokens and feeds are kept hashed and are not personal data to return.",

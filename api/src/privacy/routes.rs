@@ -24,6 +24,12 @@ pub struct ErasureRequest {
     #[validate(length(min = 1, max = 254))]
     #[schema(min_length = 1, max_length = 254)]
     pub email: String,
+    /// Also erase this name where digital stories list it among their contributors (older
+    /// adults at the workshops have no account or address), compared without regard to case
+    /// or spacing.
+    #[validate(length(min = 1, max = 300))]
+    #[schema(min_length = 1, max_length = 300, example = "Ana Novak")]
+    pub contributor_name: Option<String>,
 }
 
 /// Erase a person's data (GDPR Art. 17).
@@ -37,8 +43,10 @@ pub struct ErasureRequest {
 /// is kept until the project's end plus `MOBILITY_RECORD_RETENTION_YEARS` (5): the
 /// participant's name, their signed agreements, costs, report and the application they were
 /// selected on; the answer lists what was kept, why and until when. Events and webhook
-/// deliveries carry ids only; backups age out by their own retention. Audited without the
-/// address. 404 `personal_data.not_found` when nothing is held about it; nobody erases their
+/// deliveries carry ids only; backups age out by their own retention. With
+/// `contributor_name`, the name is also replaced by `[erased]` in every digital story's
+/// contributor list (the consent record stays; a story already on Kamra is withdrawn there
+/// with Kamra's editors). Audited without the address. 404 `personal_data.not_found` when nothing is held about it; nobody erases their
 /// own account (403 `user.self_change`), so an active admin, the caller, always stays.
 #[utoipa::path(
     tag = "users",
@@ -64,6 +72,7 @@ async fn erase_personal_data(
         state.blobs.as_ref(),
         &Actor::from(&admin.user),
         &body.email,
+        body.contributor_name.as_deref(),
         state.settings.record_retention_years,
         today,
     )
@@ -79,6 +88,10 @@ pub struct PersonQuery {
     /// without regard to case.
     #[param(max_length = 254, example = "maja.kovac@knjiznica.example")]
     pub email: String,
+    /// Also find this name among digital stories' contributors (older adults at the workshops
+    /// have no account or address), compared without regard to case or spacing.
+    #[param(max_length = 300, example = "Ana Novak")]
+    pub contributor_name: Option<String>,
 }
 
 /// Everything the service holds about one person (GDPR Art. 15 and 20).
@@ -89,7 +102,8 @@ pub struct PersonQuery {
 /// applications with their documents and signatures, participations with travel details,
 /// agreements, signatures and evidence, costs, dissemination, attendance, report,
 /// questionnaire answers, the e-mail sent to them, the audit entries of what they did, their
-/// calendar feeds) and under `files/` the documents they provided. 404
+/// calendar feeds, and with `contributor_name` the digital stories that name them as a
+/// contributor, with their consent) and under `files/` the documents they provided. 404
 /// `personal_data.not_found` when nothing is held about that address. The export is audited
 /// (without the address).
 #[utoipa::path(
@@ -109,7 +123,7 @@ async fn export_personal_data(
     admin: Gated<Admins>,
     q: web::Query<PersonQuery>,
 ) -> ApiResult<HttpResponse> {
-    let found = super::export::collect(&state.db, &q.email).await?;
+    let found = super::export::collect(&state.db, &q.email, q.contributor_name.as_deref()).await?;
     if !found.any {
         return Err(ApiError::not_found("personal_data"));
     }

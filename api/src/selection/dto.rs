@@ -208,6 +208,9 @@ pub struct DecisionDto {
     /// In reserve order.
     pub reserve: Vec<Uuid>,
     pub rejected: Vec<Uuid>,
+    /// The participants made from the selected applications, with their names and libraries
+    /// (in the selection record: as they are now, reserves promoted since included).
+    pub participants: Vec<crate::participants::dto::NamedParticipant>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -52,14 +52,15 @@ async fn get_committee(
 
 /// Set the call's selection committee (replaces it). Coordinators.
 ///
-/// Members are users of role `committee`, or project-team members with the function
-/// `committee_member`. Only they score the call's applications.
+/// The committee is formed from the project team: users of role `committee` on the call's
+/// project team, or coordinators and admins on it with the function `committee_member`. Only
+/// they score the call's applications.
 ///
 /// Admins and coordinators only. Replaces the call's committee with the given users (duplicates
 /// collapse) and writes an audit entry; it can still change after scoring has started, and
-/// scores of members taken off no longer count. Every member must be an active `committee`
-/// user, or a coordinator/admin in the project team with the function `committee_member` (422
-/// per entry); once any selection of the call is final it is 409 `selection.final`.
+/// scores of members taken off no longer count. Every member must be on the project team (422
+/// `not_team_member` for the entry otherwise) and an active `committee` user, or a
+/// coordinator/admin with the function `committee_member` (422 `not_committee`); once any selection of the call is final it is 409 `selection.final`.
 #[utoipa::path(
     tag = "selection", operation_id = "setCommittee",
     params(("id" = Uuid, Path, description = "Call id")),
@@ -383,7 +384,9 @@ async fn get_ranking(
 /// Admins and coordinators, with a justification. In one transaction by rank: the top `places`
 /// become `selected` (each gets a participant and checklist), the next `reserve_places`
 /// `reserve`, the rest `rejected`; applicants and libraries get queued notifications; the
-/// decision notes if after `selection_due`. Refused: `selection.already_final`,
+/// decision notes if after `selection_due`. The answer names the participants it made
+/// (`participants`: id, application, name, library and its name), so a client needs no
+/// further reads to match them. Refused: `selection.already_final`,
 /// `selection.scoring_not_open` (before deadline), `selection.no_committee`,
 /// `selection.incomplete`, `selection.no_call`.
 #[utoipa::path(

@@ -382,18 +382,42 @@ pub async fn delete(
     Ok(())
 }
 
-/// On a database without an admin, create the configured one, or `admin@localhost` with a
-/// random password written to `<data dir>/initial-admin-password` (mode 0600).
+/// The configured admin (`MOBILITY_ADMIN_EMAIL`) is created whenever no account has that
+/// address, also on a database that already has admins (e.g. from `seed --demo` run before the
+/// first `serve`); an account with that address that is not an active admin is left as it is
+/// and said so in the log. Without a configured admin, a database without any admin gets
+/// `admin@localhost` with a random password written to `<data dir>/initial-admin-password`
+/// (mode 0600).
 pub async fn ensure_admin(
     db: &DatabaseConnection,
     settings: &crate::config::Settings,
 ) -> anyhow::Result<()> {
-    let admins = user::Entity::find()
-        .filter(user::Column::Role.eq(Role::Admin))
-        .count(db)
-        .await?;
-    if admins > 0 {
-        return Ok(());
+    if let Some(email) = &settings.admin_email {
+        let existing = user::Entity::find()
+            .filter(user::Column::Email.eq(email.trim().to_lowercase()))
+            .one(db)
+            .await?;
+        match existing {
+            Some(u) if u.role == Role::Admin && u.active => return Ok(()),
+            Some(u) => {
+                tracing::warn!(
+                    email = %email,
+                    role = %u.role,
+                    active = u.active,
+                    "MOBILITY_ADMIN_EMAIL names an existing account that is not an active admin; it is left as it is (an admin can change it)"
+                );
+                return Ok(());
+            }
+            None => {}
+        }
+    } else {
+        let admins = user::Entity::find()
+            .filter(user::Column::Role.eq(Role::Admin))
+            .count(db)
+            .await?;
+        if admins > 0 {
+            return Ok(());
+        }
     }
     let actor = Actor::system("system:start-up");
     let (email, pw, generated) = match (&settings.admin_email, &settings.admin_password) {

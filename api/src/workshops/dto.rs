@@ -120,6 +120,8 @@ pub struct UpdateWorkshopRequest {
     pub facilitators: Option<Vec<Uuid>>,
     /// With a date not in the future and an attendees count, the workshop is `held`.
     pub held_on: Option<NaiveDate>,
+    /// How many attended: at least one (a workshop nobody came to was not held).
+    #[schema(minimum = 1, maximum = 10000)]
     pub attendees_count: Option<i32>,
     pub attendees_profile: Option<AttendeesProfile>,
 }

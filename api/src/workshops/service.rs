@@ -182,11 +182,12 @@ pub async fn list(
 
 fn check_attendance(count: Option<i32>, profile: &Option<AttendeesProfile>) -> Vec<FieldError> {
     let mut errors = Vec::new();
-    if count.is_some_and(|c| !(0..=10000).contains(&c)) {
+    // A workshop nobody came to was not held: it stays planned (or moves to another day).
+    if count.is_some_and(|c| !(1..=10000).contains(&c)) {
         errors.push(FieldError::new(
             "attendees_count",
             "range",
-            "between 0 and 10000",
+            "between 1 and 10000: a workshop nobody attended was not held",
         ));
     }
     if let Some(p) = profile {

@@ -9,35 +9,54 @@ use reqwest::Method;
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 
-const PNG: &[u8] =
+pub const PNG: &[u8] =
     b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
 
-struct Trip {
-    f: Fixture,
-    pid: String,
-    me: String,
-    app: Submitted,
+pub struct Trip {
+    pub f: Fixture,
+    pub pid: String,
+    pub me: String,
+    pub app: Submitted,
 }
 
 /// One participant on the first mobility (DTFL) or the second (heritage), dated 25–29
 /// March 2026, back home and `travelled`, the clock on 2 April 2026.
-async fn trip(app: &TestApp, heritage: bool) -> Trip {
+pub async fn trip(app: &TestApp, heritage: bool) -> Trip {
     let mut f = fixture(app).await;
     if heritage {
         f.mobility_ids.swap(0, 1);
     }
     let (pids, mut apps) = selected_with(app, &f, &[true]).await;
+    // The heritage mobility was announced for the first half of May.
+    let dates = if heritage {
+        json!({"start_date": "2026-03-25", "end_date": "2026-03-29", "outside_window_reason": "Gostitelj nas lahko sprejme le konec marca."})
+    } else {
+        json!({"start_date": "2026-03-25", "end_date": "2026-03-29"})
+    };
     let res = app
         .patch(
             &format!("/api/v1/mobilities/{}", f.mobility_ids[0]),
             Some(&f.coordinator.token),
-            &json!({"start_date": "2026-03-25", "end_date": "2026-03-29"}),
+            &dates,
             None,
         )
         .await;
     assert_eq!(res.status(), 200);
     let me = participant_user(app, &f, &pids[0]).await;
     app.set_time("2026-04-02T08:00:00Z");
+    // After the last day a return is not early: no reason is taken.
+    let p = assert_problem(
+        app.post(
+            &format!("/api/v1/participants/{}/return", pids[0]),
+            Some(&f.coordinator.token),
+            &json!({"early_return_reason": "Prej domov."}),
+        )
+        .await,
+        422,
+        "validation.failed",
+    )
+    .await;
+    assert_eq!(p["errors"][0]["code"], "not_early");
     let res = app
         .post(
             &format!("/api/v1/participants/{}/return", pids[0]),
@@ -144,7 +163,7 @@ async fn all_sharing(app: &TestApp, t: &Trip) {
     }
 }
 
-async fn workshop(app: &TestApp, t: &Trip) -> Value {
+pub async fn workshop(app: &TestApp, t: &Trip) -> Value {
     let res = app.post("/api/v1/workshops", Some(&t.app.library.token), &json!({"mobility_id": t.f.mobility_ids[0], "title": "Delavnica za starejše", "planned_on": "2026-04-01", "facilitators": [t.pid]})).await;
     assert_eq!(res.status(), 201);
     let w: Value = res.json().await.unwrap();
@@ -1049,6 +1068,27 @@ async fn knowledge_sharing_checks_urls_counts_joint_items_and_posts_during_the_m
     let (others, _) = selected_with(&app, &f, &[false]).await;
     f.mobility_ids = vec![first_mobility.clone()];
     f.call_id = first_call;
+    app.set_time("2026-04-20T10:00:00Z");
+    // Sharing is recorded once it has happened, and after the return (posts aside).
+    for (kind, date, code) in [
+        ("colleagues_presentation", "2026-04-21", "in_future"),
+        ("social_media_post", "2026-04-21", "in_future"),
+        ("colleagues_presentation", "2026-03-10", "before_return"),
+        ("portal_publication", "2026-03-27", "before_return"),
+    ] {
+        let p = assert_problem(
+            app.post(
+                &path,
+                Some(&me),
+                &json!({"kind": kind, "date": date, "title": "Predstavitev"}),
+            )
+            .await,
+            422,
+            "validation.failed",
+        )
+        .await;
+        assert_eq!(p["errors"][0]["code"], code, "{kind} on {date}");
+    }
     let p = assert_problem(
         app.post(&path, Some(&me), &json!({"kind": "knjiznicarske_novice", "date": "2026-04-10", "title": "Članek", "also_participant_ids": [others[0]]})).await,
         422,
@@ -1056,6 +1096,31 @@ async fn knowledge_sharing_checks_urls_counts_joint_items_and_posts_during_the_m
     )
     .await;
     assert_eq!(p["errors"][0]["code"], "not_in_mobility");
+    // She reads who else travels with her, by name and library, without their contacts.
+    let co: Value = app
+        .get(
+            &format!("/api/v1/participants/{}/co-participants", pids[0]),
+            Some(&me),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let items = co["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{co}");
+    assert_eq!(items[0]["participant_id"], pids[1].as_str());
+    assert!(items[0]["full_name"].is_string() && items[0]["library_name"].is_string());
+    assert!(!co.to_string().contains('@'), "no contacts: {co}");
+    assert_problem(
+        app.get(
+            &format!("/api/v1/participants/{}/co-participants", pids[1]),
+            Some(&me),
+        )
+        .await,
+        404,
+        "participant.not_found",
+    )
+    .await;
     // A joint article counts for both participants.
     let res = app.post(&path, Some(&me), &json!({"kind": "knjiznicarske_novice", "date": "2026-04-10", "title": "Skupni članek", "url": "https://www.knjiznice.si/novice/1", "also_participant_ids": [pids[1]]})).await;
     assert_eq!(res.status(), 201);
@@ -1534,6 +1599,19 @@ async fn the_report_waits_for_the_end_and_a_return_is_recorded_once() {
     )
     .await;
     let me = participant_user(&app, &f, &pids[0]).await;
+    // Not before the mobility has begun.
+    app.set_time("2026-03-24T10:00:00Z");
+    assert_problem(
+        app.post(
+            &format!("/api/v1/participants/{}/return", pids[0]),
+            Some(&f.coordinator.token),
+            &json!({"early_return_reason": "Ni odpotovala."}),
+        )
+        .await,
+        409,
+        "participant.mobility_not_started",
+    )
+    .await;
     app.set_time("2026-03-27T10:00:00Z");
     let body = json!({"goals_achieved": "G", "results": "R", "impacts": "I", "new_ideas": "N", "transfer_possibilities": "T"});
     let res = app
@@ -1554,12 +1632,26 @@ async fn the_report_waits_for_the_end_and_a_return_is_recorded_once() {
         "auth.forbidden",
     )
     .await;
-    assert_eq!(
-        app.post(&ret, Some(&f.coordinator.token), &json!({}))
-            .await
-            .status(),
-        200
-    );
+    // Before the last day a return is early and says why.
+    let p = assert_problem(
+        app.post(&ret, Some(&f.coordinator.token), &json!({})).await,
+        422,
+        "validation.failed",
+    )
+    .await;
+    assert_eq!(p["errors"][0]["field"], "early_return_reason");
+    assert_eq!(p["errors"][0]["code"], "required");
+    let res = app
+        .post(
+            &ret,
+            Some(&f.coordinator.token),
+            &json!({"early_return_reason": "Bolezen v družini."}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let back: Value = res.json().await.unwrap();
+    assert_eq!(back["early_return_reason"], "Bolezen v družini.");
+    assert!(back["returned_at"].is_string());
     assert_problem(
         app.post(&ret, Some(&f.coordinator.token), &json!({})).await,
         409,
@@ -1601,6 +1693,8 @@ async fn lists_and_aggregates_run_as_many_statements_for_four_records_as_for_one
     let accountant = app.user("accountant", None).await;
     let w = workshop(&app, &t).await;
     let m = &t.f.mobility_ids[0];
+    // Sharing is recorded once it has happened.
+    app.set_time("2026-04-10T08:00:00Z");
     let add_one = |i: usize| {
         let (app, t, w, accountant) = (&app, &t, &w, &accountant);
         async move {
@@ -1803,4 +1897,37 @@ async fn overdue_obligations_are_reminded_and_raised_once() {
             .unwrap()
             .starts_with("Zamujena obveznost")
     );
+}
+
+/// A workshop nobody came to was not held: it stays planned and meets no obligation.
+#[tokio::test]
+async fn a_workshop_without_attendees_is_not_held() {
+    let app = spawn_app().await;
+    let t = trip(&app, false).await;
+    let res = app.post("/api/v1/workshops", Some(&t.app.library.token), &json!({"mobility_id": t.f.mobility_ids[0], "title": "Delavnica", "planned_on": "2026-04-01", "facilitators": [t.pid]})).await;
+    assert_eq!(res.status(), 201);
+    let w: Value = res.json().await.unwrap();
+    let path = format!("/api/v1/workshops/{}", w["id"].as_str().unwrap());
+    let p = assert_problem(
+        app.patch(
+            &path,
+            Some(&t.app.library.token),
+            &json!({"held_on": "2026-04-01", "attendees_count": 0}),
+            None,
+        )
+        .await,
+        422,
+        "validation.failed",
+    )
+    .await;
+    assert_eq!(problem_fields(&p), vec!["attendees_count"]);
+    let now: Value = app
+        .get(&path, Some(&t.app.library.token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(now["status"], "planned");
+    let o = obligations(&app, &t).await;
+    assert_ne!(status_of(&o, "workshop_held"), "met");
 }

@@ -272,3 +272,158 @@ async fn erasure_keeps_what_an_audit_may_ask_for_and_says_why() {
     // The account is closed.
     assert_eq!(app.login_response(&email, PASSWORD).await.status(), 401);
 }
+
+#[tokio::test]
+async fn a_story_contributor_is_found_and_erased_by_name() {
+    use super::after::{trip, workshop};
+    let app = spawn_app().await;
+    let t = trip(&app, true).await;
+    let w = workshop(&app, &t).await;
+    let res = app
+        .post("/api/v1/digital-stories", Some(&t.me), &json!({"workshop_id": w["id"], "title": "Mlini ob Krki", "summary": "Spomini na mline.", "text": "Besedilo.", "language": "sl", "contributors": [{"name": "Ana Kos", "consent_date": "2026-04-01", "consent_scope": "objava na portalu Kamra", "licence": "CC BY-SA 4.0"}, {"name": "Ivan Novak"}]}))
+        .await;
+    assert_eq!(res.status(), 201);
+    let story: Value = res.json().await.unwrap();
+    let sid = story["id"].as_str().unwrap();
+    let admin = app.admin_token().await;
+    // She has no address here: by e-mail alone nothing is found.
+    let query = "/api/v1/personal-data?email=ana.kos%40posta.example";
+    assert_problem(
+        app.get(query, Some(&admin)).await,
+        404,
+        "personal_data.not_found",
+    )
+    .await;
+    // By name (case and spacing aside) her contribution and consent are found.
+    let res = app
+        .get(
+            &format!("{query}&contributor_name=%20ana%20%20KOS"),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let bytes = res.bytes().await.unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut text = String::new();
+    zip.by_name("personal-data.json")
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    let doc: Value = serde_json::from_str(&text).unwrap();
+    let found = doc["held"]["story_contributions"].as_array().unwrap();
+    assert_eq!(found.len(), 1, "{doc}");
+    assert_eq!(found[0]["story_id"], sid);
+    assert_eq!(found[0]["contributor"]["name"], "Ana Kos");
+    assert_eq!(found[0]["contributor"]["consent_date"], "2026-04-01");
+    assert!(!text.contains("Ivan Novak"), "only her");
+
+    let report: Value = app
+        .post(
+            "/api/v1/personal-data/erasure",
+            Some(&admin),
+            &json!({"email": "ana.kos@posta.example", "contributor_name": "Ana Kos"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let erased = report["erased"].as_array().unwrap();
+    assert!(
+        erased
+            .iter()
+            .any(|e| e["what"] == "story_contributors" && e["count"] == 1),
+        "{report}"
+    );
+    let after: Value = app
+        .get(&format!("/api/v1/digital-stories/{sid}"), Some(&t.me))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(after["contributors"][0]["name"], "[erased]");
+    assert_eq!(after["contributors"][0]["licence"], "CC BY-SA 4.0");
+    assert_eq!(after["contributors"][1]["name"], "Ivan Novak");
+    assert_problem(
+        app.get(&format!("{query}&contributor_name=Ana%20Kos"), Some(&admin))
+            .await,
+        404,
+        "personal_data.not_found",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn past_the_retention_the_agreements_lose_the_person_too() {
+    use super::preparation::selected;
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let (pids, _) = selected(&app, &f, 1).await;
+    let pid = &pids[0];
+    let p: Value = app
+        .get(
+            &format!("/api/v1/participants/{pid}"),
+            Some(&f.coordinator.token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let res = app
+        .post(
+            &format!("/api/v1/participants/{pid}/agreements"),
+            Some(&f.coordinator.token),
+            &json!({"kind": "grant"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let agreement: Value = res.json().await.unwrap();
+    let name = p["full_name"].as_str().unwrap();
+    assert_eq!(agreement["content"]["participant_name"], name);
+
+    // The project ended on 31 March 2027; five years and a day after.
+    app.set_time("2032-04-01T09:00:00Z");
+    let admin = app.admin_token().await;
+    let report: Value = app
+        .post(
+            "/api/v1/personal-data/erasure",
+            Some(&admin),
+            &json!({"email": p["email"]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(report["kept"], json!([]), "{report}");
+    let erased: Vec<&str> = report["erased"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["what"].as_str().unwrap())
+        .collect();
+    assert!(erased.contains(&"agreements"), "{report}");
+    let after: Value = app
+        .get(
+            &format!("/api/v1/participants/{pid}"),
+            Some(&f.coordinator.token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(after["full_name"], "[erased]");
+    let a: Value = app
+        .get(
+            &format!("/api/v1/agreements/{}", agreement["id"].as_str().unwrap()),
+            Some(&f.coordinator.token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(a["content"]["participant_name"], "[erased]");
+    assert!(!a.to_string().contains(name), "{a}");
+    assert_eq!(
+        a["content"]["mobility_code"],
+        agreement["content"]["mobility_code"]
+    );
+}

@@ -315,3 +315,181 @@ async fn mobilities_are_created_with_a_host_and_validated() {
     )
     .await;
 }
+
+/// Whether the project's mobilities with `status` include `id`.
+async fn listed(app: &TestApp, project: &str, id: &str, status: &str) -> bool {
+    let v: Value = app
+        .get(
+            &format!("/api/v1/projects/{project}/mobilities?status={status}"),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    v["items"].as_array().unwrap().iter().any(|x| x["id"] == id)
+}
+
+/// Dates outside the announced window are set only with the reason that confirms them (kept,
+/// audited, in the event feed); the status follows the dates, a cancellation stands.
+#[tokio::test]
+async fn dates_outside_the_window_need_a_reason_and_the_status_follows_the_dates() {
+    let app = spawn_app().await;
+    app.set_time("2026-02-01T10:00:00Z");
+    let zsk = app.zsk_project().await;
+    let pid = zsk["id"].as_str().unwrap();
+    let list: Value = app
+        .get(&format!("/api/v1/projects/{pid}/mobilities"), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    // Pasvalys, announced for the first half of May.
+    let m = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["window_start"] == "2026-05-01")
+        .unwrap()
+        .clone();
+    let path = format!("/api/v1/mobilities/{}", m["id"].as_str().unwrap());
+    let coordinator = app.user("coordinator", None).await.token;
+    let june = json!({"start_date": "2026-06-01", "end_date": "2026-06-05"});
+    let p = assert_problem(
+        app.patch(&path, Some(&coordinator), &june, None).await,
+        422,
+        "validation.failed",
+    )
+    .await;
+    assert_eq!(p["errors"][0]["field"], "end_date");
+    assert_eq!(p["errors"][0]["code"], "outside_window");
+    let reason = "Gostitelj nas lahko sprejme šele v začetku junija.";
+    let mut confirmed = june.clone();
+    confirmed["outside_window_reason"] = json!(reason);
+    let res = app.patch(&path, Some(&coordinator), &confirmed, None).await;
+    assert_eq!(res.status(), 200);
+    let moved: Value = res.json().await.unwrap();
+    assert_eq!(moved["start_date"], "2026-06-01");
+    assert_eq!(moved["outside_window_reason"], reason);
+    // Another change keeps the confirmed dates and their reason.
+    let res = app
+        .patch(&path, Some(&coordinator), &json!({"places": 9}), None)
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["outside_window_reason"],
+        reason
+    );
+    let admin = app.admin_token().await;
+    let log: Value = app
+        .get(
+            &format!(
+                "/api/v1/audit-log?object_type=mobility&object_id={}",
+                m["id"].as_str().unwrap()
+            ),
+            Some(&admin),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        log["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["changed_fields"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("outside_window_reason"))),
+        "{log}"
+    );
+    let events: Value = app
+        .get(
+            "/api/v1/events?after=0&types=mobility.rescheduled",
+            Some(&coordinator),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let items = events["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{events}");
+    assert_eq!(items[0]["data"]["outside_window_reason"], reason);
+    assert_eq!(items[0]["data"]["start_date"], "2026-06-01");
+    // Back within the window: no reason is taken, none is kept.
+    let p = assert_problem(
+        app.patch(
+            &path,
+            Some(&coordinator),
+            &json!({"start_date": "2026-05-04", "end_date": "2026-05-08", "outside_window_reason": reason}),
+            None,
+        )
+        .await,
+        422,
+        "validation.failed",
+    )
+    .await;
+    assert_eq!(p["errors"][0]["code"], "not_outside");
+    let res = app
+        .patch(
+            &path,
+            Some(&coordinator),
+            &json!({"start_date": "2026-05-04", "end_date": "2026-05-08", "status": "confirmed"}),
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert!(res.json::<Value>().await.unwrap()["outside_window_reason"].is_null());
+
+    // The status follows the dates.
+    let id = m["id"].as_str().unwrap().to_string();
+    let filtered = |status: &'static str| listed(&app, pid, &id, status);
+    for (now, status) in [
+        ("2026-05-03T10:00:00Z", "confirmed"),
+        ("2026-05-04T06:00:00Z", "in_progress"),
+        ("2026-05-08T21:00:00Z", "in_progress"),
+        ("2026-05-09T06:00:00Z", "completed"),
+    ] {
+        app.set_time(now);
+        let got: Value = app.get(&path, None).await.json().await.unwrap();
+        assert_eq!(got["status"], status, "on {now}");
+        assert!(filtered(status).await, "listed as {status} on {now}");
+        for other in [
+            "planned",
+            "confirmed",
+            "in_progress",
+            "completed",
+            "cancelled",
+        ] {
+            if other != status {
+                assert!(!filtered(other).await, "not {other} on {now}");
+            }
+        }
+    }
+    // Not set by hand; a cancellation stands whatever the dates.
+    let p = assert_problem(
+        app.patch(
+            &path,
+            Some(&coordinator),
+            &json!({"status": "in_progress"}),
+            None,
+        )
+        .await,
+        422,
+        "validation.failed",
+    )
+    .await;
+    assert_eq!(p["errors"][0]["code"], "follows_dates");
+    let res = app
+        .patch(
+            &path,
+            Some(&coordinator),
+            &json!({"status": "cancelled"}),
+            None,
+        )
+        .await;
+    assert_eq!(res.json::<Value>().await.unwrap()["status"], "cancelled");
+    assert!(filtered("cancelled").await);
+    assert!(!filtered("completed").await);
+}

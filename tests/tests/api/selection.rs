@@ -117,7 +117,29 @@ pub async fn set_places(app: &TestApp, f: &Fixture, places: i32, reserve: i32) {
     assert_eq!(res.status(), 200);
 }
 
+/// Put `user` on the project team as a committee member (once).
+pub async fn join_team(app: &TestApp, user: &TestUser) {
+    let zsk = app.zsk_project().await;
+    let admin = app.admin_token().await;
+    let res = app
+        .post(
+            &format!("/api/v1/projects/{}/team", zsk["id"].as_str().unwrap()),
+            Some(&admin),
+            &json!({"user_id": user.id, "function": "committee_member"}),
+        )
+        .await;
+    assert!(
+        matches!(res.status().as_u16(), 201 | 409),
+        "join the team: {}",
+        res.status()
+    );
+}
+
+/// The call's committee: `members`, each put on the project team first.
 pub async fn set_committee(app: &TestApp, f: &Fixture, members: &[&TestUser]) {
+    for m in members {
+        join_team(app, m).await;
+    }
     let ids: Vec<&str> = members.iter().map(|m| m.id.as_str()).collect();
     let res = app
         .req(
@@ -165,7 +187,7 @@ pub async fn finalise(app: &TestApp, f: &Fixture) -> reqwest::Response {
 }
 
 #[tokio::test]
-async fn the_committee_is_made_of_committee_users_or_team_committee_members() {
+async fn the_committee_is_formed_from_the_project_team() {
     let app = spawn_app().await;
     let f = fixture(&app).await;
     let path = format!("/api/v1/calls/{}/committee", f.call_id);
@@ -177,8 +199,21 @@ async fn the_committee_is_made_of_committee_users_or_team_committee_members() {
         .send()
         .await
         .unwrap();
+    // The committee is formed from the project team: neither is on it.
+    let p = assert_problem(res, 422, "validation.failed").await;
+    assert_eq!(problem_fields(&p), vec!["user_ids[0]", "user_ids[1]"]);
+    assert_eq!(p["errors"][0]["code"], "not_team_member");
+    // On the team, the committee user may sit; the participant still may not.
+    join_team(&app, &member).await;
+    let res = app
+        .req(reqwest::Method::PUT, &path, Some(&f.coordinator.token))
+        .json(&json!({"user_ids": [member.id, participant.id]}))
+        .send()
+        .await
+        .unwrap();
     let p = assert_problem(res, 422, "validation.failed").await;
     assert_eq!(problem_fields(&p), vec!["user_ids[1]"]);
+    assert_eq!(p["errors"][0]["code"], "not_team_member");
     // A coordinator on the project team as committee_member may sit on the committee.
     let zsk = app.zsk_project().await;
     let admin = app.admin_token().await;
@@ -202,7 +237,8 @@ async fn the_committee_is_made_of_committee_users_or_team_committee_members() {
         .send()
         .await
         .unwrap();
-    assert_problem(res, 422, "validation.failed").await;
+    let p = assert_problem(res, 422, "validation.failed").await;
+    assert_eq!(p["errors"][0]["code"], "not_committee");
     set_committee(&app, &f, &[&member, &f.coordinator]).await;
     let list: Value = app
         .get(&path, Some(&member.token))
@@ -570,6 +606,26 @@ async fn finalising_selects_keeps_reserves_rejects_and_notifies() {
     assert_eq!(d["selected"], json!([apps[0].id, apps[1].id]));
     assert_eq!(d["reserve"], json!([apps[2].id]));
     assert_eq!(d["rejected"], json!([apps[3].id]));
+    // The participants it made, named with their libraries: nothing to match by hand.
+    let made = d["participants"].as_array().unwrap();
+    assert_eq!(made.len(), 2);
+    for (p, a) in made.iter().zip(&apps[..2]) {
+        assert_eq!(p["application_id"], a.id.as_str());
+        assert_eq!(p["library_id"], a.library_id.as_str());
+        assert_eq!(p["library_name"], a.library_name.as_str());
+        assert!(p["full_name"].as_str().unwrap().starts_with("Kandidat"));
+        assert_eq!(p["status"], "selected");
+        let got = app
+            .get(
+                &format!(
+                    "/api/v1/participants/{}",
+                    p["participant_id"].as_str().unwrap()
+                ),
+                Some(&f.coordinator.token),
+            )
+            .await;
+        assert_eq!(got.status(), 200);
+    }
     assert_eq!(
         d["after_selection_due"], true,
         "selection was due on 30 November"
@@ -732,23 +788,28 @@ async fn finalising_selects_keeps_reserves_rejects_and_notifies() {
     .await;
 }
 
+/// One place and two reserves on the first mobility, three applications scored in order
+/// (the first best), not yet finalised.
+async fn one_place_two_reserves(app: &TestApp, f: &Fixture) -> Vec<Submitted> {
+    set_places(app, f, 1, 2).await;
+    let apps = submitted(app, f, &[false, false, false]).await;
+    let a = app.user("committee", None).await;
+    set_committee(app, f, &[&a]).await;
+    app.set_time("2025-11-10T08:00:00Z");
+    for (i, s) in apps.iter().enumerate() {
+        assert_eq!(
+            score(app, &a, &s.id, 10 - i as i32, 5, 5, 3).await.status(),
+            201
+        );
+    }
+    apps
+}
+
 #[tokio::test]
 async fn a_withdrawal_promotes_the_first_reserve() {
     let app = spawn_app().await;
     let f = fixture(&app).await;
-    set_places(&app, &f, 1, 2).await;
-    let apps = submitted(&app, &f, &[false, false, false]).await;
-    let a = app.user("committee", None).await;
-    set_committee(&app, &f, &[&a]).await;
-    app.set_time("2025-11-10T08:00:00Z");
-    for (i, s) in apps.iter().enumerate() {
-        assert_eq!(
-            score(&app, &a, &s.id, 10 - i as i32, 5, 5, 3)
-                .await
-                .status(),
-            201
-        );
-    }
+    let apps = one_place_two_reserves(&app, &f).await;
     let d: Value = finalise(&app, &f).await.json().await.unwrap();
     assert_eq!(d["after_selection_due"], false);
     let parts: Value = app
@@ -1194,4 +1255,66 @@ async fn application_and_committee_lists_run_as_many_statements_for_more_rows_as
         .map(|((p, a), (_, b))| format!("{p}: {a} -> {b}"))
         .collect();
     assert!(grown.is_empty(), "statements grow with the rows: {grown:?}");
+}
+
+/// A reserve who can no longer travel steps back, and is never promoted: the next one is.
+#[tokio::test]
+async fn a_reserve_steps_back_and_the_next_reserve_is_promoted() {
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let apps = one_place_two_reserves(&app, &f).await;
+    assert_eq!(finalise(&app, &f).await.status(), 200);
+    let reserve = format!("/api/v1/applications/{}", apps[1].id);
+    let before: Value = app
+        .get(&reserve, Some(&apps[1].library.token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(before["status"], "reserve");
+    let res = app
+        .post(
+            &format!("{reserve}/withdraw"),
+            Some(&apps[1].library.token),
+            &json!({"reason": "Kandidatka v tem času ne more odpotovati."}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let out: Value = res.json().await.unwrap();
+    assert_eq!(out["status"], "withdrawn");
+    // The coordinator may step a reserve back too; a withdrawn one is final.
+    assert_problem(
+        app.post(
+            &format!("{reserve}/withdraw"),
+            Some(&f.coordinator.token),
+            &json!({}),
+        )
+        .await,
+        409,
+        "application.withdraw_not_allowed",
+    )
+    .await;
+
+    let parts: Value = app
+        .get(
+            &format!("/api/v1/mobilities/{}/participants", f.mobility_ids[0]),
+            Some(&f.coordinator.token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let pid = parts["items"][0]["id"].as_str().unwrap();
+    let out: Value = app
+        .post(
+            &format!("/api/v1/participants/{pid}/withdraw"),
+            Some(&f.coordinator.token),
+            &json!({"reason": "bolezen"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(out["promoted"]["application_id"], apps[2].id.as_str());
+    assert_eq!(out["promoted"]["reserve_rank"], 2);
 }

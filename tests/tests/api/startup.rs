@@ -54,6 +54,46 @@ async fn a_configured_admin_is_created_and_no_password_file_is_written() {
     );
 }
 
+/// `seed --demo` run before the first `serve` leaves admins behind; the configured admin is
+/// still created, and can log in.
+#[tokio::test]
+async fn the_configured_admin_is_created_also_after_a_demo_seed() {
+    let app = spawn_app_with(|s| {
+        s.admin_email = None;
+        s.admin_password = None;
+    })
+    .await;
+    let report = mobility_api::seed::seed(&app.db().await, true)
+        .await
+        .unwrap();
+    assert!(!report.demo_credentials.is_empty());
+    let mut settings = app.settings.clone();
+    settings.admin_email = Some(ADMIN_EMAIL.into());
+    settings.admin_password = Some(ADMIN_PASSWORD.into());
+    let second = mobility_api::Application::build(settings).await.unwrap();
+    let address = format!("http://127.0.0.1:{}", second.port());
+    tokio::spawn(second.run_until_stopped());
+    let login = |email: &'static str, password: &'static str| {
+        let url = format!("{address}/api/v1/auth/login");
+        async move {
+            reqwest::Client::new()
+                .post(url)
+                .json(&serde_json::json!({"email": email, "password": password}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(login(ADMIN_EMAIL, ADMIN_PASSWORD).await, 200);
+    // A start with it in place changes nothing.
+    let mut settings = app.settings.clone();
+    settings.admin_email = Some(ADMIN_EMAIL.into());
+    settings.admin_password = Some("ein-anderes-Passwort-2026".into());
+    mobility_api::Application::build(settings).await.unwrap();
+    assert_eq!(login(ADMIN_EMAIL, ADMIN_PASSWORD).await, 200);
+}
+
 #[tokio::test]
 async fn sqlite_runs_with_wal_normal_sync_a_busy_timeout_and_foreign_keys() {
     if postgres_base_url().is_some() {

@@ -385,3 +385,115 @@ async fn webhooks_to_internal_addresses_are_refused_by_default() {
         .await;
     assert_eq!(ok.status(), 201);
 }
+
+#[tokio::test]
+async fn finished_deliveries_and_old_mail_text_go_after_their_retention() {
+    let app = spawn_app_with(settings).await;
+    let f = fixture(&app).await;
+    let receiver = Receiver::start().await;
+    let hook = register(&app, &f.coordinator.token, &json!({"url": receiver.url})).await;
+    let hook_id = hook["id"].as_str().unwrap();
+    let db = app.db().await;
+    let t = chrono::Utc::now();
+    for (mobility, answer) in [(0, 200), (1, 503)] {
+        let email = format!("oseba{mobility}@knjiznica.example");
+        let res = create(
+            &app,
+            &f,
+            &f.library.token,
+            &body(&f.mobility_ids[mobility], &email),
+        )
+        .await;
+        assert_eq!(res.status(), 201);
+        receiver.answer(&[answer]);
+        run(&db, true, t).await.unwrap();
+    }
+    let statuses = |log: Vec<Value>| {
+        let mut s: Vec<String> = log
+            .iter()
+            .map(|d| d["status"].as_str().unwrap().to_string())
+            .collect();
+        s.sort();
+        s
+    };
+    let log = deliveries(&app, &f.coordinator.token, hook_id).await;
+    assert_eq!(statuses(log), ["delivered", "pending"]);
+
+    // Two e-mails: one sent, one still waiting; one reminder-like with a key.
+    use entity::notification;
+    use mobility_api::notifications::service::{Message, queue};
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+    let message = |to: &'static str, key: Option<&str>| Message {
+        recipient_email: to,
+        recipient_user_id: None,
+        kind: "reminder",
+        subject: format!("Opomnik za {to}"),
+        body: "Spoštovani, ...".into(),
+        object_type: "participant",
+        object_id: uuid::Uuid::now_v7(),
+        language: "sl",
+        mandatory: false,
+        dedup_key: key.map(str::to_string),
+        request_id: None,
+        attachment: None,
+    };
+    assert!(
+        queue(&db, message("sent@knjiznica.example", Some("once")))
+            .await
+            .unwrap()
+    );
+    assert!(
+        queue(&db, message("waiting@knjiznica.example", None))
+            .await
+            .unwrap()
+    );
+    let rows = notification::Entity::find().all(&db).await.unwrap();
+    let sent = rows
+        .iter()
+        .find(|n| n.recipient_email == "sent@knjiznica.example")
+        .unwrap();
+    let mut active: notification::ActiveModel = sent.clone().into();
+    active.status = Set(entity::enums::NotificationStatus::Sent);
+    active.sent_at = Set(Some(t));
+    active.update(&db).await.unwrap();
+
+    let mut s = app.settings.clone();
+    // Within the retention nothing goes.
+    let pruned = mobility_api::jobs::prune_logs(&db, &s, t + chrono::Duration::days(30))
+        .await
+        .unwrap();
+    assert_eq!(pruned, Default::default());
+    s.mail_retention_days = 60;
+    let pruned = mobility_api::jobs::prune_logs(&db, &s, t + chrono::Duration::days(91))
+        .await
+        .unwrap();
+    assert_eq!(pruned.webhook_deliveries, 1);
+    assert_eq!(pruned.mail_texts, 1);
+    // The pending delivery stays and is still retried.
+    let log = deliveries(&app, &f.coordinator.token, hook_id).await;
+    assert_eq!(statuses(log), ["pending"]);
+    let rows = notification::Entity::find().all(&db).await.unwrap();
+    for n in &rows {
+        if n.recipient_email == "sent@knjiznica.example" {
+            assert_eq!(n.subject, mobility_api::jobs::MAIL_TEXT_REMOVED);
+            assert_eq!(n.body, mobility_api::jobs::MAIL_TEXT_REMOVED);
+        } else {
+            assert_ne!(
+                n.body,
+                mobility_api::jobs::MAIL_TEXT_REMOVED,
+                "queued: kept"
+            );
+        }
+    }
+    // The sent e-mail's row stays: its reminder is still not queued a second time.
+    assert!(
+        !queue(&db, message("sent@knjiznica.example", Some("once")))
+            .await
+            .unwrap()
+    );
+    // A second round finds nothing more.
+    let again = mobility_api::jobs::prune_logs(&db, &s, t + chrono::Duration::days(91))
+        .await
+        .unwrap();
+    assert_eq!(again, Default::default());
+}

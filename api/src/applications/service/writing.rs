@@ -372,7 +372,8 @@ pub async fn submit(
     Ok(updated)
 }
 
-/// Withdraw: allowed until the selection for the mobility is final. Frees the library's place.
+/// Withdraw: a draft or submitted application until the selection is final, and a reserve
+/// (it leaves the reserve list). Frees the library's place.
 pub async fn withdraw(
     db: &DatabaseConnection,
     clock: &dyn Clock,
@@ -384,9 +385,10 @@ pub async fn withdraw(
     let txn = begin_write(db).await?;
     let cur = visible_for_update(&txn, user, id).await?;
     policy::may_withdraw(user, &cur)?;
+    // A reserve may step back too, so that it is never promoted to a place it cannot take.
     if !matches!(
         cur.status,
-        ApplicationStatus::Draft | ApplicationStatus::Submitted
+        ApplicationStatus::Draft | ApplicationStatus::Submitted | ApplicationStatus::Reserve
     ) {
         return Err(ApiError::conflict(
             "application.withdraw_not_allowed",

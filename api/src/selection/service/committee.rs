@@ -58,12 +58,16 @@ pub async fn set_committee(
             "A selection of this call is final; its committee can no longer change.",
         ));
     }
-    let team: HashSet<Uuid> = project_team_member::Entity::find()
+    // The committee is formed from the project team: committee users who are on the team,
+    // and coordinators or admins on it as committee members.
+    let team = project_team_member::Entity::find()
         .filter(project_team_member::Column::ProjectId.eq(call.project_id))
-        .filter(project_team_member::Column::Function.eq(TeamFunction::CommitteeMember))
         .all(&txn)
-        .await?
-        .into_iter()
+        .await?;
+    let on_team: HashSet<Uuid> = team.iter().map(|m| m.user_id).collect();
+    let scorers: HashSet<Uuid> = team
+        .iter()
+        .filter(|m| m.function == TeamFunction::CommitteeMember)
         .map(|m| m.user_id)
         .collect();
     let mut unique: Vec<Uuid> = user_ids.clone();
@@ -71,15 +75,25 @@ pub async fn set_committee(
     unique.dedup();
     let mut errors = Vec::new();
     for (i, id) in user_ids.iter().enumerate() {
+        let field = format!("user_ids[{i}]");
         match user::Entity::find_by_id(*id).one(&txn).await? {
-            // Team members must also be able to read submitted applications to score them.
-            Some(u) if u.active && (u.role == Role::Committee || (team.contains(&u.id) && matches!(u.role, Role::Coordinator | Role::Admin))) => {}
-            Some(_) => errors.push(FieldError::new(
-                format!("user_ids[{i}]"),
-                "not_committee",
-                "must be an active user of role committee, or a coordinator or admin in the project team with the function committee_member",
+            Some(u) if !on_team.contains(&u.id) => errors.push(FieldError::new(
+                field,
+                "not_team_member",
+                "the committee is formed from the project team: add them to the team first",
             )),
-            None => errors.push(FieldError::new(format!("user_ids[{i}]"), "not_found", "no such user")),
+            // Team members must also be able to read submitted applications to score them.
+            Some(u)
+                if u.active
+                    && (u.role == Role::Committee
+                        || (scorers.contains(&u.id)
+                            && matches!(u.role, Role::Coordinator | Role::Admin))) => {}
+            Some(_) => errors.push(FieldError::new(
+                field,
+                "not_committee",
+                "must be an active user of role committee, or a coordinator or admin on the team with the function committee_member",
+            )),
+            None => errors.push(FieldError::new(field, "not_found", "no such user")),
         }
     }
     if !errors.is_empty() {

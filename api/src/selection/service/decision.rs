@@ -23,6 +23,7 @@ pub(super) fn decision_dto(
     call: &call::Model,
     mob: &mobility::Model,
     apps: &[application::Model],
+    participants: Vec<crate::participants::dto::NamedParticipant>,
 ) -> DecisionDto {
     // The decision as made: by rank, the first `places` selected, the next `reserve_places`
     // in reserve, the rest rejected (later withdrawals and promotions do not rewrite it).
@@ -50,6 +51,7 @@ pub(super) fn decision_dto(
         selected: ids(0, places),
         reserve: ids(places, places + reserves),
         rejected: ids(places + reserves, ranked.len()),
+        participants,
     }
 }
 
@@ -194,6 +196,13 @@ pub async fn finalise(
     }))
     .emit(&txn, &actor)
     .await?;
+    let participants = crate::participants::service::named(&txn, mobility_id).await?;
     txn.commit().await?;
-    Ok(decision_dto(&sel, &c.call, &c.mobility, &final_apps))
+    Ok(decision_dto(
+        &sel,
+        &c.call,
+        &c.mobility,
+        &final_apps,
+        participants,
+    ))
 }

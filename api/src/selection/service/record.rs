@@ -24,7 +24,8 @@ pub async fn record(
                 .filter(application::Column::SelectionRank.is_not_null())
                 .all(db)
                 .await?;
-            Some(decision_dto(sel, &c.call, &c.mobility, &apps))
+            let participants = crate::participants::service::named(db, mobility_id).await?;
+            Some(decision_dto(sel, &c.call, &c.mobility, &apps, participants))
         }
         None => None,
     };
