@@ -303,8 +303,11 @@ async fn upload_evidence(
 /// user of the host; for `zsk` a coordinator or the project's responsible person. Methods:
 /// `in_app` (with `confirm: true`), `scanned_handwritten` (an uploaded scan),
 /// `qualified_electronic` (an uploaded PDF with a real digital signature). The signature
-/// names the version and document hash; when every party has signed the agreement is
-/// `signed`, and with both agreements signed the participant is `contracted`.
+/// names the version and document hash: in the body, or by sending the agreement's `ETag` (as
+/// any answer about the agreement gives it) in `If-Match` and leaving them out, so a client
+/// signs without reading the agreement first (412 if it changed since; one of the two is
+/// required, 422 otherwise). When every party has signed the agreement is `signed`, and with
+/// both agreements signed the participant is `contracted`.
 ///
 /// Own party only: the participant, their library's `library` user, the host's `host` user, or
 /// for `zsk` coordinators/admins or the responsible person (else 403). Once every party has
@@ -314,7 +317,10 @@ async fn upload_evidence(
 /// `signature.document_required`, `signature.not_digitally_signed`.
 #[utoipa::path(
     tag = "agreements", operation_id = "signAgreement",
-    params(("id" = Uuid, Path, description = "Agreement id")),
+    params(
+        ("id" = Uuid, Path, description = "Agreement id"),
+        ("If-Match" = Option<String>, Header, description = "The agreement's ETag: signs the version it names without `version` and `document_sha256` in the body; 412 if the agreement changed since"),
+    ),
     request_body = SignAgreementRequest,
     security(("bearer" = [])),
     responses(
@@ -322,7 +328,8 @@ async fn upload_evidence(
         (status = 403, description = "Not allowed to sign for that party", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not visible", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`agreement.stale_version` (a superseded version, or another version or hash), `agreement.already_signed`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`agreement.unknown_party`, `agreement.confirmation_required`, `signature.document_required`, `signature.not_digitally_signed`", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "If-Match names an earlier state of the agreement", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Neither version and hash nor If-Match (`validation.failed`), `agreement.unknown_party`, `agreement.confirmation_required`, `signature.document_required`, `signature.not_digitally_signed`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/agreements/{id}/signatures")]
@@ -330,6 +337,7 @@ async fn sign_agreement(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
+    if_match: IfMatch,
     body: crate::http::Json<SignAgreementRequest>,
 ) -> ApiResult<HttpResponse> {
     let a = service::sign(
@@ -338,6 +346,7 @@ async fn sign_agreement(
         &user,
         *id,
         body.into_inner(),
+        &if_match,
     )
     .await?;
     respond(&state, StatusCode::OK, a).await

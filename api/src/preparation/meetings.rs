@@ -95,11 +95,23 @@ pub struct UpdateMeetingRequest {
     pub notes: Option<Option<String>>,
 }
 
-#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[derive(Debug, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct AttendanceRequest {
     pub participant_id: Uuid,
     pub attended: bool,
+}
+
+/// The attendance of several participants, recorded together.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"entries": [{"participant_id": "0190f1c2-0000-7000-8000-000000000001", "attended": true}, {"participant_id": "0190f1c2-0000-7000-8000-000000000002", "attended": false}]}))]
+pub struct AttendanceListRequest {
+    /// One entry per participant (each at most once); participants not listed keep what was
+    /// recorded for them.
+    #[validate(length(min = 1, max = 1000))]
+    #[schema(min_items = 1, max_items = 1000)]
+    pub entries: Vec<AttendanceRequest>,
 }
 
 pub fn tz() -> Tz {
@@ -440,32 +452,82 @@ pub async fn record_attendance(
     meeting_id: Uuid,
     r: AttendanceRequest,
 ) -> ApiResult<meeting::Model> {
+    record_attendance_list(db, clock, user, meeting_id, vec![r], false).await
+}
+
+/// Record the attendance of several participants at once, all or none: an entry that names
+/// no active participant of the mobility refuses the whole list (422 on
+/// `entries[i].participant_id`).
+pub async fn record_attendance_list(
+    db: &DatabaseConnection,
+    clock: &dyn crate::clock::Clock,
+    user: &AuthUser,
+    meeting_id: Uuid,
+    entries: Vec<AttendanceRequest>,
+    list: bool,
+) -> ApiResult<meeting::Model> {
     let txn = begin_write(db).await?;
     let m = visible(&txn, user, meeting_id).await?;
     policy::may_manage_meetings(user, "record attendance")?;
     refuse_cancelled(&m)?;
-    let p = participant::Entity::find_by_id(r.participant_id)
-        .one(&txn)
-        .await?
-        .filter(|p| p.mobility_id == m.mobility_id && p.status != ParticipantStatus::Withdrawn)
-        .ok_or_else(|| {
-            ApiError::invalid_field(
-                "participant_id",
-                "not_found",
-                "no active participant of this mobility",
-            )
-        })?;
+    let mut seen = std::collections::HashSet::new();
+    let mut changed = Vec::new();
+    for (i, r) in entries.into_iter().enumerate() {
+        let field = if list {
+            format!("entries[{i}].participant_id")
+        } else {
+            "participant_id".to_string()
+        };
+        if !seen.insert(r.participant_id) {
+            return Err(ApiError::invalid_field(&field, "duplicate", "listed twice"));
+        }
+        let p = participant::Entity::find_by_id(r.participant_id)
+            .one(&txn)
+            .await?
+            .filter(|p| p.mobility_id == m.mobility_id && p.status != ParticipantStatus::Withdrawn)
+            .ok_or_else(|| {
+                ApiError::invalid_field(
+                    &field,
+                    "not_found",
+                    "no active participant of this mobility",
+                )
+            })?;
+        record_one(&txn, clock, user, &m, &p, r.attended).await?;
+        changed.push(format!("attendance.{}", p.id));
+    }
+    audit::record(
+        &txn,
+        &Actor::from(user),
+        "record_attendance",
+        "meeting",
+        meeting_id,
+        &changed,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(m)
+}
+
+async fn record_one(
+    txn: &impl ConnectionTrait,
+    clock: &dyn crate::clock::Clock,
+    user: &AuthUser,
+    m: &meeting::Model,
+    p: &participant::Model,
+    attended: bool,
+) -> ApiResult<()> {
+    let meeting_id = m.id;
     meeting_attendance::Entity::delete_by_id((meeting_id, p.id))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     meeting_attendance::ActiveModel {
         meeting_id: Set(meeting_id),
         participant_id: Set(p.id),
-        attended: Set(r.attended),
+        attended: Set(attended),
         recorded_by: Set(user.id),
         recorded_at: Set(Utc::now()),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     let task = match m.kind {
         MeetingKind::CoordinatorPreparation => {
@@ -479,7 +541,7 @@ pub async fn record_attendance(
         let meetings_of_kind: Vec<Uuid> = meeting::Entity::find()
             .filter(meeting::Column::MobilityId.eq(m.mobility_id))
             .filter(meeting::Column::Kind.eq(m.kind))
-            .all(&txn)
+            .all(txn)
             .await?
             .into_iter()
             .map(|x| x.id)
@@ -488,25 +550,15 @@ pub async fn record_attendance(
             .filter(meeting_attendance::Column::ParticipantId.eq(p.id))
             .filter(meeting_attendance::Column::MeetingId.is_in(meetings_of_kind))
             .filter(meeting_attendance::Column::Attended.eq(true))
-            .one(&txn)
+            .one(txn)
             .await?
             .is_some();
-        participants::lifecycle::automatic_task(&txn, p.id, key, attended_any, Some(user.id))
+        participants::lifecycle::automatic_task(txn, p.id, key, attended_any, Some(user.id))
             .await?;
     }
     if m.kind == MeetingKind::Evaluation {
         // The oral evaluation is an obligation after the mobility.
-        participants::lifecycle::refresh_completion(&txn, clock, p.id).await?;
+        participants::lifecycle::refresh_completion(txn, clock, p.id).await?;
     }
-    audit::record(
-        &txn,
-        &Actor::from(user),
-        "record_attendance",
-        "meeting",
-        meeting_id,
-        &[format!("attendance.{}", p.id)],
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(m)
+    Ok(())
 }

@@ -1,7 +1,8 @@
 use super::calendar;
 use super::ics::ics;
 use super::meetings::{
-    self, AttendanceRequest, CreateMeetingRequest, MeetingDto, UpdateMeetingRequest,
+    self, AttendanceListRequest, AttendanceRequest, CreateMeetingRequest, MeetingDto,
+    UpdateMeetingRequest,
 };
 use super::tasks::{self, TaskDto, UpdateTaskRequest};
 use super::travel::{self, TravelDetailsDto, TravelDetailsRequest};
@@ -24,6 +25,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(update_meeting)
         .service(cancel_meeting)
         .service(record_attendance)
+        .service(record_attendance_list)
         .service(mobility_calendar)
         .service(participant_calendar)
         .configure(super::feed_routes::configure);
@@ -395,6 +397,45 @@ async fn record_attendance(
         &user,
         *id,
         body.into_inner(),
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(meetings::dto(&state.db, m).await?))
+}
+
+/// Record the attendance of many participants in one request (coordinators).
+///
+/// As `PUT /meetings/{id}/attendance`, for a list: `{"entries": [{"participant_id",
+/// "attended"}, ...]}` (1 to 1000, each participant once). All or nothing: an entry naming no
+/// active participant of this mobility, or one listed twice, refuses the whole list with 422
+/// on `entries[i].participant_id`, and nothing is recorded. Participants not listed keep what
+/// was recorded for them. One audit entry names every attendance changed.
+#[utoipa::path(
+    tag = "preparation", operation_id = "recordAttendanceList",
+    params(("id" = Uuid, Path, description = "Meeting id")),
+    request_body = AttendanceListRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The meeting with its attendance", body = MeetingDto),
+        (status = 403, description = "Not a coordinator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not visible", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The meeting was cancelled (`meeting.cancelled`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "An entry that is not an active participant of this mobility, or a participant listed twice", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/meetings/{id}/attendance-list")]
+async fn record_attendance_list(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    body: crate::http::Json<AttendanceListRequest>,
+) -> ApiResult<HttpResponse> {
+    let m = meetings::record_attendance_list(
+        &state.db,
+        state.clock.as_ref(),
+        &user,
+        *id,
+        body.into_inner().entries,
+        true,
     )
     .await?;
     Ok(HttpResponse::Ok().json(meetings::dto(&state.db, m).await?))

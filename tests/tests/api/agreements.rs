@@ -922,3 +922,75 @@ async fn a_version_is_rendered_outside_the_write_and_again_if_its_sources_change
         assert!(text.contains("Preimenovana mobilnost"), "{text}");
     }
 }
+
+/// A party signs the current version by the agreement's ETag, without reading it first for
+/// its version and hash; an ETag from before a change is 412.
+#[tokio::test]
+async fn a_party_signs_the_version_its_etag_names() {
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let (pids, apps) = selected(&app, &f, 1).await;
+    let me = participant_user(&app, &f, &pids[0]).await;
+    let res = app
+        .post(
+            &format!("/api/v1/participants/{}/agreements", pids[0]),
+            Some(&f.coordinator.token),
+            &json!({"kind": "grant"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let issued_tag = res.headers()["etag"].to_str().unwrap().to_string();
+    let a: Value = res.json().await.unwrap();
+    let path = format!(
+        "/api/v1/agreements/{}/signatures",
+        a["id"].as_str().unwrap()
+    );
+    let body = |party: &str| json!({"party": party, "method": "in_app", "confirm": true});
+    let p = assert_problem(
+        app.post(&path, Some(&me), &body("participant")).await,
+        422,
+        "validation.failed",
+    )
+    .await;
+    assert_eq!(problem_fields(&p), vec!["version"]);
+    let res = app
+        .req(Method::POST, &path, Some(&me))
+        .header("If-Match", &issued_tag)
+        .json(&body("participant"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let after_tag = res.headers()["etag"].to_str().unwrap().to_string();
+    let signed: Value = res.json().await.unwrap();
+    assert_eq!(signed["version"], a["version"]);
+    assert_eq!(signed["document_sha256"], a["document_sha256"]);
+    let participant = signed["parties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["party"] == "participant")
+        .unwrap();
+    assert_eq!(participant["signed"], true);
+    // The library holds the ETag from before the participant signed: it changed since.
+    let library = &apps[0].library.token;
+    assert_problem(
+        app.req(Method::POST, &path, Some(library))
+            .header("If-Match", &issued_tag)
+            .json(&body("library"))
+            .send()
+            .await
+            .unwrap(),
+        412,
+        "request.precondition_failed",
+    )
+    .await;
+    let res = app
+        .req(Method::POST, &path, Some(library))
+        .header("If-Match", &after_tag)
+        .json(&body("library"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+}

@@ -527,6 +527,10 @@ const MATRIX: &[(&str, [&str; 8])] = &[
         "recordAttendance",
         ["401", "404", "403", "403", "403", "404", "ok", "ok"],
     ),
+    (
+        "recordAttendanceList",
+        ["401", "404", "403", "403", "403", "404", "ok", "ok"],
+    ),
     // No delivery exists in this world.
     (
         "redeliverWebhookDelivery",

@@ -655,3 +655,92 @@ async fn a_personal_calendar_feed_works_without_a_login_and_updates_moved_meetin
     )
     .await;
 }
+
+/// Attendance for a whole meeting in one request, all or nothing.
+#[tokio::test]
+async fn the_attendance_of_many_is_recorded_in_one_request_or_not_at_all() {
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let (pids, _) = selected(&app, &f, 2).await;
+    let meeting: Value = app
+        .post(
+            &format!("/api/v1/mobilities/{}/meetings", f.mobility_ids[0]),
+            Some(&f.coordinator.token),
+            &json!({"kind": "coordinator_preparation", "title": "Pripravljalno srečanje", "starts_at": "2026-01-20T16:00:00Z", "duration_minutes": 90}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let url = format!(
+        "/api/v1/meetings/{}/attendance-list",
+        meeting["id"].as_str().unwrap()
+    );
+    let put = |body: Value| {
+        let (app, url, token) = (&app, &url, f.coordinator.token.clone());
+        async move {
+            app.req(Method::PUT, url, Some(&token))
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let res = put(json!({"entries": [{"participant_id": pids[0], "attended": true}, {"participant_id": pids[1], "attended": true}]})).await;
+    assert_eq!(res.status(), 200);
+    let m: Value = res.json().await.unwrap();
+    assert_eq!(m["attendance"].as_array().unwrap().len(), 2);
+    for pid in &pids {
+        let tasks: Value = app
+            .get(
+                &format!("/api/v1/participants/{pid}/tasks"),
+                Some(&f.coordinator.token),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        let done = tasks["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["key"] == "coordinator_meeting")
+            .unwrap()["done"]
+            .clone();
+        assert_eq!(done, true, "{pid}");
+    }
+    // One bad entry refuses the list; what was recorded stays.
+    let stranger = uuid::Uuid::now_v7().to_string();
+    let p = assert_problem(
+        put(json!({"entries": [{"participant_id": pids[0], "attended": false}, {"participant_id": stranger, "attended": true}]})).await,
+        422,
+        "validation.failed",
+    )
+    .await;
+    assert_eq!(problem_fields(&p), vec!["entries[1].participant_id"]);
+    let p = assert_problem(
+        put(json!({"entries": [{"participant_id": pids[1], "attended": false}, {"participant_id": pids[1], "attended": true}]})).await,
+        422,
+        "validation.failed",
+    )
+    .await;
+    assert_eq!(p["errors"][0]["code"], "duplicate");
+    let m: Value = app
+        .get(
+            &format!("/api/v1/meetings/{}", meeting["id"].as_str().unwrap()),
+            Some(&f.coordinator.token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        m["attendance"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["attended"] == true),
+        "{m}"
+    );
+    assert_problem(put(json!({"entries": []})).await, 422, "validation.failed").await;
+}

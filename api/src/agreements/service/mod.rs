@@ -98,10 +98,13 @@ impl UpdateAgreementRequest {
 pub struct SignAgreementRequest {
     pub party: Party,
     pub method: AgreementSignatureMethod,
-    /// The version being signed.
-    pub version: i32,
-    /// The hash of the document being signed.
-    pub document_sha256: String,
+    /// The version being signed. With `document_sha256`, or leave both out and send the
+    /// agreement's `ETag` in `If-Match` to sign the version it names.
+    #[schema(minimum = 1)]
+    pub version: Option<i32>,
+    /// The hash of the document being signed (with `version`).
+    #[schema(max_length = 64)]
+    pub document_sha256: Option<String>,
     /// An uploaded scan (`scanned_handwritten`) or digitally signed PDF (`qualified_electronic`).
     pub evidence_id: Option<Uuid>,
     /// `in_app`: the explicit confirmation.

@@ -65,6 +65,7 @@ pub async fn sign(
     user: &AuthUser,
     id: Uuid,
     r: SignAgreementRequest,
+    if_match: &crate::http::IfMatch,
 ) -> ApiResult<agreement::Model> {
     let txn = begin_write(db).await?;
     // Serialise signing of this agreement (PostgreSQL row lock; SQLite holds the write lock).
@@ -73,6 +74,23 @@ pub async fn sign(
         .one(&txn)
         .await?;
     let a = visible(&txn, user, id).await?;
+    // The version signed is named by the body (version and hash) or by the ETag in If-Match.
+    match (r.version, &r.document_sha256) {
+        (Some(_), Some(_)) => {}
+        (None, None) if if_match.0.is_some() => {}
+        (version, _) => {
+            return Err(ApiError::invalid_field(
+                if version.is_none() {
+                    "version"
+                } else {
+                    "document_sha256"
+                },
+                "required",
+                "name the version signed: version with document_sha256, or the agreement's ETag in If-Match",
+            ));
+        }
+    }
+    if_match.check(&crate::http::etag::etag(a.id, a.updated_at))?;
     if !parties(a.kind).contains(&r.party) {
         return Err(ApiError::unprocessable(
             "agreement.unknown_party",
@@ -81,8 +99,10 @@ pub async fn sign(
     }
     policy::may_sign(&txn, user, &a, r.party).await?;
     if a.status == AgreementStatus::Superseded
-        || r.version != a.version
-        || r.document_sha256 != a.document_sha256
+        || r.version.is_some_and(|v| v != a.version)
+        || r.document_sha256
+            .as_ref()
+            .is_some_and(|h| *h != a.document_sha256)
     {
         return Err(ApiError::conflict(
             "agreement.stale_version",
