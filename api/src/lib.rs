@@ -28,6 +28,7 @@ pub mod notifications;
 pub mod obligations;
 pub mod openapi;
 pub mod organisations;
+pub mod overview;
 pub mod participants;
 pub mod patches;
 pub mod pdf;

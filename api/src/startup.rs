@@ -45,7 +45,8 @@ pub fn api_v1(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(crate::api_tokens::routes::configure)
         .configure(crate::webhooks::routes::configure)
         .configure(crate::audit::routes::configure)
-        .configure(crate::privacy::routes::configure);
+        .configure(crate::privacy::routes::configure)
+        .configure(crate::overview::routes::configure);
 }
 
 /// The OpenAPI document the code serves (and `mobility openapi` prints).

@@ -398,6 +398,10 @@ const MATRIX: &[(&str, [&str; 8])] = &[
         ["401", "404", "404", "404", "ok", "404", "ok", "ok"],
     ),
     (
+        "getMyOverview",
+        ["401", "ok", "ok", "ok", "ok", "ok", "ok", "ok"],
+    ),
+    (
         "listCoParticipants",
         ["401", "404", "404", "404", "ok", "404", "ok", "ok"],
     ),

@@ -19,6 +19,7 @@ mod integration;
 mod mail;
 mod openapi;
 mod organisations;
+mod overview;
 mod participants;
 mod preparation;
 mod privacy;
