@@ -53,6 +53,17 @@ macro_rules! text_enum {
 }
 
 text_enum!(
+    /// A partner organisation's role in a project: a `cooperation_partner` advises and supports
+    /// it (e.g. on preparing mobilities abroad), a `host_organisation` receives participants,
+    /// an `associated_partner` takes part in activities or dissemination.
+    PartnerRole {
+        CooperationPartner = "cooperation_partner",
+        HostOrganisation = "host_organisation",
+        AssociatedPartner = "associated_partner",
+    }
+);
+
+text_enum!(
     /// What an organisation is to the project.
     OrganisationKind {
         Coordinator = "coordinator",

@@ -34,6 +34,7 @@ pub mod participant_report;
 pub mod practice_adoption;
 pub mod preparation_task;
 pub mod project;
+pub mod project_partner;
 pub mod project_team_member;
 pub mod questionnaire;
 pub mod questionnaire_response;

@@ -17,6 +17,7 @@ mod m20261204_000011_webhooks;
 mod m20261205_000012_api_tokens;
 mod m20261206_000013_mail;
 mod m20261207_000014_process_rules;
+mod m20261208_000015_partners;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000012_api_tokens::Migration),
             Box::new(m20261206_000013_mail::Migration),
             Box::new(m20261207_000014_process_rules::Migration),
+            Box::new(m20261208_000015_partners::Migration),
         ]
     }
 }

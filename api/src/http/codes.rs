@@ -245,6 +245,7 @@ pub const CODES: &[(&str, u16, &str)] = &[
         "No such task, or not visible to the caller",
     ),
     ("team_member.not_found", 404, "No such team member"),
+    ("partner.not_found", 404, "No such partner of this project"),
     ("travel_details.not_found", 404, "No travel details yet"),
     (
         "unit_cost_rates.not_found",
@@ -296,6 +297,11 @@ pub const CODES: &[(&str, u16, &str)] = &[
         "team.duplicate",
         409,
         "The user is already in the project team with this function",
+    ),
+    (
+        "partner.duplicate",
+        409,
+        "The organisation is already a partner of this project",
     ),
     (
         "mobility.code_taken",

@@ -1,7 +1,7 @@
 use crate::http::checks::{not_blank, time_zone};
 use crate::http::double_option;
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::enums::{ProjectStatus, Role, TeamFunction};
+use entity::enums::{PartnerRole, ProjectStatus, Role, TeamFunction};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -33,6 +33,8 @@ pub struct ProjectDto {
     #[schema(example = "Europe/Ljubljana")]
     pub timezone: String,
     pub status: ProjectStatus,
+    /// Partner organisations and their role in the project.
+    pub partners: Vec<PartnerDto>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -52,10 +54,41 @@ impl From<entity::project::Model> for ProjectDto {
             end_date: m.end_date,
             timezone: m.timezone,
             status: m.status,
+            partners: Vec::new(),
             created_at: m.created_at,
             updated_at: m.updated_at,
         }
     }
+}
+
+/// A partner organisation of a project, with its role.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PartnerDto {
+    pub id: Uuid,
+    pub project_id: Uuid,
+    pub organisation_id: Uuid,
+    #[schema(example = "Mestna knjižnica Ljubljana, Center za mednarodno sodelovanje")]
+    pub organisation_name: String,
+    pub role: PartnerRole,
+    #[schema(example = "svetuje pri pripravi mobilnosti v tujini")]
+    pub description: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Linking a partner organisation to a project.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"organisation_id": "0190f1c2-0000-7000-8000-000000000001", "role": "cooperation_partner", "description": "svetuje pri pripravi mobilnosti v tujini"}))]
+pub struct AddPartnerRequest {
+    pub organisation_id: Uuid,
+    pub role: PartnerRole,
+    #[validate(length(min = 1, max = 2000), custom(function = not_blank))]
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069]*[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200d\u2028-\u202f\u205f\u2060\u2066-\u2069\u3000\ufeff][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069]*$"
+    )]
+    pub description: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema, Validate)]

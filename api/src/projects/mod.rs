@@ -2,5 +2,6 @@
 
 pub mod atom;
 pub mod dto;
+pub mod partners;
 pub mod routes;
 pub mod service;

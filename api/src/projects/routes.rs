@@ -1,8 +1,8 @@
 use super::dto::{
-    AddTeamMemberRequest, CreateProjectRequest, ProjectDto, ProjectQuery, TeamMemberDto,
-    UpdateProjectRequest,
+    AddPartnerRequest, AddTeamMemberRequest, CreateProjectRequest, PartnerDto, ProjectDto,
+    ProjectQuery, TeamMemberDto, UpdateProjectRequest,
 };
-use super::service;
+use super::{partners, service};
 use crate::audit::Actor;
 use crate::http::etag::{etag, json_with_etag};
 use crate::http::pagination::UpdatedSince;
@@ -20,7 +20,9 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(update_project)
         .service(list_team)
         .service(add_team_member)
-        .service(remove_team_member);
+        .service(remove_team_member)
+        .service(add_partner)
+        .service(remove_partner);
 }
 
 /// The project's public Atom feed: published digital stories and dissemination.
@@ -55,8 +57,17 @@ async fn project_feed(
         .body(body))
 }
 
-fn respond(status: StatusCode, m: entity::project::Model) -> HttpResponse {
-    json_with_etag(status, etag(m.id, m.updated_at), &ProjectDto::from(m))
+async fn respond(
+    state: &AppState,
+    status: StatusCode,
+    m: entity::project::Model,
+) -> ApiResult<HttpResponse> {
+    let tag = etag(m.id, m.updated_at);
+    let dto = partners::dtos(&state.db, vec![m])
+        .await?
+        .pop()
+        .ok_or_else(|| crate::http::ApiError::internal("a project without its answer"))?;
+    Ok(json_with_etag(status, tag, &dto))
 }
 
 /// List projects. Public.
@@ -79,8 +90,9 @@ async fn list_projects(
 ) -> ApiResult<HttpResponse> {
     let q = q.into_inner();
     let page = list.validate_sorted(q.sort.is_some())?;
-    let result = service::list(&state.db, q, since.into_inner(), page).await?;
-    Ok(HttpResponse::Ok().json(result.map(ProjectDto::from)))
+    let mut result = service::list(&state.db, q, since.into_inner(), page).await?;
+    let items = partners::dtos(&state.db, result.take_items()).await?;
+    Ok(HttpResponse::Ok().json(result.with_items(items)))
 }
 
 /// Create a project. Admins and coordinators.
@@ -111,7 +123,7 @@ async fn create_project(
     let m = service::create(&state.db, &Actor::from(&user), body.into_inner()).await?;
     let location = format!("/projects/{}", m.id);
     Ok(crate::http::created(
-        respond(StatusCode::CREATED, m),
+        respond(&state, StatusCode::CREATED, m).await?,
         location,
     ))
 }
@@ -131,10 +143,12 @@ async fn create_project(
 )]
 #[get("/projects/{id}")]
 async fn get_project(state: web::Data<AppState>, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
-    Ok(respond(
+    respond(
+        &state,
         StatusCode::OK,
         service::get_model(&state.db, *id).await?,
-    ))
+    )
+    .await
 }
 
 /// Change a project. Admins and coordinators.
@@ -178,7 +192,7 @@ async fn update_project(
         |cur| if_match.check(&etag(cur.id, cur.updated_at)),
     )
     .await?;
-    Ok(respond(StatusCode::OK, m))
+    respond(&state, StatusCode::OK, m).await
 }
 
 /// List the project team. Any signed-in user.
@@ -277,5 +291,69 @@ async fn remove_team_member(
 ) -> ApiResult<HttpResponse> {
     let (id, member_id) = path.into_inner();
     service::remove_team_member(&state.db, &Actor::from(&user), id, member_id).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Link a partner organisation to the project with its role. Admins and coordinators.
+///
+/// Admins and coordinators only. Links an existing organisation (any kind) as
+/// `cooperation_partner`, `host_organisation` or `associated_partner`, with what it does for
+/// the project in words; the project then shows it under `partners`, and its `updated_at` and
+/// `ETag` move. Once per organisation (409 `partner.duplicate`: remove it to change its role);
+/// an unknown organisation is 422 on `organisation_id`, an unknown project 404
+/// `project.not_found`. Audited.
+#[utoipa::path(
+    tag = "projects",
+    operation_id = "addProjectPartner",
+    params(("id" = Uuid, Path, description = "Project id")),
+    request_body = AddPartnerRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Linked", body = PartnerDto),
+        (status = 403, description = "Not an admin or coordinator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such project", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already a partner (`partner.duplicate`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown organisation, invalid fields", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/projects/{id}/partners")]
+async fn add_partner(
+    state: web::Data<AppState>,
+    user: crate::http::Gated<crate::http::Staff>,
+    id: web::Path<Uuid>,
+    body: crate::http::Json<AddPartnerRequest>,
+) -> ApiResult<HttpResponse> {
+    let p = partners::add(&state.db, &Actor::from(&user), *id, body.into_inner()).await?;
+    let location = format!("/projects/{}/partners/{}", p.project_id, p.id);
+    Ok(crate::http::created(
+        HttpResponse::Created().json(p),
+        location,
+    ))
+}
+
+/// Unlink a partner from the project. Admins and coordinators.
+///
+/// Admins and coordinators only. Removes the link (the organisation stays) and writes a
+/// `delete` audit entry; the project's `updated_at` moves. A partner id not of this project is
+/// 404 `partner.not_found`.
+#[utoipa::path(
+    tag = "projects",
+    operation_id = "removeProjectPartner",
+    params(("id" = Uuid, Path, description = "Project id"), ("partner_id" = Uuid, Path, description = "Partner link id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 403, description = "Not an admin or coordinator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such partner (`partner.not_found`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/projects/{id}/partners/{partner_id}")]
+async fn remove_partner(
+    state: web::Data<AppState>,
+    user: crate::http::Gated<crate::http::Staff>,
+    path: web::Path<(Uuid, Uuid)>,
+) -> ApiResult<HttpResponse> {
+    let (id, partner_id) = path.into_inner();
+    partners::remove(&state.db, &Actor::from(&user), id, partner_id).await?;
     Ok(HttpResponse::NoContent().finish())
 }

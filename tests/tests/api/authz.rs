@@ -398,6 +398,14 @@ const MATRIX: &[(&str, [&str; 8])] = &[
         ["401", "404", "404", "404", "ok", "404", "ok", "ok"],
     ),
     (
+        "addProjectPartner",
+        ["401", "403", "403", "403", "403", "403", "ok", "ok"],
+    ),
+    (
+        "removeProjectPartner",
+        ["401", "403", "403", "403", "403", "403", "ok", "404"],
+    ),
+    (
         "getMyOverview",
         ["401", "ok", "ok", "ok", "ok", "ok", "ok", "ok"],
     ),
@@ -800,6 +808,17 @@ async fn world(app: &TestApp) -> World {
     )
     .await;
     ids.insert("team_member", member["id"].as_str().unwrap().into());
+    let centre = app
+        .create_org("Center za mednarodno sodelovanje", "partner")
+        .await;
+    let partner = post_json(
+        app,
+        &format!("/api/v1/projects/{project}/partners"),
+        &coordinator,
+        json!({"organisation_id": centre, "role": "cooperation_partner"}),
+    )
+    .await;
+    ids.insert("partner", partner["id"].as_str().unwrap().into());
     let dissemination = post_json(
         app,
         &format!("/api/v1/participants/{other}/dissemination"),
@@ -916,6 +935,7 @@ fn id_for(w: &World, collection: &str, param: &str) -> String {
         ("digital-stories", _) => "digital_story",
         ("media", _) => "media",
         ("deliveries", _) => "delivery",
+        ("partners", _) => "partner",
         // A feed's secret token: one that names nothing.
         ("calendar", _) => return uuid::Uuid::now_v7().to_string(),
         _ => panic!("no object in the world for {collection}/{{{param}}}"),

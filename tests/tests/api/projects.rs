@@ -493,3 +493,100 @@ async fn dates_outside_the_window_need_a_reason_and_the_status_follows_the_dates
     assert!(filtered("cancelled").await);
     assert!(!filtered("completed").await);
 }
+
+/// Partner organisations are linked to the project with their role and shown on it.
+#[tokio::test]
+async fn partners_are_linked_with_their_role_and_shown_on_the_project() {
+    let app = spawn_app().await;
+    let zsk = app.zsk_project().await;
+    let pid = zsk["id"].as_str().unwrap();
+    let coordinator = app.user("coordinator", None).await.token;
+    let centre = app
+        .create_org(
+            "Mestna knjižnica Ljubljana, Center za mednarodno sodelovanje",
+            "partner",
+        )
+        .await;
+    let before = app.get(&format!("/api/v1/projects/{pid}"), None).await;
+    let tag_before = before.headers()["etag"].to_str().unwrap().to_string();
+    let path = format!("/api/v1/projects/{pid}/partners");
+    let link = json!({"organisation_id": centre, "role": "cooperation_partner", "description": "svetuje pri pripravi mobilnosti v tujini"});
+    let committee = app.user("committee", None).await.token;
+    assert_problem(
+        app.post(&path, Some(&committee), &link).await,
+        403,
+        "auth.forbidden",
+    )
+    .await;
+    let res = app.post(&path, Some(&coordinator), &link).await;
+    assert_eq!(res.status(), 201);
+    let location = res.headers()["location"].to_str().unwrap().to_string();
+    let partner: Value = res.json().await.unwrap();
+    assert_eq!(
+        location,
+        format!(
+            "/api/v1/projects/{pid}/partners/{}",
+            partner["id"].as_str().unwrap()
+        )
+    );
+    assert_problem(
+        app.post(&path, Some(&coordinator), &link).await,
+        409,
+        "partner.duplicate",
+    )
+    .await;
+    let p = assert_problem(
+        app.post(
+            &path,
+            Some(&coordinator),
+            &json!({"organisation_id": uuid::Uuid::now_v7(), "role": "associated_partner"}),
+        )
+        .await,
+        422,
+        "validation.failed",
+    )
+    .await;
+    assert_eq!(problem_fields(&p), vec!["organisation_id"]);
+
+    // Shown on the project, to anyone; the project's ETag moved.
+    let res = app.get(&format!("/api/v1/projects/{pid}"), None).await;
+    assert_ne!(res.headers()["etag"].to_str().unwrap(), tag_before);
+    let project: Value = res.json().await.unwrap();
+    assert_eq!(project["partners"][0]["organisation_id"], centre.as_str());
+    assert_eq!(project["partners"][0]["role"], "cooperation_partner");
+    assert!(
+        project["partners"][0]["organisation_name"]
+            .as_str()
+            .unwrap()
+            .contains("Center za mednarodno")
+    );
+    let list: Value = app
+        .get("/api/v1/projects", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let listed = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == pid)
+        .unwrap();
+    assert_eq!(listed["partners"], project["partners"]);
+
+    let one = format!("{path}/{}", partner["id"].as_str().unwrap());
+    assert_eq!(app.delete(&one, Some(&coordinator)).await.status(), 204);
+    assert_problem(
+        app.delete(&one, Some(&coordinator)).await,
+        404,
+        "partner.not_found",
+    )
+    .await;
+    let project: Value = app
+        .get(&format!("/api/v1/projects/{pid}"), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(project["partners"], json!([]));
+}

@@ -81,6 +81,7 @@ async fn every_foreign_key_is_a_declared_relation() {
         practice_adoption,
         preparation_task,
         project,
+        project_partner,
         project_team_member,
         questionnaire,
         questionnaire_response,
