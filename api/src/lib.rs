@@ -43,6 +43,7 @@ pub mod startup;
 pub mod state;
 pub mod storage;
 pub mod stories;
+pub mod sustainability;
 pub mod telemetry;
 pub mod users;
 pub mod webhooks;

@@ -46,7 +46,8 @@ pub fn api_v1(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(crate::webhooks::routes::configure)
         .configure(crate::audit::routes::configure)
         .configure(crate::privacy::routes::configure)
-        .configure(crate::overview::routes::configure);
+        .configure(crate::overview::routes::configure)
+        .configure(crate::sustainability::routes::configure);
 }
 
 /// The OpenAPI document the code serves (and `mobility openapi` prints).

@@ -53,6 +53,25 @@ macro_rules! text_enum {
 }
 
 text_enum!(
+    /// How a participant travelled to the mobility and back (mostly).
+    TravelMode {
+        Train = "train",
+        Bus = "bus",
+        CarSharing = "car_sharing",
+        Car = "car",
+        Plane = "plane",
+        Other = "other",
+    }
+);
+
+impl TravelMode {
+    /// Travel the Erasmus+ programme counts as green: train, bus, car sharing.
+    pub fn is_green(self) -> bool {
+        matches!(self, Self::Train | Self::Bus | Self::CarSharing)
+    }
+}
+
+text_enum!(
     /// A partner organisation's role in a project: a `cooperation_partner` advises and supports
     /// it (e.g. on preparing mobilities abroad), a `host_organisation` receives participants,
     /// an `associated_partner` takes part in activities or dissemination.

@@ -43,6 +43,7 @@ pub mod selection_criterion;
 pub mod selection_settings;
 pub mod service_state;
 pub mod story_media;
+pub mod sustainability_record;
 pub mod travel_details;
 pub mod unit_cost_rates;
 pub mod user;

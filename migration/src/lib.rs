@@ -18,6 +18,7 @@ mod m20261205_000012_api_tokens;
 mod m20261206_000013_mail;
 mod m20261207_000014_process_rules;
 mod m20261208_000015_partners;
+mod m20261209_000016_sustainability;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000013_mail::Migration),
             Box::new(m20261207_000014_process_rules::Migration),
             Box::new(m20261208_000015_partners::Migration),
+            Box::new(m20261209_000016_sustainability::Migration),
         ]
     }
 }

@@ -246,6 +246,11 @@ pub const CODES: &[(&str, u16, &str)] = &[
     ),
     ("team_member.not_found", 404, "No such team member"),
     ("partner.not_found", 404, "No such partner of this project"),
+    (
+        "sustainability.not_found",
+        404,
+        "No sustainability record for this participant yet",
+    ),
     ("travel_details.not_found", 404, "No travel details yet"),
     (
         "unit_cost_rates.not_found",

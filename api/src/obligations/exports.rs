@@ -126,6 +126,14 @@ pub async fn indicators(
         .into_iter()
         .map(|a| a.library_id)
         .collect();
+    // The sustainability commitments, as the participants recorded them.
+    let kept = entity::sustainability_record::Entity::find()
+        .filter(entity::sustainability_record::Column::ParticipantId.is_in(pids.clone()))
+        .all(db)
+        .await?;
+    let kept_count = |f: fn(&entity::sustainability_record::Model) -> bool| {
+        kept.iter().filter(|r| f(r)).count() as i64
+    };
     let i = |key: &str, value: i64, target: Option<i64>| Indicator {
         key: key.into(),
         value,
@@ -164,6 +172,19 @@ pub async fn indicators(
             adopted.len() as i64,
             Some(10),
         ),
+        i("sustainability_recorded", kept.len() as i64, None),
+        i(
+            "green_travel",
+            kept_count(|r| r.travel_mode.is_green()),
+            None,
+        ),
+        i(
+            "local_public_transport",
+            kept_count(|r| r.local_public_transport),
+            None,
+        ),
+        i("local_food", kept_count(|r| r.local_food), None),
+        i("planned_online", kept_count(|r| r.planned_online), None),
     ];
     if !public {
         let fewer = d

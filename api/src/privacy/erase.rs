@@ -180,6 +180,15 @@ pub async fn erase(
         .exec(&txn)
         .await?;
     note("travel_details", travel.rows_affected);
+    // The sustainability record keeps its figures (the indicators count them), not the words.
+    entity::sustainability_record::Entity::update_many()
+        .col_expr(
+            entity::sustainability_record::Column::Notes,
+            Expr::value(Option::<String>::None),
+        )
+        .filter(entity::sustainability_record::Column::ParticipantId.is_in(participant_ids.clone()))
+        .exec(&txn)
+        .await?;
     for p in &participants {
         let mut update = participant::Entity::update_many()
             .col_expr(

@@ -143,6 +143,11 @@ pub async fn collect(
         .into_json()
         .all(db)
         .await?;
+    let sustainability = entity::sustainability_record::Entity::find()
+        .filter(entity::sustainability_record::Column::ParticipantId.is_in(participant_ids.clone()))
+        .into_json()
+        .all(db)
+        .await?;
     let answers = questionnaire_response::Entity::find()
         .filter(questionnaire_response::Column::ParticipantId.is_in(participant_ids))
         .into_json()
@@ -223,6 +228,7 @@ pub async fn collect(
         ("meeting_attendance", attendance),
         ("reports", reports),
         ("questionnaire_answers", answers),
+        ("sustainability", sustainability),
         ("email_sent", mail),
         ("audit_log", audit),
         ("calendar_feeds", feeds),

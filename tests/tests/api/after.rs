@@ -1931,3 +1931,86 @@ async fn a_workshop_without_attendees_is_not_held() {
     let o = obligations(&app, &t).await;
     assert_ne!(status_of(&o, "workshop_held"), "met");
 }
+
+/// The sustainability commitments are recorded per participant and summarised in the
+/// indicators.
+#[tokio::test]
+async fn sustainability_is_recorded_and_counted_in_the_indicators() {
+    let app = spawn_app().await;
+    let t = trip(&app, false).await;
+    let path = format!("/api/v1/participants/{}/sustainability", t.pid);
+    assert_problem(
+        app.get(&path, Some(&t.me)).await,
+        404,
+        "sustainability.not_found",
+    )
+    .await;
+    let body = json!({"travel_mode": "train", "local_public_transport": true, "local_food": false, "planned_online": true, "notes": "Vlak Ljubljana–München–Aarhus."});
+    let put =
+        |token: &str, body: &Value| app.req(Method::PUT, &path, Some(token)).json(body).send();
+    assert_problem(
+        put(&t.app.library.token, &body).await.unwrap(),
+        403,
+        "auth.forbidden",
+    )
+    .await;
+    let p = assert_problem(
+        put(&t.me, &json!({"travel_mode": "rocket", "local_public_transport": true, "local_food": true, "planned_online": true})).await.unwrap(),
+        400,
+        "request.invalid_json",
+    )
+    .await;
+    assert!(p["detail"].as_str().unwrap().contains("rocket"), "{p}");
+    let res = put(&t.me, &body).await.unwrap();
+    assert_eq!(res.status(), 200);
+    let rec: Value = res.json().await.unwrap();
+    assert_eq!(rec["green_travel"], true);
+    let seen: Value = app
+        .get(&path, Some(&t.app.library.token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(seen["travel_mode"], "train");
+    assert_eq!(seen["local_food"], false);
+
+    let zsk = app.zsk_project().await;
+    let ind: Value = app
+        .get(
+            &format!(
+                "/api/v1/projects/{}/indicators/public",
+                zsk["id"].as_str().unwrap()
+            ),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let value = |key: &str| {
+        ind["indicators"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["key"] == key)
+            .unwrap()["value"]
+            .clone()
+    };
+    assert_eq!(value("sustainability_recorded"), 1);
+    assert_eq!(value("green_travel"), 1);
+    assert_eq!(value("local_public_transport"), 1);
+    assert_eq!(value("local_food"), 0);
+    assert_eq!(value("planned_online"), 1);
+    // A change replaces the record.
+    let by_plane = json!({"travel_mode": "plane", "local_public_transport": true, "local_food": true, "planned_online": true});
+    assert_eq!(
+        put(&t.f.coordinator.token, &by_plane)
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let seen: Value = app.get(&path, Some(&t.me)).await.json().await.unwrap();
+    assert_eq!(seen["green_travel"], false);
+    assert!(seen["notes"].is_null());
+}

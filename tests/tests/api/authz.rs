@@ -406,6 +406,14 @@ const MATRIX: &[(&str, [&str; 8])] = &[
         ["401", "403", "403", "403", "403", "403", "ok", "404"],
     ),
     (
+        "getSustainability",
+        ["401", "404", "404", "404", "ok", "404", "ok", "ok"],
+    ),
+    (
+        "putSustainability",
+        ["401", "404", "404", "404", "403", "404", "ok", "ok"],
+    ),
+    (
         "getMyOverview",
         ["401", "ok", "ok", "ok", "ok", "ok", "ok", "ok"],
     ),
@@ -819,6 +827,17 @@ async fn world(app: &TestApp) -> World {
     )
     .await;
     ids.insert("partner", partner["id"].as_str().unwrap().into());
+    let res = app
+        .req(
+            Method::PUT,
+            &format!("/api/v1/participants/{other}/sustainability"),
+            Some(&coordinator),
+        )
+        .json(&json!({"travel_mode": "train", "local_public_transport": true, "local_food": true, "planned_online": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "sustainability record");
     let dissemination = post_json(
         app,
         &format!("/api/v1/participants/{other}/dissemination"),

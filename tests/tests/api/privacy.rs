@@ -239,6 +239,33 @@ async fn erasure_keeps_what_an_audit_may_ask_for_and_says_why() {
         )
         .await;
     assert_eq!(res.status(), 201);
+    let green = format!("/api/v1/participants/{}/sustainability", pids[0]);
+    let res = app
+        .req(reqwest::Method::PUT, &green, Some(&f.coordinator.token))
+        .json(&json!({"travel_mode": "bus", "local_public_transport": true, "local_food": true, "planned_online": false, "notes": "Z avtobusom prek Gradca."}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let zip = app
+        .get(
+            &format!("/api/v1/personal-data?email={}", email.replace('@', "%40")),
+            Some(&admin),
+        )
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+    let mut text = String::new();
+    zip.by_name("personal-data.json")
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    assert!(
+        text.contains("Z avtobusom prek Gradca."),
+        "the export holds the record"
+    );
 
     let report: Value = app
         .post(
@@ -268,6 +295,14 @@ async fn erasure_keeps_what_an_audit_may_ask_for_and_says_why() {
         .await
         .unwrap();
     assert_eq!(after["full_name"], p["full_name"], "the name is kept");
+    let kept: Value = app
+        .get(&green, Some(&f.coordinator.token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(kept["travel_mode"], "bus", "the figures stay");
+    assert!(kept["notes"].is_null(), "the words go");
     assert_ne!(after["email"], p["email"], "the address is not");
     // The account is closed.
     assert_eq!(app.login_response(&email, PASSWORD).await.status(), 401);

@@ -89,6 +89,7 @@ async fn every_foreign_key_is_a_declared_relation() {
         selection_criterion,
         selection_settings,
         story_media,
+        sustainability_record,
         travel_details,
         unit_cost_rates,
         user,
