@@ -18,6 +18,21 @@ use sea_orm::{
 use uuid::Uuid;
 use validator::Validate;
 
+/// The names of the organisations `ids` (one query), for answers that show a name beside an
+/// organisation's id.
+pub async fn names(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> ApiResult<std::collections::HashMap<Uuid, String>> {
+    Ok(organisation::Entity::find()
+        .filter(organisation::Column::Id.is_in(ids.into_iter().collect::<Vec<_>>()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect())
+}
+
 /// The key that makes two organisations the same: name and city, case and spacing ignored.
 pub fn dedupe_key(name: &str, city: Option<&str>) -> String {
     let city = city.unwrap_or("");

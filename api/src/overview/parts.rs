@@ -7,7 +7,7 @@ use crate::http::ApiResult;
 use crate::http::etag::etag;
 use chrono::{DateTime, Utc};
 use entity::enums::{AgreementStatus, Party};
-use entity::{agreement, agreement_signature, meeting, mobility, organisation, participant};
+use entity::{agreement, agreement_signature, meeting, mobility, participant};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
@@ -19,13 +19,7 @@ pub(super) async fn names(
     db: &impl ConnectionTrait,
     ids: Vec<Uuid>,
 ) -> ApiResult<HashMap<Uuid, String>> {
-    Ok(organisation::Entity::find()
-        .filter(organisation::Column::Id.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|o| (o.id, o.name))
-        .collect())
+    crate::organisations::service::names(db, ids).await
 }
 
 pub(super) fn mobility_ref(

@@ -14,6 +14,8 @@ pub struct ParticipantDto {
     pub mobility_id: Uuid,
     pub application_id: Uuid,
     pub library_id: Uuid,
+    #[schema(example = "Mestna knjižnica Kranj")]
+    pub library_name: String,
     /// The participant's user account, once linked.
     pub user_id: Option<Uuid>,
     pub full_name: String,
@@ -40,6 +42,7 @@ impl From<entity::participant::Model> for ParticipantDto {
             mobility_id: m.mobility_id,
             application_id: m.application_id,
             library_id: m.library_id,
+            library_name: String::new(),
             user_id: m.user_id,
             full_name: m.full_name,
             email: m.email,

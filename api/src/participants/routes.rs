@@ -99,11 +99,9 @@ async fn get_participant(
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     let p = access::visible(&state.db, &user, *id).await?;
-    Ok(json_with_etag(
-        StatusCode::OK,
-        etag(p.id, p.updated_at),
-        &ParticipantDto::for_caller(p, &user),
-    ))
+    let tag = etag(p.id, p.updated_at);
+    let dto = service::with_library_name(&state.db, ParticipantDto::for_caller(p, &user)).await?;
+    Ok(json_with_etag(StatusCode::OK, tag, &dto))
 }
 
 /// Change a participant (link their user account). Coordinators.
@@ -140,11 +138,9 @@ async fn update_participant(
         if_match.check(&etag(cur.id, cur.updated_at))
     })
     .await?;
-    Ok(json_with_etag(
-        StatusCode::OK,
-        etag(p.id, p.updated_at),
-        &ParticipantDto::for_caller(p, &user),
-    ))
+    let tag = etag(p.id, p.updated_at);
+    let dto = service::with_library_name(&state.db, ParticipantDto::for_caller(p, &user)).await?;
+    Ok(json_with_etag(StatusCode::OK, tag, &dto))
 }
 
 /// Withdraw a participant before the mobility starts; the first reserve is promoted into
@@ -183,7 +179,15 @@ async fn withdraw_participant(
         body.into_inner().reason,
     )
     .await?;
-    Ok(HttpResponse::Ok().json(out))
+    let withdrawn = service::with_library_name(&state.db, out.withdrawn).await?;
+    let promoted = match out.promoted {
+        Some(p) => Some(service::with_library_name(&state.db, p).await?),
+        None => None,
+    };
+    Ok(HttpResponse::Ok().json(WithdrawalOutcome {
+        withdrawn,
+        promoted,
+    }))
 }
 
 /// Record that a participant came back from the mobility (`travelled`). Coordinators.
@@ -208,8 +212,7 @@ async fn mark_returned(
     body: crate::http::OptionalJson<ReturnRequest>,
 ) -> ApiResult<HttpResponse> {
     let reason = body.0.and_then(|b| b.early_return_reason);
-    Ok(HttpResponse::Ok().json(ParticipantDto::for_caller(
-        lifecycle::record_return(&state.db, state.clock.as_ref(), &user, *id, reason).await?,
-        &user,
-    )))
+    let p = lifecycle::record_return(&state.db, state.clock.as_ref(), &user, *id, reason).await?;
+    let dto = service::with_library_name(&state.db, ParticipantDto::for_caller(p, &user)).await?;
+    Ok(HttpResponse::Ok().json(dto))
 }

@@ -15,7 +15,6 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
     EntityTrait, QueryFilter, QueryOrder,
 };
-use std::collections::HashMap;
 use uuid::Uuid;
 
 /// A mobility's participants, as far as the caller may see them (the same [`Scope`] as a
@@ -53,12 +52,11 @@ pub async fn list(
         .fetch(db, q, &order, participant::Column::Id, |m| m.id)
         .await?;
     let items = fetched.take_items();
-    Ok(fetched.with_items(
-        items
-            .into_iter()
-            .map(|m| ParticipantDto::for_caller(m, user))
-            .collect(),
-    ))
+    let dtos = items
+        .into_iter()
+        .map(|m| ParticipantDto::for_caller(m, user))
+        .collect();
+    Ok(fetched.with_items(with_library_names(db, dtos).await?))
 }
 
 /// Link the participant's user account. Coordinators.
@@ -115,16 +113,8 @@ pub async fn named(
         .order_by_asc(participant::Column::Id)
         .all(db)
         .await?;
-    let libraries: HashMap<Uuid, String> = entity::organisation::Entity::find()
-        .filter(
-            entity::organisation::Column::Id
-                .is_in(people.iter().map(|p| p.library_id).collect::<Vec<_>>()),
-        )
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|o| (o.id, o.name))
-        .collect();
+    let libraries =
+        crate::organisations::service::names(db, people.iter().map(|p| p.library_id)).await?;
     Ok(people
         .into_iter()
         .map(|p| NamedParticipant {
@@ -158,4 +148,27 @@ pub async fn co_participants(
         mobility_id: p.mobility_id,
         items,
     })
+}
+
+/// The participants as answered, each with its library's name (one query for all).
+pub async fn with_library_names(
+    db: &impl ConnectionTrait,
+    mut dtos: Vec<ParticipantDto>,
+) -> ApiResult<Vec<ParticipantDto>> {
+    let names = crate::organisations::service::names(db, dtos.iter().map(|d| d.library_id)).await?;
+    for d in &mut dtos {
+        d.library_name = names.get(&d.library_id).cloned().unwrap_or_default();
+    }
+    Ok(dtos)
+}
+
+/// One participant as answered, with its library's name.
+pub async fn with_library_name(
+    db: &impl ConnectionTrait,
+    dto: ParticipantDto,
+) -> ApiResult<ParticipantDto> {
+    with_library_names(db, vec![dto])
+        .await?
+        .pop()
+        .ok_or_else(|| ApiError::internal("a participant without its answer"))
 }

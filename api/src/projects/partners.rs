@@ -27,16 +27,8 @@ pub async fn of_projects(
         .order_by_asc(project_partner::Column::Id)
         .all(db)
         .await?;
-    let names: HashMap<Uuid, String> = organisation::Entity::find()
-        .filter(
-            organisation::Column::Id
-                .is_in(links.iter().map(|l| l.organisation_id).collect::<Vec<_>>()),
-        )
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|o| (o.id, o.name))
-        .collect();
+    let names =
+        crate::organisations::service::names(db, links.iter().map(|l| l.organisation_id)).await?;
     let mut out: HashMap<Uuid, Vec<PartnerDto>> = HashMap::new();
     for l in links {
         out.entry(l.project_id).or_default().push(PartnerDto {

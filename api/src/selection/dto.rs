@@ -153,6 +153,8 @@ pub struct RankingEntry {
     pub rank: u32,
     pub application_id: Uuid,
     pub library_id: Uuid,
+    #[schema(example = "Mestna knjižnica Kranj")]
+    pub library_name: String,
     pub applicant_full_name: String,
     pub fewer_opportunities: bool,
     pub submitted_at: Option<DateTime<Utc>>,

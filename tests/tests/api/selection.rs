@@ -1317,4 +1317,48 @@ async fn a_reserve_steps_back_and_the_next_reserve_is_promoted() {
         .unwrap();
     assert_eq!(out["promoted"]["application_id"], apps[2].id.as_str());
     assert_eq!(out["promoted"]["reserve_rank"], 2);
+    // Named with their library, as every participant is.
+    assert_eq!(
+        out["promoted"]["library_name"],
+        apps[2].library_name.as_str()
+    );
+    assert_eq!(
+        out["withdrawn"]["library_name"],
+        apps[0].library_name.as_str()
+    );
+    let ranking: Value = app
+        .get(
+            &format!(
+                "/api/v1/mobilities/{}/ranking?call_id={}",
+                f.mobility_ids[0], f.call_id
+            ),
+            Some(&f.coordinator.token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    for e in ranking["entries"].as_array().unwrap() {
+        let a = apps
+            .iter()
+            .find(|a| a.id == e["application_id"].as_str().unwrap())
+            .unwrap();
+        assert_eq!(e["library_name"], a.library_name.as_str());
+    }
+    let listed: Value = app
+        .get(
+            &format!("/api/v1/mobilities/{}/participants", f.mobility_ids[0]),
+            Some(&f.coordinator.token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    for p in listed["items"].as_array().unwrap() {
+        let a = apps
+            .iter()
+            .find(|a| a.id == p["application_id"].as_str().unwrap())
+            .unwrap();
+        assert_eq!(p["library_name"], a.library_name.as_str());
+    }
 }

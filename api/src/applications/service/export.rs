@@ -25,15 +25,8 @@ pub async fn export_csv(
         .into_iter()
         .map(|m| (m.id, m.code))
         .collect();
-    let libraries: HashMap<Uuid, String> = organisation::Entity::find()
-        .filter(
-            organisation::Column::Id.is_in(apps.iter().map(|a| a.library_id).collect::<Vec<_>>()),
-        )
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|o| (o.id, o.name))
-        .collect();
+    let libraries =
+        crate::organisations::service::names(db, apps.iter().map(|a| a.library_id)).await?;
     let mut w = crate::http::csv::writer(delimiter);
     {
         let mut header = vec![

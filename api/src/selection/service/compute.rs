@@ -175,6 +175,8 @@ pub async fn compute(
     let ranked = ranking::rank(&crit, rules, &candidates);
     let apps: HashMap<Uuid, application::Model> =
         apps_list.into_iter().map(|a| (a.id, a)).collect();
+    let libraries =
+        crate::organisations::service::names(db, apps.values().map(|a| a.library_id)).await?;
     let mut complete = !committee.is_empty();
     let mut entries = Vec::new();
     for r in ranked {
@@ -191,6 +193,7 @@ pub async fn compute(
             },
             application_id: a.id,
             library_id: a.library_id,
+            library_name: libraries.get(&a.library_id).cloned().unwrap_or_default(),
             applicant_full_name: a.applicant_full_name.clone(),
             fewer_opportunities: a.fewer_opportunities,
             submitted_at: a.submitted_at,
