@@ -38,7 +38,7 @@ pub fn status_condition(s: MobilityStatus, today: NaiveDate) -> sea_orm::Conditi
         Completed => Condition::all().add(not_cancelled).add(
             Condition::any()
                 .add(ended.clone())
-                .add(C::EndDate.is_null().and(C::Status.eq(Completed))),
+                .add(C::StartDate.is_null().and(C::Status.eq(Completed))),
         ),
         InProgress => Condition::all()
             .add(not_cancelled)
@@ -103,7 +103,6 @@ pub fn window_reason(
     window: (Option<NaiveDate>, Option<NaiveDate>),
     dates: (Option<NaiveDate>, Option<NaiveDate>),
     given: Option<String>,
-    kept: Option<String>,
 ) -> Option<String> {
     let given = given
         .map(|r| r.trim().to_string())
@@ -120,7 +119,7 @@ pub fn window_reason(
         }
         return None;
     }
-    match given.or(kept) {
+    match given {
         Some(reason) => Some(reason),
         None => {
             let field = if early { "start_date" } else { "end_date" };

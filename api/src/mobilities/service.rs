@@ -209,7 +209,6 @@ pub async fn create(
         (r.window_start, r.window_end),
         (r.start_date, r.end_date),
         r.outside_window_reason.clone(),
-        None,
     );
     check_range(
         &mut errors,
@@ -316,19 +315,16 @@ pub async fn update(
         p.end_date.unwrap_or(cur.end_date),
     );
     let dates_changed = dates != (cur.start_date, cur.end_date);
-    // A reason given for dates already outside stays until the dates or the window move.
-    let kept = if dates_changed || window != (cur.window_start, cur.window_end) {
-        None
+    // The window rule is checked when the dates or the window move, or a reason is given; a
+    // change of anything else keeps what is stored (also dates set before the rule existed).
+    let outside_window_reason = if dates_changed
+        || window != (cur.window_start, cur.window_end)
+        || p.outside_window_reason.is_some()
+    {
+        schedule::window_reason(&mut errors, window, dates, p.outside_window_reason.clone())
     } else {
         cur.outside_window_reason.clone()
     };
-    let outside_window_reason = schedule::window_reason(
-        &mut errors,
-        window,
-        dates,
-        p.outside_window_reason.clone(),
-        kept,
-    );
     check_range(
         &mut errors,
         p.window_start.unwrap_or(cur.window_start),

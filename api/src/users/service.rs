@@ -385,16 +385,20 @@ pub async fn delete(
 /// The configured admin (`MOBILITY_ADMIN_EMAIL`) is created whenever no account has that
 /// address, also on a database that already has admins (e.g. from `seed --demo` run before the
 /// first `serve`); an account with that address that is not an active admin is left as it is
-/// and said so in the log. Without a configured admin, a database without any admin gets
-/// `admin@localhost` with a random password written to `<data dir>/initial-admin-password`
-/// (mode 0600).
+/// and said so in the log. A database left without any admin (no admin configured, or the
+/// configured address taken by another account) gets `admin@localhost` with a random
+/// password written to `<data dir>/initial-admin-password` (mode 0600).
 pub async fn ensure_admin(
     db: &DatabaseConnection,
     settings: &crate::config::Settings,
 ) -> anyhow::Result<()> {
-    if let Some(email) = &settings.admin_email {
+    let mut configured = match (&settings.admin_email, &settings.admin_password) {
+        (Some(e), Some(p)) => Some((e.trim().to_lowercase(), p)),
+        _ => None,
+    };
+    if let Some((email, _)) = &configured {
         let existing = user::Entity::find()
-            .filter(user::Column::Email.eq(email.trim().to_lowercase()))
+            .filter(user::Column::Email.eq(email.as_str()))
             .one(db)
             .await?;
         match existing {
@@ -406,11 +410,12 @@ pub async fn ensure_admin(
                     active = u.active,
                     "MOBILITY_ADMIN_EMAIL names an existing account that is not an active admin; it is left as it is (an admin can change it)"
                 );
-                return Ok(());
+                configured = None;
             }
             None => {}
         }
-    } else {
+    }
+    if configured.is_none() {
         let admins = user::Entity::find()
             .filter(user::Column::Role.eq(Role::Admin))
             .count(db)
@@ -420,13 +425,13 @@ pub async fn ensure_admin(
         }
     }
     let actor = Actor::system("system:start-up");
-    let (email, pw, generated) = match (&settings.admin_email, &settings.admin_password) {
-        (Some(e), Some(p)) => (
-            e.clone(),
+    let (email, pw, generated) = match configured {
+        Some((e, p)) => (
+            e,
             secrecy::ExposeSecret::expose_secret(p).to_string(),
             false,
         ),
-        _ => ("admin@localhost".to_string(), password::generate(), true),
+        None => ("admin@localhost".to_string(), password::generate(), true),
     };
     let new = NewUser {
         email: email.clone(),

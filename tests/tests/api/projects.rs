@@ -590,3 +590,55 @@ async fn partners_are_linked_with_their_role_and_shown_on_the_project() {
         .unwrap();
     assert_eq!(project["partners"], json!([]));
 }
+
+/// Dates set outside the window before the rule existed do not block other changes.
+#[tokio::test]
+async fn a_change_of_something_else_keeps_dates_set_before_the_window_rule() {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let app = spawn_app().await;
+    let zsk = app.zsk_project().await;
+    let pid = zsk["id"].as_str().unwrap();
+    let list: Value = app
+        .get(&format!("/api/v1/projects/{pid}/mobilities"), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let m = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["window_start"] == "2026-05-01")
+        .unwrap()
+        .clone();
+    let id: uuid::Uuid = m["id"].as_str().unwrap().parse().unwrap();
+    entity::mobility::ActiveModel {
+        id: Set(id),
+        start_date: Set(chrono::NaiveDate::from_ymd_opt(2026, 6, 1)),
+        end_date: Set(chrono::NaiveDate::from_ymd_opt(2026, 6, 5)),
+        ..Default::default()
+    }
+    .update(&app.db().await)
+    .await
+    .unwrap();
+    let coordinator = app.user("coordinator", None).await.token;
+    let path = format!("/api/v1/mobilities/{id}");
+    let res = app
+        .patch(&path, Some(&coordinator), &json!({"places": 8}), None)
+        .await;
+    assert_eq!(res.status(), 200);
+    // Moving them is checked.
+    let p = assert_problem(
+        app.patch(
+            &path,
+            Some(&coordinator),
+            &json!({"end_date": "2026-06-06"}),
+            None,
+        )
+        .await,
+        422,
+        "validation.failed",
+    )
+    .await;
+    assert_eq!(p["errors"][0]["code"], "outside_window");
+}

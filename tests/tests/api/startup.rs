@@ -94,6 +94,53 @@ async fn the_configured_admin_is_created_also_after_a_demo_seed() {
     assert_eq!(login(ADMIN_EMAIL, ADMIN_PASSWORD).await, 200);
 }
 
+/// When the configured address belongs to an account that is not an admin and no admin is
+/// left, start-up still leaves one: the generated `admin@localhost`.
+#[tokio::test]
+async fn a_taken_admin_address_still_leaves_an_admin() {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+    let app = spawn_app().await;
+    let db = app.db().await;
+    // The configured admin became a coordinator (as an old database might hold it).
+    let u = entity::user::Entity::find()
+        .filter(entity::user::Column::Email.eq(ADMIN_EMAIL))
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    entity::user::ActiveModel {
+        id: Set(u.id),
+        role: Set(entity::enums::Role::Coordinator),
+        ..Default::default()
+    }
+    .update(&db)
+    .await
+    .unwrap();
+    let second = mobility_api::Application::build(app.settings.clone())
+        .await
+        .unwrap();
+    let address = format!("http://127.0.0.1:{}", second.port());
+    tokio::spawn(second.run_until_stopped());
+    let password = std::fs::read_to_string(app.data_path("initial-admin-password")).unwrap();
+    let res = reqwest::Client::new()
+        .post(format!("{address}/api/v1/auth/login"))
+        .json(&serde_json::json!({"email": "admin@localhost", "password": password.trim()}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let coordinator = entity::user::Entity::find_by_id(u.id)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        coordinator.role,
+        entity::enums::Role::Coordinator,
+        "left as it is"
+    );
+}
+
 #[tokio::test]
 async fn sqlite_runs_with_wal_normal_sync_a_busy_timeout_and_foreign_keys() {
     if postgres_base_url().is_some() {
