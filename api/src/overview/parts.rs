@@ -15,6 +15,22 @@ use uuid::Uuid;
 /// At most this many meetings ahead are listed per mobility.
 const NEXT_MEETINGS: usize = 5;
 
+/// The mobility codes and library names `apps` show, one query each.
+pub(super) async fn labels(
+    db: &impl ConnectionTrait,
+    apps: &[entity::application::Model],
+) -> ApiResult<(HashMap<Uuid, String>, HashMap<Uuid, String>)> {
+    let codes = mobility::Entity::find()
+        .filter(mobility::Column::Id.is_in(apps.iter().map(|a| a.mobility_id).collect::<Vec<_>>()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m.code))
+        .collect();
+    let libraries = names(db, apps.iter().map(|a| a.library_id).collect()).await?;
+    Ok((codes, libraries))
+}
+
 pub(super) async fn names(
     db: &impl ConnectionTrait,
     ids: Vec<Uuid>,

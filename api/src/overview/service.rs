@@ -2,7 +2,7 @@
 //! caller's objects, so a screen costs a fixed handful of queries per mobility or call.
 
 use super::dto::*;
-use super::parts::{mobility_ref, names, next_meetings, unsigned};
+use super::parts::{labels, mobility_ref, names, next_meetings, unsigned};
 use crate::clock::Clock;
 use crate::http::{ApiResult, AuthUser};
 use crate::obligations::dto::ObligationStatus;
@@ -192,14 +192,7 @@ async fn applications(
         .filter(application_signature::Column::Status.eq(SignatureStatus::Valid))
         .all(db)
         .await?;
-    let codes: HashMap<Uuid, String> = mobility::Entity::find()
-        .filter(mobility::Column::Id.is_in(apps.iter().map(|a| a.mobility_id).collect::<Vec<_>>()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| (m.id, m.code))
-        .collect();
-    let libraries = names(db, apps.iter().map(|a| a.library_id).collect()).await?;
+    let (codes, libraries) = labels(db, &apps).await?;
     Ok(apps
         .into_iter()
         .map(|a| {

@@ -2,7 +2,7 @@
 //! score, calls, and mobilities with what is outstanding on them.
 
 use super::dto::*;
-use super::parts::{mobility_ref, names, next_meetings, unsigned};
+use super::parts::{labels, mobility_ref, names, next_meetings, unsigned};
 use crate::clock::Clock;
 use crate::http::{ApiResult, AuthUser};
 use crate::obligations::dto::ObligationStatus;
@@ -90,14 +90,7 @@ pub(super) async fn to_score(
         .into_iter()
         .filter(|a| !final_pairs.contains(&(a.call_id, a.mobility_id)))
         .collect();
-    let codes: HashMap<Uuid, String> = mobility::Entity::find()
-        .filter(mobility::Column::Id.is_in(apps.iter().map(|a| a.mobility_id).collect::<Vec<_>>()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| (m.id, m.code))
-        .collect();
-    let libraries = names(db, apps.iter().map(|a| a.library_id).collect()).await?;
+    let (codes, libraries) = labels(db, &apps).await?;
     Ok(apps
         .into_iter()
         .map(|a| ToScore {
