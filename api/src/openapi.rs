@@ -37,7 +37,7 @@ Dates are `YYYY-MM-DD` in Europe/Ljubljana, timestamps RFC 3339 UTC, money decim
         (name = "selection", description = "Committee, criteria, scores, ranking, the decision, reserves and participants"),
         (name = "notifications", description = "The outbox of queued messages"),
         (name = "agreements", description = "Grant and learning agreements and the Europass Mobility record"),
-        (name = "preparation", description = "Preparation tasks, travel details, meetings and calendars"),
+        (name = "preparation", description = "Preparation tasks, travel details, meetings, calendars and shared documents"),
         (name = "costs", description = "What the project and the employers paid"),
         (name = "budget", description = "Erasmus+ unit-cost rates and the project's grant beside its spending"),
         (name = "after", description = "After the mobility: evaluation, knowledge sharing, workshops, digital stories, new practice, obligations, indicators, exports"),

@@ -58,13 +58,8 @@ fn load_within_budget(bytes: &[u8], options: LoadOptions) -> Option<lopdf::Resul
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PdfSignature {
-    /// `/Name` of the signature dictionary, if present.
-    pub signer_name: Option<String>,
-    /// `/M` (signing time) as written in the PDF, if present.
-    pub signing_time: Option<String>,
-}
+/// A signature found in a PDF, with what its verification found ([`crate::pdf_signature`]).
+pub type PdfSignature = crate::pdf_signature::SignatureCheck;
 
 /// What an upload was found to be.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,12 +134,18 @@ pub fn inspect_now(bytes: &[u8]) -> Inspection {
     if doc.objects.len() > MAX_OBJECTS {
         return Inspection::TooComplex;
     }
-    Inspection::Pdf(doc.objects.values().filter_map(signature).collect())
+    Inspection::Pdf(
+        doc.objects
+            .values()
+            .filter_map(|o| signature(bytes, o))
+            .collect(),
+    )
 }
 
 /// A signature dictionary: a four-number `/ByteRange` and a non-empty, non-placeholder
-/// `/Contents` string.
-fn signature(object: &Object) -> Option<PdfSignature> {
+/// `/Contents` string; verified against the file it is in. Its `/Name` is not read: anyone can
+/// write any name there; the signer is the one the signing certificate names.
+fn signature(file: &[u8], object: &Object) -> Option<PdfSignature> {
     let dict = object.as_dict().ok()?;
     let range = dict.get(b"ByteRange").ok()?.as_array().ok()?;
     if range.len() != 4 || range.iter().any(|n| n.as_i64().is_err()) {
@@ -161,10 +162,10 @@ fn signature(object: &Object) -> Option<PdfSignature> {
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty())
     };
-    Some(PdfSignature {
-        signer_name: text(b"Name"),
-        signing_time: text(b"M"),
-    })
+    let range: Vec<i64> = range.iter().filter_map(|n| n.as_i64().ok()).collect();
+    let mut check = crate::pdf_signature::check(file, &range, contents);
+    check.signing_time = text(b"M");
+    Some(check)
 }
 
 /// A PDF text string: UTF-16BE with its byte order mark, UTF-8 (PDF 2.0, and what many tools
@@ -224,12 +225,16 @@ mod tests {
     }
 
     #[test]
-    fn detects_a_signature_dictionary_and_reads_its_signer() {
+    fn detects_a_signature_dictionary_without_trusting_its_name() {
         let Inspection::Pdf(sigs) = inspect_now(&signed("Ana Novak")) else {
             panic!("not read as a PDF");
         };
         assert_eq!(sigs.len(), 1);
-        assert_eq!(sigs[0].signer_name.as_deref(), Some("Ana Novak"));
+        // `/Name` proves nothing: its byte ranges lie outside the file and its CMS is a
+        // placeholder, so there is no signer.
+        assert_eq!(sigs[0].certificate_name, None);
+        assert!(!sigs[0].verified);
+        assert_eq!(sigs[0].problem.as_deref(), Some("byte_range"));
         assert_eq!(
             sigs[0].signing_time.as_deref(),
             Some("D:20251105120000+01'00'")

@@ -28,6 +28,7 @@ pub fn api_v1(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(crate::mobilities::routes::configure)
         .configure(crate::calls::routes::configure)
         .configure(crate::applications::routes::configure)
+        .configure(crate::applications::received::configure)
         .configure(crate::selection::routes::configure)
         .configure(crate::participants::routes::configure)
         .configure(crate::notifications::routes::configure)
@@ -47,7 +48,8 @@ pub fn api_v1(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(crate::audit::routes::configure)
         .configure(crate::privacy::routes::configure)
         .configure(crate::overview::routes::configure)
-        .configure(crate::sustainability::routes::configure);
+        .configure(crate::sustainability::routes::configure)
+        .configure(crate::shared_documents::routes::configure);
 }
 
 /// The OpenAPI document the code serves (and `mobility openapi` prints).

@@ -12,6 +12,9 @@ pub struct Model {
     pub sha256: String,
     pub has_pdf_signature: bool,
     pub pdf_signer_name: Option<String>,
+    /// Each digital signature in the PDF as verified on upload (JSON list: certificate_name,
+    /// verified, problem, signing_time); absent for uploads made before verification.
+    pub pdf_signatures: Option<Json>,
     pub uploaded_by: Uuid,
     pub created_at: DateTimeUtc,
 }

@@ -13,10 +13,13 @@ pub struct Model {
     pub sha256: String,
     /// Whether the PDF holds a digital signature (a signature dictionary with /ByteRange and /Contents).
     pub has_pdf_signature: bool,
-    /// What the PDF's signature says of its signer (`/Name`), where it can be read.
+    /// The signer the first verified signature's certificate names.
     pub pdf_signer_name: Option<String>,
     /// The signing time the PDF's signature states (`/M`), as written there.
     pub pdf_signing_time: Option<String>,
+    /// Each digital signature in the PDF as verified on upload (JSON list: certificate_name,
+    /// verified, problem, signing_time); absent for uploads made before verification.
+    pub pdf_signatures: Option<Json>,
     pub uploaded_by: Uuid,
     pub created_at: DateTimeUtc,
 }

@@ -83,6 +83,18 @@ text_enum!(
 );
 
 text_enum!(
+    /// What a shared document is: the `handbook` (e.g. the DTFL handbook), the mobility's
+    /// `programme`, a `presentation`, a `template` to fill in, or `other`.
+    SharedDocumentCategory {
+        Handbook = "handbook",
+        Programme = "programme",
+        Presentation = "presentation",
+        Template = "template",
+        Other = "other",
+    }
+);
+
+text_enum!(
     /// What an organisation is to the project.
     OrganisationKind {
         Coordinator = "coordinator",

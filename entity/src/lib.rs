@@ -42,6 +42,8 @@ pub mod refresh_token;
 pub mod selection_criterion;
 pub mod selection_settings;
 pub mod service_state;
+pub mod shared_document;
+pub mod shared_document_version;
 pub mod story_media;
 pub mod sustainability_record;
 pub mod travel_details;

@@ -19,6 +19,8 @@ mod m20261206_000013_mail;
 mod m20261207_000014_process_rules;
 mod m20261208_000015_partners;
 mod m20261209_000016_sustainability;
+mod m20261210_000017_signature_checks;
+mod m20261211_000018_shared_documents;
 
 pub struct Migrator;
 
@@ -42,6 +44,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000014_process_rules::Migration),
             Box::new(m20261208_000015_partners::Migration),
             Box::new(m20261209_000016_sustainability::Migration),
+            Box::new(m20261210_000017_signature_checks::Migration),
+            Box::new(m20261211_000018_shared_documents::Migration),
         ]
     }
 }

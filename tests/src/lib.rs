@@ -1,6 +1,9 @@
 //! Test harness: the real application on port 0 against a fresh database per test: a new
 //! SQLite file, or a new PostgreSQL database when `MOBILITY_TEST_DATABASE_URL` is set.
 
+pub mod signing;
+pub use signing::{signed_pdf, signed_pdf_by};
+
 use mobility_api::clock::ManualClock;
 use mobility_api::{Application, Settings};
 use reqwest::{Method, RequestBuilder, Response, StatusCode};

@@ -302,7 +302,9 @@ async fn upload_evidence(
 /// The participant's user for `participant`; a `library` user of that library; a `host`
 /// user of the host; for `zsk` a coordinator or the project's responsible person. Methods:
 /// `in_app` (with `confirm: true`), `scanned_handwritten` (an uploaded scan),
-/// `qualified_electronic` (an uploaded PDF with a real digital signature). The signature
+/// `qualified_electronic` (an uploaded PDF with a verified digital signature whose certificate
+/// names the signer, `signer_name` or the caller's name; another party signing electronically
+/// with the same upload needs a signature of its own). The signature
 /// names the version and document hash: in the body, or by sending the agreement's `ETag` (as
 /// any answer about the agreement gives it) in `If-Match` and leaving them out, so a client
 /// signs without reading the agreement first (412 if it changed since; one of the two is
@@ -314,7 +316,8 @@ async fn upload_evidence(
 /// signed the version it is `signed` (else `awaiting_signatures`); grant and learning both
 /// signed make the participant `contracted`. Refused: `agreement.stale_version`,
 /// `agreement.already_signed`, `agreement.unknown_party`, `agreement.confirmation_required`,
-/// `signature.document_required`, `signature.not_digitally_signed`.
+/// `signature.document_required`, `signature.not_digitally_signed`,
+/// `signature.signer_mismatch`, `signature.same_pdf_signature`.
 #[utoipa::path(
     tag = "agreements", operation_id = "signAgreement",
     params(
@@ -329,7 +332,7 @@ async fn upload_evidence(
         (status = 404, description = "Not visible", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`agreement.stale_version` (a superseded version, or another version or hash), `agreement.already_signed`", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "If-Match names an earlier state of the agreement", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Neither version and hash nor If-Match (`validation.failed`), `agreement.unknown_party`, `agreement.confirmation_required`, `signature.document_required`, `signature.not_digitally_signed`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Neither version and hash nor If-Match (`validation.failed`), `agreement.unknown_party`, `agreement.confirmation_required`, `signature.document_required`, `signature.not_digitally_signed`, `signature.signer_mismatch`, `signature.same_pdf_signature`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/agreements/{id}/signatures")]

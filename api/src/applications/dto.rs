@@ -218,9 +218,12 @@ pub struct DocumentDto {
     pub sha256: String,
     /// Whether the PDF holds a digital signature (a signature dictionary with /ByteRange and /Contents).
     pub has_pdf_signature: bool,
-    /// What the PDF's signature says of its signer, where it can be read.
+    /// The signer named by the certificate of the PDF's first verified signature.
     pub pdf_signer_name: Option<String>,
     pub pdf_signing_time: Option<String>,
+    /// Each digital signature in the PDF as verified on upload: the certificate's name, whether
+    /// the digest over its byte ranges and its signature verify, and why not.
+    pub pdf_signatures: Vec<crate::pdf_signature::SignatureCheck>,
     pub uploaded_by: Uuid,
     pub created_at: DateTime<Utc>,
 }
@@ -237,6 +240,7 @@ impl From<entity::application_document::Model> for DocumentDto {
             has_pdf_signature: m.has_pdf_signature,
             pdf_signer_name: m.pdf_signer_name,
             pdf_signing_time: m.pdf_signing_time,
+            pdf_signatures: crate::pdf_signature::from_json(m.pdf_signatures.as_ref()),
             uploaded_by: m.uploaded_by,
             created_at: m.created_at,
         }
@@ -283,7 +287,8 @@ pub struct SignatureDto {
     /// `void` once the application changed after signing.
     pub status: SignatureStatus,
     pub voided_at: Option<DateTime<Utc>>,
-    /// From the signed PDF, for `qualified_electronic` signatures where it can be read.
+    /// For `qualified_electronic`: the name in the certificate of the verified PDF signature
+    /// that stands for this signer.
     pub pdf_signer_name: Option<String>,
     pub created_at: DateTime<Utc>,
 }

@@ -3,5 +3,6 @@
 pub mod dto;
 pub mod history;
 pub mod policy;
+pub mod received;
 pub mod routes;
 pub mod service;

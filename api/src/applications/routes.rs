@@ -30,7 +30,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(list_signatures);
 }
 
-async fn respond(
+pub(super) async fn respond(
     state: &AppState,
     user: &AuthUser,
     status: StatusCode,
@@ -504,14 +504,18 @@ async fn download_document(
 ///
 /// `participant` and `library_director` are both needed to submit. A `scanned_handwritten`
 /// signature needs the uploaded scan (one scan may carry both); a `qualified_electronic` one
-/// an uploaded PDF that really holds a digital signature. A new signature for a role replaces
+/// an uploaded PDF with a verified digital signature whose certificate names `signer_name`
+/// (ignoring case, diacritics, word order and titles), a different signature in the PDF for
+/// each of the two signers. A new signature for a role replaces
 /// the earlier one; changing the application voids them all.
 ///
 /// The applying library's users, coordinators and admins record either role; the named
 /// participant only its own `participant` signature (else 403). It binds the current
 /// `content_sha256`, voids that role's earlier valid signature and is audited. Refused: not a
 /// draft (409 `application.locked`), no document (422 `signature.document_required`),
-/// `qualified_electronic` on an unsigned PDF (422 `signature.not_digitally_signed`), future
+/// `qualified_electronic` on an unsigned PDF (422 `signature.not_digitally_signed`), without a
+/// verified signature naming the signer (422 `signature.signer_mismatch`) or with only the one
+/// standing for the other signer (422 `signature.same_pdf_signature`), future
 /// `signed_at` or a foreign document (422).
 #[utoipa::path(
     tag = "applications",
@@ -524,7 +528,7 @@ async fn download_document(
         (status = 403, description = "May not record this signature", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not visible", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not a draft (`application.locked`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`signature.document_required`, `signature.not_digitally_signed`, invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`signature.document_required`, `signature.not_digitally_signed`, `signature.signer_mismatch`, `signature.same_pdf_signature`, invalid fields", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/applications/{id}/signatures")]

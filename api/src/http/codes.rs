@@ -247,6 +247,16 @@ pub const CODES: &[(&str, u16, &str)] = &[
     ("team_member.not_found", 404, "No such team member"),
     ("partner.not_found", 404, "No such partner of this project"),
     (
+        "shared_document.not_found",
+        404,
+        "No such shared document, or not shared with the caller",
+    ),
+    (
+        "shared_document_version.not_found",
+        404,
+        "The shared document has no such version",
+    ),
+    (
         "sustainability.not_found",
         404,
         "No sustainability record for this participant yet",
@@ -307,6 +317,16 @@ pub const CODES: &[(&str, u16, &str)] = &[
         "partner.duplicate",
         409,
         "The organisation is already a partner of this project",
+    ),
+    (
+        "shared_document.link",
+        409,
+        "This version of the shared document is a link, not a file to download",
+    ),
+    (
+        "shared_document.file_or_link",
+        422,
+        "A shared document's version is exactly one of a file and a link",
     ),
     (
         "mobility.code_taken",
@@ -415,6 +435,16 @@ pub const CODES: &[(&str, u16, &str)] = &[
         "signature.not_digitally_signed",
         422,
         "The PDF holds no digital signature",
+    ),
+    (
+        "signature.signer_mismatch",
+        422,
+        "No verified digital signature in the PDF has a certificate naming the signer",
+    ),
+    (
+        "signature.same_pdf_signature",
+        422,
+        "The only PDF signature naming the signer already stands for the other signer",
     ),
     // Selection
     (

@@ -142,3 +142,43 @@ pub struct MediaUploadForm {
     #[schema(max_length = 100)]
     pub licence: Option<String>,
 }
+
+/// A body that is either JSON (no file) or a `multipart/form-data` form with the same fields
+/// as text parts (empty ones left out) and perhaps a part named `file`: both read into `T` and
+/// checked by the same rules. 415 `request.unsupported_media_type` for any other type.
+pub async fn read_json_or_form<T>(
+    req: &HttpRequest,
+    payload: web::Payload,
+    limit: usize,
+    fields: &[&str],
+) -> Result<(T, Option<(String, Vec<u8>)>), actix_web::Error>
+where
+    T: serde::de::DeserializeOwned + validator::Validate + std::fmt::Debug + 'static,
+{
+    use actix_web::FromRequest;
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if !content_type.starts_with("multipart/form-data") {
+        let mut payload = payload.into_inner();
+        let body = crate::http::Json::<T>::from_request(req, &mut payload).await?;
+        return Ok((body.0, None));
+    }
+    let (file, parts) = read_form(req, payload, limit, fields).await?;
+    let object: serde_json::Map<String, serde_json::Value> = parts
+        .into_iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .map(|(k, v)| (k, serde_json::Value::String(v)))
+        .collect();
+    let body: T = serde_json::from_value(serde_json::Value::Object(object)).map_err(|e| {
+        ApiError::bad_request(
+            "request.invalid_multipart",
+            format!("The form's fields are invalid: {e}"),
+        )
+    })?;
+    body.validate().map_err(ApiError::from)?;
+    Ok((body, file))
+}

@@ -30,6 +30,22 @@ pub struct Overview {
     /// Coordinators and admins: every mobility not cancelled; a host user: the mobilities its
     /// organisation hosts; with unsigned agreements and overdue obligations.
     pub mobilities: Vec<MobilityAttention>,
+    /// Participants, their libraries and hosts: the documents shared with their projects and
+    /// mobilities, newest change first (coordinators manage them in the project's list).
+    pub shared_documents: Vec<SharedDocumentRef>,
+}
+
+/// A shared document, to open with `getSharedDocument`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SharedDocumentRef {
+    pub id: Uuid,
+    pub project_id: Uuid,
+    /// `null`: shared with the whole project.
+    pub mobility_id: Option<Uuid>,
+    pub title: String,
+    pub category: entity::enums::SharedDocumentCategory,
+    pub current_version: i32,
+    pub updated_at: DateTime<Utc>,
 }
 
 /// A mobility by name.

@@ -32,6 +32,7 @@ pub async fn build(
         to_score: Vec::new(),
         calls: Vec::new(),
         mobilities: Vec::new(),
+        shared_documents: Vec::new(),
     };
     match user.role {
         Role::Participant => {
@@ -72,6 +73,19 @@ pub async fn build(
         }
         Role::Accountant => {}
     }
+    out.shared_documents = crate::shared_documents::service::seen_by(db, user)
+        .await?
+        .into_iter()
+        .map(|d| SharedDocumentRef {
+            id: d.id,
+            project_id: d.project_id,
+            mobility_id: d.mobility_id,
+            title: d.title,
+            category: d.category,
+            current_version: d.current_version,
+            updated_at: d.updated_at,
+        })
+        .collect();
     Ok(out)
 }
 

@@ -1,6 +1,6 @@
 //! Grant and learning agreements, their versions and signatures, and the Europass record.
 
-use super::applications::{fixture, scan_pdf, signed_pdf};
+use super::applications::{fixture, scan_pdf};
 use super::preparation::{participant_user, selected};
 use mobility_tests::*;
 use reqwest::Method;
@@ -449,7 +449,7 @@ async fn each_party_signs_for_itself_and_both_agreements_make_the_participant_co
         &app,
         &apps[0].library.token,
         &grant,
-        signed_pdf("dr. Ana Novak"),
+        signed_pdf("Ana Novak"),
     )
     .await
     .json()
@@ -457,12 +457,33 @@ async fn each_party_signs_for_itself_and_both_agreements_make_the_participant_co
     .unwrap();
     assert_eq!(signed_copy["has_pdf_signature"], true);
 
+    assert_eq!(signed_copy["pdf_signatures"][0]["verified"], true);
+    // The certificate names Ana Novak: it is not the signature of anyone else.
+    let p = assert_problem(
+        sign(
+            &app,
+            &apps[0].library.token,
+            &grant,
+            "library",
+            json!({"method": "qualified_electronic", "evidence_id": signed_copy["id"], "signer_name": "Petra Bizjak"}),
+        )
+        .await,
+        422,
+        "signature.signer_mismatch",
+    )
+    .await;
+    assert!(
+        p["detail"]
+            .as_str()
+            .unwrap()
+            .contains("Ana Novak (verified)")
+    );
     let res = sign(
         &app,
         &apps[0].library.token,
         &grant,
         "library",
-        json!({"method": "qualified_electronic", "evidence_id": signed_copy["id"]}),
+        json!({"method": "qualified_electronic", "evidence_id": signed_copy["id"], "signer_name": "dr. Ana Novak"}),
     )
     .await;
     assert_eq!(res.status(), 200);
@@ -473,7 +494,8 @@ async fn each_party_signs_for_itself_and_both_agreements_make_the_participant_co
         .iter()
         .find(|p| p["party"] == "library")
         .unwrap();
-    assert_eq!(lib["pdf_signer_name"], "dr. Ana Novak");
+    assert_eq!(lib["signer_name"], "dr. Ana Novak");
+    assert_eq!(lib["pdf_signer_name"], "Ana Novak");
     assert_eq!(
         sign(&app, &me, &grant, "participant", json!({}))
             .await

@@ -14,17 +14,6 @@ pub fn scan_pdf(tag: &str) -> Vec<u8> {
     ])
 }
 
-/// A PDF with a signature dictionary (/ByteRange and /Contents), naming its signer.
-pub fn signed_pdf(signer: &str) -> Vec<u8> {
-    mobility_api::pdf::build(&[
-        "<< /Type /Catalog /Pages 2 0 R >>",
-        "<< /Type /Pages /Kids [] /Count 0 >>",
-        &format!(
-            "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached /Name ({signer}) /M (D:20251105120000+01'00') /ByteRange [0 120 4242 800] /Contents <3082055a06092a864886f70d010702a0> >>"
-        ),
-    ])
-}
-
 /// The seeded call (open, deadline 2025-11-07), its mobilities, and a member library with its user.
 pub struct Fixture {
     pub call_id: String,
@@ -131,10 +120,32 @@ pub async fn sign(
     method: &str,
     document_id: Option<&str>,
 ) -> reqwest::Response {
+    sign_as(
+        app,
+        token,
+        app_id,
+        role,
+        method,
+        document_id,
+        &format!("Podpisnik {role}"),
+    )
+    .await
+}
+
+/// [`sign`] naming the signer.
+pub async fn sign_as(
+    app: &TestApp,
+    token: &str,
+    app_id: &str,
+    role: &str,
+    method: &str,
+    document_id: Option<&str>,
+    signer_name: &str,
+) -> reqwest::Response {
     app.post(
         &format!("/api/v1/applications/{app_id}/signatures"),
         Some(token),
-        &json!({"signer_role": role, "method": method, "signer_name": format!("Podpisnik {role}"), "signer_position": "direktorica", "document_id": document_id}),
+        &json!({"signer_role": role, "method": method, "signer_name": signer_name, "signer_position": "direktorica", "document_id": document_id}),
     )
     .await
 }
@@ -708,13 +719,14 @@ async fn who_sees_which_application() {
         .unwrap();
     let doc_id = doc["id"].as_str().unwrap();
     assert_eq!(
-        sign(
+        sign_as(
             &app,
             &maja,
             id,
             "participant",
             "qualified_electronic",
-            Some(doc_id)
+            Some(doc_id),
+            "Maja Kovac"
         )
         .await
         .status(),
@@ -936,6 +948,158 @@ async fn submission_needs_both_signatures_each_with_its_own_code() {
     assert_eq!(submit(&app, &f.library.token, id).await.status(), 200);
 }
 
+/// A digital signature stands for the person its verified certificate names, each signer
+/// needs a signature of their own in the PDF, and a file changed after signing verifies for
+/// nobody; `/Name` in the signature dictionary proves nothing.
+#[tokio::test]
+async fn a_digital_signature_is_the_signers_own() {
+    use mobility_tests::signing::Key;
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let a = draft(&app, &f).await;
+    let id = a["id"].as_str().unwrap();
+    let t = &f.library.token;
+    let qes = "qualified_electronic";
+
+    // Only the participant signed this PDF; the director's signature cannot be hers.
+    let petra: Value = upload(&app, t, id, "petra.pdf", signed_pdf("Petra Bizjak"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        petra["pdf_signatures"][0]["certificate_name"],
+        "Petra Bizjak"
+    );
+    assert_eq!(petra["pdf_signatures"][0]["verified"], true);
+    let p = assert_problem(
+        sign_as(
+            &app,
+            t,
+            id,
+            "library_director",
+            qes,
+            petra["id"].as_str(),
+            "Ana Novak",
+        )
+        .await,
+        422,
+        "signature.signer_mismatch",
+    )
+    .await;
+    assert!(
+        p["detail"]
+            .as_str()
+            .unwrap()
+            .contains("Petra Bizjak (verified)")
+    );
+    let s: Value = sign_as(
+        &app,
+        t,
+        id,
+        "participant",
+        qes,
+        petra["id"].as_str(),
+        "PETRA BIZJAK",
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(s["pdf_signer_name"], "Petra Bizjak");
+    // Her one signature cannot stand for a second signer of the same name.
+    assert_problem(
+        sign_as(
+            &app,
+            t,
+            id,
+            "library_director",
+            qes,
+            petra["id"].as_str(),
+            "Petra Bizjak",
+        )
+        .await,
+        422,
+        "signature.same_pdf_signature",
+    )
+    .await;
+
+    // Signed by both, the second in an incremental update with an RSA key; names compared
+    // without case, diacritics or titles.
+    let both = signed_pdf_by(&[("Petra Bizjak", Key::P256), ("Ana Novák", Key::Rsa)]);
+    let doc: Value = upload(&app, t, id, "oba.pdf", both.clone())
+        .await
+        .json()
+        .await
+        .unwrap();
+    let checks = doc["pdf_signatures"].as_array().unwrap();
+    assert_eq!(checks.len(), 2);
+    assert!(checks.iter().all(|c| c["verified"] == true), "{checks:?}");
+    let s: Value = sign_as(
+        &app,
+        t,
+        id,
+        "library_director",
+        qes,
+        doc["id"].as_str(),
+        "mag. ana novak",
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(s["pdf_signer_name"], "Ana Novák");
+    let listed: Value = app
+        .get(&format!("/api/v1/applications/{id}/signatures"), Some(t))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let director = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["signer_role"] == "library_director" && s["status"] == "valid")
+        .unwrap();
+    assert_eq!(director["pdf_signer_name"], "Ana Novák");
+
+    // The same file changed after signing (one byte of the first signer's /Name): the digest
+    // over the signed ranges no longer matches, for either signature.
+    let at = both
+        .windows(b"(Petra Bizjak)".len())
+        .position(|w| w == b"(Petra Bizjak)")
+        .unwrap();
+    let mut tampered = both;
+    tampered[at + 1] = b'X';
+    let doc: Value = upload(&app, t, id, "spremenjeno.pdf", tampered)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(doc["has_pdf_signature"], true);
+    assert!(doc["pdf_signer_name"].is_null());
+    for c in doc["pdf_signatures"].as_array().unwrap() {
+        assert_eq!(c["verified"], false);
+        assert_eq!(c["problem"], "digest_mismatch");
+    }
+    let p = assert_problem(
+        sign_as(
+            &app,
+            t,
+            id,
+            "participant",
+            qes,
+            doc["id"].as_str(),
+            "Petra Bizjak",
+        )
+        .await,
+        422,
+        "signature.signer_mismatch",
+    )
+    .await;
+    assert!(p["detail"].as_str().unwrap().contains("digest_mismatch"));
+}
+
 #[tokio::test]
 async fn signatures_need_the_right_document() {
     let app = spawn_app().await;
@@ -998,13 +1162,14 @@ async fn signatures_need_the_right_document() {
         .unwrap();
     assert_eq!(signed["has_pdf_signature"], true);
     assert_eq!(signed["pdf_signer_name"], "Ana Novak");
-    let res = sign(
+    let res = sign_as(
         &app,
         t,
         id,
         "library_director",
         "qualified_electronic",
         signed["id"].as_str(),
+        "dr. Ana Novak",
     )
     .await;
     assert_eq!(res.status(), 201);

@@ -405,6 +405,37 @@ const MATRIX: &[(&str, [&str; 8])] = &[
         "removeProjectPartner",
         ["401", "403", "403", "403", "403", "403", "ok", "404"],
     ),
+    // The world's shared document is a link for the whole project; its host user hosts none
+    // of the project's mobilities.
+    (
+        "addSharedDocumentVersion",
+        ["401", "404", "403", "403", "403", "404", "ok", "ok"],
+    ),
+    // Coordinators only; the matrix's form has no `application` part (422).
+    (
+        "recordReceivedApplication",
+        ["401", "403", "403", "403", "403", "403", "ok", "ok"],
+    ),
+    (
+        "createSharedDocument",
+        ["401", "403", "403", "403", "403", "403", "ok", "ok"],
+    ),
+    (
+        "getSharedDocument",
+        ["401", "404", "ok", "ok", "ok", "404", "ok", "ok"],
+    ),
+    (
+        "getSharedDocumentContent",
+        ["401", "404", "ok", "ok", "ok", "404", "ok", "ok"],
+    ),
+    (
+        "listSharedDocuments",
+        ["401", "ok", "ok", "ok", "ok", "ok", "ok", "ok"],
+    ),
+    (
+        "deleteSharedDocument",
+        ["401", "404", "403", "403", "403", "404", "ok", "404"],
+    ),
     (
         "getSustainability",
         ["401", "404", "404", "404", "ok", "404", "ok", "ok"],
@@ -827,6 +858,14 @@ async fn world(app: &TestApp) -> World {
     )
     .await;
     ids.insert("partner", partner["id"].as_str().unwrap().into());
+    let shared = post_json(
+        app,
+        &format!("/api/v1/projects/{project}/shared-documents"),
+        &coordinator,
+        json!({"title": "DTFL priročnik", "category": "handbook", "url": "https://example.org/dtfl.pdf"}),
+    )
+    .await;
+    ids.insert("shared_document", shared["id"].as_str().unwrap().into());
     let res = app
         .req(
             Method::PUT,
@@ -955,6 +994,7 @@ fn id_for(w: &World, collection: &str, param: &str) -> String {
         ("media", _) => "media",
         ("deliveries", _) => "delivery",
         ("partners", _) => "partner",
+        ("shared-documents", _) => "shared_document",
         // A feed's secret token: one that names nothing.
         ("calendar", _) => return uuid::Uuid::now_v7().to_string(),
         _ => panic!("no object in the world for {collection}/{{{param}}}"),

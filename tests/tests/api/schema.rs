@@ -88,6 +88,8 @@ async fn every_foreign_key_is_a_declared_relation() {
         refresh_token,
         selection_criterion,
         selection_settings,
+        shared_document,
+        shared_document_version,
         story_media,
         sustainability_record,
         travel_details,

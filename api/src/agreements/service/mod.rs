@@ -122,7 +122,10 @@ pub struct EvidenceDto {
     pub size: i64,
     pub sha256: String,
     pub has_pdf_signature: bool,
+    /// The signer named by the certificate of the PDF's first verified signature.
     pub pdf_signer_name: Option<String>,
+    /// Each digital signature in the PDF as verified on upload.
+    pub pdf_signatures: Vec<crate::pdf_signature::SignatureCheck>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -136,6 +139,7 @@ impl From<agreement_evidence::Model> for EvidenceDto {
             sha256: e.sha256,
             has_pdf_signature: e.has_pdf_signature,
             pdf_signer_name: e.pdf_signer_name,
+            pdf_signatures: crate::pdf_signature::from_json(e.pdf_signatures.as_ref()),
             created_at: e.created_at,
         }
     }
@@ -327,7 +331,12 @@ pub async fn dtos(
                             .filter(|s| s.method == AgreementSignatureMethod::QualifiedElectronic)
                             .and_then(|s| s.evidence_id)
                             .and_then(|e| evidence.iter().find(|x| x.id == e))
-                            .and_then(|e| e.pdf_signer_name.clone()),
+                            .and_then(|e| {
+                                crate::pdf_signature::certificate_name_for(
+                                    e.pdf_signatures.as_ref(),
+                                    &s?.signer_name,
+                                )
+                            }),
                     }
                 })
                 .collect();

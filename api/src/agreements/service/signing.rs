@@ -29,7 +29,6 @@ pub async fn add_evidence(
     let a = visible(db, user, id).await?;
     policy::may_add_evidence(db, user, &a, parties(a.kind)).await?;
     let (bytes, signatures) = crate::pdf::inspect(bytes).await?;
-    let sig = signatures.into_iter().next();
     let size = bytes.len() as i64;
     let sha = blobs.put(bytes).await.map_err(ApiError::internal)?;
     let txn = begin_write(db).await?;
@@ -39,8 +38,9 @@ pub async fn add_evidence(
         filename: Set(crate::applications::service::sanitise_filename(filename)),
         size: Set(size),
         sha256: Set(sha),
-        has_pdf_signature: Set(sig.is_some()),
-        pdf_signer_name: Set(sig.and_then(|s| s.signer_name)),
+        has_pdf_signature: Set(!signatures.is_empty()),
+        pdf_signer_name: Set(crate::pdf_signature::first_verified_name(&signatures)),
+        pdf_signatures: Set(Some(crate::pdf_signature::to_json(&signatures))),
         uploaded_by: Set(user.id),
         created_at: Set(Utc::now()),
     }
@@ -166,6 +166,30 @@ pub async fn sign(
         }
         _ => {}
     }
+    let signer_name = r
+        .signer_name
+        .map(|n| n.trim().to_string())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| user.full_name.clone());
+    if r.method == AgreementSignatureMethod::QualifiedElectronic
+        && let Some(ev) = &evidence
+    {
+        // The same upload may carry another party's signature: it must be a different one.
+        let other = agreement_signature::Entity::find()
+            .filter(agreement_signature::Column::AgreementId.eq(a.id))
+            .filter(agreement_signature::Column::EvidenceId.eq(ev.id))
+            .filter(
+                agreement_signature::Column::Method
+                    .eq(AgreementSignatureMethod::QualifiedElectronic),
+            )
+            .one(&txn)
+            .await?;
+        crate::pdf_signature::signature_for(
+            &crate::pdf_signature::from_json(ev.pdf_signatures.as_ref()),
+            &signer_name,
+            other.as_ref().map(|o| o.signer_name.as_str()),
+        )?;
+    }
     agreement_signature::ActiveModel {
         id: Set(Uuid::now_v7()),
         agreement_id: Set(a.id),
@@ -174,11 +198,7 @@ pub async fn sign(
         version: Set(a.version),
         document_sha256: Set(a.document_sha256.clone()),
         signer_user_id: Set(user.id),
-        signer_name: Set(r
-            .signer_name
-            .map(|n| n.trim().to_string())
-            .filter(|n| !n.is_empty())
-            .unwrap_or_else(|| user.full_name.clone())),
+        signer_name: Set(signer_name),
         evidence_id: Set(evidence.map(|e| e.id)),
         signed_at: Set(clock.now()),
     }

@@ -57,20 +57,63 @@ pub async fn add_document(
     if app.status != ApplicationStatus::Draft {
         return Err(locked(app.status));
     }
-    let (bytes, signatures) = crate::pdf::inspect(bytes).await?;
-    let signature = signatures.into_iter().next();
-    let size = bytes.len() as i64;
-    let sha = blobs.put(bytes).await.map_err(ApiError::internal)?;
+    let stored = store_pdf(blobs, filename, bytes).await?;
     let txn = begin_write(db).await?;
+    let out = add_stored_document(&txn, user, app_id, stored).await?;
+    txn.commit().await?;
+    Ok(out)
+}
+
+/// An uploaded PDF read (its signatures verified) and kept in the blob store, not yet
+/// recorded.
+pub struct StoredPdf {
+    pub filename: String,
+    pub size: i64,
+    pub sha256: String,
+    pub signatures: Vec<crate::pdf::PdfSignature>,
+}
+
+/// Read an upload as a PDF and keep its bytes: 415 `document.not_pdf`, 422
+/// `document.too_complex`.
+pub async fn store_pdf(
+    blobs: &dyn BlobStore,
+    filename: &str,
+    bytes: Vec<u8>,
+) -> ApiResult<StoredPdf> {
+    let (bytes, signatures) = crate::pdf::inspect(bytes).await?;
+    let size = bytes.len() as i64;
+    let sha256 = blobs.put(bytes).await.map_err(ApiError::internal)?;
+    Ok(StoredPdf {
+        filename: sanitise_filename(filename),
+        size,
+        sha256,
+        signatures,
+    })
+}
+
+/// Record a stored PDF as a document of a draft application, within the caller's
+/// transaction; the same bytes twice give the same document (`false`: not new).
+pub async fn add_stored_document(
+    txn: &DatabaseTransaction,
+    user: &AuthUser,
+    app_id: Uuid,
+    stored: StoredPdf,
+) -> ApiResult<(application_document::Model, bool)> {
+    let StoredPdf {
+        filename,
+        size,
+        sha256: sha,
+        signatures,
+    } = stored;
     // Checked again inside the transaction: it may have been submitted meanwhile.
-    let app = get_for_update(&txn, app_id).await?;
+    let app = get_for_update(txn, app_id).await?;
     if app.status != ApplicationStatus::Draft {
         return Err(locked(app.status));
     }
     if let Some(existing) = application_document::Entity::find()
         .filter(application_document::Column::ApplicationId.eq(app_id))
         .filter(application_document::Column::Sha256.eq(sha.clone()))
-        .one(&txn)
+        .one(txn)
         .await?
     {
         return Ok((existing, false));
@@ -78,20 +121,21 @@ pub async fn add_document(
     let m = application_document::ActiveModel {
         id: Set(Uuid::now_v7()),
         application_id: Set(app_id),
-        filename: Set(sanitise_filename(filename)),
+        filename: Set(filename),
         content_type: Set("application/pdf".into()),
         size: Set(size),
         sha256: Set(sha),
-        has_pdf_signature: Set(signature.is_some()),
-        pdf_signer_name: Set(signature.as_ref().and_then(|s| s.signer_name.clone())),
-        pdf_signing_time: Set(signature.as_ref().and_then(|s| s.signing_time.clone())),
+        has_pdf_signature: Set(!signatures.is_empty()),
+        pdf_signer_name: Set(crate::pdf_signature::first_verified_name(&signatures)),
+        pdf_signing_time: Set(signatures.first().and_then(|s| s.signing_time.clone())),
+        pdf_signatures: Set(Some(crate::pdf_signature::to_json(&signatures))),
         uploaded_by: Set(user.id),
         created_at: Set(Utc::now()),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     audit::record(
-        &txn,
+        txn,
         &Actor::from(user),
         "create",
         "application_document",
@@ -99,7 +143,6 @@ pub async fn add_document(
         &["application_id".into(), "filename".into(), "sha256".into()],
     )
     .await?;
-    txn.commit().await?;
     Ok((m, true))
 }
 

@@ -32,9 +32,22 @@ pub async fn add_signature(
     app_id: Uuid,
     r: CreateSignatureRequest,
 ) -> ApiResult<SignatureDto> {
-    let actor = Actor::from(user);
     let txn = begin_write(db).await?;
-    let app = visible_for_update(&txn, user, app_id).await?;
+    let s = add_signature_in(&txn, clock, user, app_id, r).await?;
+    txn.commit().await?;
+    Ok(s)
+}
+
+/// [`add_signature`] within the caller's transaction.
+pub async fn add_signature_in(
+    txn: &DatabaseTransaction,
+    clock: &dyn Clock,
+    user: &AuthUser,
+    app_id: Uuid,
+    r: CreateSignatureRequest,
+) -> ApiResult<SignatureDto> {
+    let actor = Actor::from(user);
+    let app = visible_for_update(txn, user, app_id).await?;
     policy::may_sign(user, &app, r.signer_role)?;
     if app.status != ApplicationStatus::Draft {
         return Err(locked(app.status));
@@ -52,7 +65,7 @@ pub async fn add_signature(
         None => None,
         Some(doc_id) => Some(
             application_document::Entity::find_by_id(doc_id)
-                .one(&txn)
+                .one(txn)
                 .await?
                 .filter(|d| d.application_id == app_id)
                 .ok_or_else(|| {
@@ -83,8 +96,27 @@ pub async fn add_signature(
             "The document holds no digital signature (no signature dictionary with /ByteRange and /Contents).",
         ));
     }
+    // A digital signature stands for the signer named only if a verified signature in the PDF
+    // has a certificate naming them, and not the one standing for the other signer.
+    let certificate_name = if r.method == SignatureMethod::QualifiedElectronic {
+        let other = application_signature::Entity::find()
+            .filter(application_signature::Column::ApplicationId.eq(app_id))
+            .filter(application_signature::Column::Status.eq(SignatureStatus::Valid))
+            .filter(application_signature::Column::Method.eq(SignatureMethod::QualifiedElectronic))
+            .filter(application_signature::Column::DocumentId.eq(doc.id))
+            .filter(application_signature::Column::SignerRole.ne(r.signer_role))
+            .one(txn)
+            .await?;
+        Some(crate::pdf_signature::signature_for(
+            &crate::pdf_signature::from_json(doc.pdf_signatures.as_ref()),
+            &clean(&r.signer_name),
+            other.as_ref().map(|o| o.signer_name.as_str()),
+        )?)
+    } else {
+        None
+    };
     // A new signature for a role replaces the earlier one of that role.
-    void_signatures(&txn, app_id, Some(r.signer_role), Utc::now()).await?;
+    void_signatures(txn, app_id, Some(r.signer_role), Utc::now()).await?;
     let s = application_signature::ActiveModel {
         id: Set(Uuid::now_v7()),
         application_id: Set(app_id),
@@ -103,10 +135,10 @@ pub async fn add_signature(
         voided_at: Set(None),
         created_at: Set(Utc::now()),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     audit::record(
-        &txn,
+        txn,
         &actor,
         "sign",
         "application",
@@ -119,14 +151,8 @@ pub async fn add_signature(
         "status": app.status, "call_id": app.call_id, "mobility_id": app.mobility_id,
         "library_id": app.library_id, "signer_role": s.signer_role, "signature_id": s.id,
     }));
-    e.emit(&txn, &actor).await?;
-    txn.commit().await?;
-    let pdf_name = if s.method == SignatureMethod::QualifiedElectronic {
-        doc.pdf_signer_name.clone()
-    } else {
-        None
-    };
-    Ok(signature_dto(s, pdf_name))
+    e.emit(txn, &actor).await?;
+    Ok(signature_dto(s, certificate_name))
 }
 
 pub async fn signatures(
@@ -152,7 +178,12 @@ pub async fn signatures(
         .into_iter()
         .map(|s| {
             let name = match (s.method, s.document_id.and_then(|d| docs.get(&d))) {
-                (SignatureMethod::QualifiedElectronic, Some(d)) => d.pdf_signer_name.clone(),
+                (SignatureMethod::QualifiedElectronic, Some(d)) => {
+                    crate::pdf_signature::certificate_name_for(
+                        d.pdf_signatures.as_ref(),
+                        &s.signer_name,
+                    )
+                }
                 _ => None,
             };
             signature_dto(s, name)

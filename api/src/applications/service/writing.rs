@@ -29,6 +29,20 @@ pub async fn create(
     call_id: Uuid,
     r: CreateApplicationRequest,
 ) -> ApiResult<application::Model> {
+    let txn = begin_write(db).await?;
+    let m = create_in(&txn, clock, user, call_id, r).await?;
+    txn.commit().await?;
+    Ok(m)
+}
+
+/// [`create`] within the caller's transaction.
+pub async fn create_in(
+    txn: &DatabaseTransaction,
+    clock: &dyn Clock,
+    user: &AuthUser,
+    call_id: Uuid,
+    r: CreateApplicationRequest,
+) -> ApiResult<application::Model> {
     let actor = Actor::from(user);
     let via = r.received_via.unwrap_or(ReceivedVia::Api);
     policy::may_record_receipt(
@@ -40,14 +54,13 @@ pub async fn create(
     let now = clock.now();
     check_received(via, r.received_at, now)?;
 
-    let txn = begin_write(db).await?;
-    let ctx = call_context(&txn, call_id).await?;
+    let ctx = call_context(txn, call_id).await?;
     if ctx.call.status == CallStatus::Draft && !crate::calls::policy::sees_drafts(Some(user)) {
         return Err(ApiError::not_found("call"));
     }
     check_open_and_in_time(&ctx, arrival(via, r.received_at, now))?;
     match organisation::Entity::find_by_id(library_id)
-        .one(&txn)
+        .one(txn)
         .await?
     {
         Some(o) if o.kind == OrganisationKind::MemberLibrary => {}
@@ -66,7 +79,7 @@ pub async fn create(
         }
     }
     if call_mobility::Entity::find_by_id((call_id, r.mobility_id))
-        .one(&txn)
+        .one(txn)
         .await?
         .is_none()
     {
@@ -79,7 +92,7 @@ pub async fn create(
         .filter(application::Column::LibraryId.eq(library_id))
         .filter(application::Column::MobilityId.eq(r.mobility_id))
         .filter(application::Column::Status.ne(ApplicationStatus::Withdrawn))
-        .count(&txn)
+        .count(txn)
         .await?;
     if exists > 0 {
         return Err(duplicate());
@@ -116,13 +129,13 @@ pub async fn create(
     m.content_sha256 = content_hash(&m);
     let am: application::ActiveModel = m.clone().into();
     let m = application::Entity::insert(am)
-        .exec_with_returning(&txn)
+        .exec_with_returning(txn)
         .await
         .map_err(|e| match ApiError::from(e) {
             err if err.code == "resource.duplicate" => duplicate(),
             err => err,
         })?;
-    record_status(&txn, m.id, None, ApplicationStatus::Draft, &actor, None, ts).await?;
+    record_status(txn, m.id, None, ApplicationStatus::Draft, &actor, None, ts).await?;
     let fields: Vec<String> = [
         "call_id",
         "mobility_id",
@@ -140,11 +153,10 @@ pub async fn create(
     .iter()
     .map(|s| s.to_string())
     .collect();
-    audit::record(&txn, &actor, "create", "application", m.id, &fields).await?;
+    audit::record(txn, &actor, "create", "application", m.id, &fields).await?;
     event(EventType::ApplicationCreated, &m)
-        .emit(&txn, &actor)
+        .emit(txn, &actor)
         .await?;
-    txn.commit().await?;
     Ok(m)
 }
 
@@ -299,14 +311,26 @@ pub async fn submit(
     user: &AuthUser,
     id: Uuid,
 ) -> ApiResult<application::Model> {
-    let actor = Actor::from(user);
     let txn = begin_write(db).await?;
-    let cur = visible_for_update(&txn, user, id).await?;
+    let m = submit_in(&txn, clock, user, id).await?;
+    txn.commit().await?;
+    Ok(m)
+}
+
+/// [`submit`] within the caller's transaction.
+pub async fn submit_in(
+    txn: &DatabaseTransaction,
+    clock: &dyn Clock,
+    user: &AuthUser,
+    id: Uuid,
+) -> ApiResult<application::Model> {
+    let actor = Actor::from(user);
+    let cur = visible_for_update(txn, user, id).await?;
     policy::may_edit(user, &cur, "submit")?;
     if cur.status != ApplicationStatus::Draft {
         return Err(locked(cur.status));
     }
-    let ctx = call_context(&txn, cur.call_id).await?;
+    let ctx = call_context(txn, cur.call_id).await?;
     let now = clock.now();
     let at = arrival(cur.received_via, cur.received_at, now);
     check_open_and_in_time(&ctx, at)?;
@@ -314,7 +338,7 @@ pub async fn submit(
         .filter(application_signature::Column::ApplicationId.eq(id))
         .filter(application_signature::Column::Status.eq(SignatureStatus::Valid))
         .filter(application_signature::Column::ContentSha256.eq(cur.content_sha256.clone()))
-        .all(&txn)
+        .all(txn)
         .await?;
     let has = |role: SignerRole| valid.iter().any(|s| s.signer_role == role);
     if !has(SignerRole::Participant) {
@@ -333,9 +357,9 @@ pub async fn submit(
     am.status = Set(ApplicationStatus::Submitted);
     am.submitted_at = Set(Some(at));
     am.updated_at = Set(Utc::now());
-    let updated = am.update(&txn).await?;
+    let updated = am.update(txn).await?;
     record_status(
-        &txn,
+        txn,
         id,
         Some(cur.status),
         ApplicationStatus::Submitted,
@@ -345,7 +369,7 @@ pub async fn submit(
     )
     .await?;
     audit::record(
-        &txn,
+        txn,
         &actor,
         "submit",
         "application",
@@ -354,11 +378,11 @@ pub async fn submit(
     )
     .await?;
     if let Some(mob) = entity::mobility::Entity::find_by_id(updated.mobility_id)
-        .one(&txn)
+        .one(txn)
         .await?
     {
         crate::notifications::outcome::application_received(
-            &txn,
+            txn,
             &updated,
             &mob,
             actor.request_id.clone(),
@@ -366,9 +390,8 @@ pub async fn submit(
         .await?;
     }
     event(EventType::ApplicationSubmitted, &updated)
-        .emit(&txn, &actor)
+        .emit(txn, &actor)
         .await?;
-    txn.commit().await?;
     Ok(updated)
 }
 
