@@ -55,7 +55,42 @@ pub struct AgreementContent {
     pub skills_acquired: Option<String>,
     /// Europass: the language of the record.
     pub language: Option<String>,
+    /// Who signs for each party, in what function, and where.
+    #[serde(default)]
+    pub signatories: Vec<Signatory>,
+    /// What the project covers for this participant from the Erasmus+ unit costs (grant
+    /// agreement); an amount is `null` where a rate or an input is still missing.
+    #[serde(default)]
+    pub amounts: Vec<GrantLine>,
 }
+
+/// The person who signs for a party.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct Signatory {
+    pub party: Party,
+    /// The organisation (or, for the participant, the person) the party is.
+    pub organisation: String,
+    /// The representative's name, where it is recorded.
+    pub name: Option<String>,
+    #[schema(example = "direktorica")]
+    pub function: String,
+    /// Where they sign: the organisation's city.
+    pub place: Option<String>,
+}
+
+/// One amount the project covers for the participant.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct GrantLine {
+    #[schema(example = "Potni stroški")]
+    pub item: String,
+    /// In euros, e.g. `"309.00"`; `null` until the rate or input it needs is known.
+    pub amount: Option<String>,
+    /// How it is computed, or what is still missing.
+    pub basis: String,
+}
+
+/// How a missing amount reads in the document.
+pub const TO_BE_CONFIRMED: &str = "znesek bo potrjen";
 
 pub fn learning_outcomes() -> Vec<String> {
     [
@@ -132,7 +167,8 @@ fn party_name(c: &AgreementContent, p: Party) -> String {
     }
 }
 
-/// The document for one version of an agreement. Its bytes depend on nothing else.
+/// The document for one version of an agreement, in numbered articles. Its bytes depend on
+/// nothing else.
 pub fn document(
     kind: AgreementKind,
     c: &AgreementContent,
@@ -152,17 +188,27 @@ pub fn document(
             .clone()
             .unwrap_or_else(|| "datum še ni določen".into()),
     };
-    let mut sections = vec![
-        Section {
-            heading: "Stranke".into(),
-            blocks: parties(kind)
+    let signatory = |p: Party| c.signatories.iter().find(|s| s.party == p);
+    let mut articles: Vec<(String, Vec<Block>)> = vec![
+        (
+            "Stranke".into(),
+            parties(kind)
                 .iter()
-                .map(|p| Block::Bullet(party_name(c, *p)))
+                .map(|p| {
+                    let mut line = party_name(c, *p);
+                    if let Some(s) = signatory(*p).filter(|_| *p != Party::Participant) {
+                        line.push_str(&match &s.name {
+                            Some(name) => format!(", ki jo zastopa {name} ({})", s.function),
+                            None => format!(", ki jo zastopa {}", s.function),
+                        });
+                    }
+                    Block::Bullet(line)
+                })
                 .collect(),
-        },
-        Section {
-            heading: "Mobilnost".into(),
-            blocks: vec![
+        ),
+        (
+            "Mobilnost".into(),
+            vec![
                 Block::Field(
                     "Projekt".into(),
                     format!("{} – {}", c.project_code, c.project_title),
@@ -182,84 +228,129 @@ pub fn document(
                     ),
                 ),
             ],
-        },
+        ),
     ];
+    let field = |label: &str, v: &Option<String>| {
+        v.as_ref()
+            .filter(|v| !v.trim().is_empty())
+            .map(|v| Block::Field(label.into(), v.clone()))
+    };
     if kind == AgreementKind::Europass {
-        sections.push(Section {
-            heading: "Zapis o mobilnosti".into(),
-            blocks: vec![
-                Block::Field("Imetnik".into(), c.participant_name.clone()),
-                Block::Field(
-                    "Organizacija pošiljateljica".into(),
-                    c.coordinator_name.clone(),
-                ),
-                Block::Field("Mentor".into(), c.mentor.clone().unwrap_or_default()),
-                Block::Field("Cilji".into(), c.objectives.clone().unwrap_or_default()),
-                Block::Field(
-                    "Dejavnosti".into(),
-                    c.activities.clone().unwrap_or_default(),
-                ),
-                Block::Field(
-                    "Pridobljene spretnosti in kompetence".into(),
-                    c.skills_acquired.clone().unwrap_or_default(),
-                ),
-                Block::Field("Jezik".into(), c.language.clone().unwrap_or_default()),
-            ],
-        });
+        let blocks: Vec<Block> = [
+            Some(Block::Field("Imetnik".into(), c.participant_name.clone())),
+            Some(Block::Field(
+                "Organizacija pošiljateljica".into(),
+                c.coordinator_name.clone(),
+            )),
+            field("Mentor", &c.mentor),
+            field("Cilji", &c.objectives),
+            field("Dejavnosti", &c.activities),
+            field("Pridobljene spretnosti in kompetence", &c.skills_acquired),
+            field("Jezik", &c.language),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        articles.push(("Zapis o mobilnosti".into(), blocks));
     } else {
-        sections.push(Section {
-            heading: "Cilji".into(),
-            blocks: list(&c.goals),
-        });
-        sections.push(Section {
-            heading: "Program (preliminarno)".into(),
-            blocks: list(&c.programme),
-        });
-        sections.push(Section {
-            heading: "Pričakovani učni rezultati".into(),
-            blocks: list(&c.learning_outcomes),
-        });
+        articles.push(("Cilji".into(), list(&c.goals)));
+        articles.push(("Program (preliminarno)".into(), list(&c.programme)));
+        articles.push((
+            "Pričakovani učni rezultati".into(),
+            list(&c.learning_outcomes),
+        ));
         if kind == AgreementKind::Learning {
-            sections.push(Section {
-                heading: "Mentor pri gostitelju".into(),
-                blocks: vec![Block::Paragraph(
+            articles.push((
+                "Mentor pri gostitelju".into(),
+                vec![Block::Paragraph(
                     c.mentor.clone().unwrap_or_else(|| "še ni določen".into()),
                 )],
-            });
+            ));
         }
-        sections.push(Section {
-            heading: "Stroški, ki jih neposredno krije projekt".into(),
-            blocks: list(&c.paid_by_project),
-        });
-        sections.push(Section {
-            heading: "Stroški delodajalca (niso refundirani)".into(),
-            blocks: list(&c.paid_by_employer),
-        });
-        sections.push(Section {
-            heading: "Priznavanje".into(),
-            blocks: vec![Block::Paragraph(c.recognition.clone())],
-        });
-        sections.push(Section {
-            heading: "Obveznosti udeleženca po mobilnosti".into(),
-            blocks: list(&c.obligations),
-        });
+        if kind == AgreementKind::Grant {
+            let mut blocks = vec![Block::Paragraph(
+                "Projekt za udeleženca krije naslednje zneske iz enotnih stroškov programa Erasmus+ \
+                 (zneski, ki še niso znani, bodo potrjeni z novo različico sporazuma):"
+                    .into(),
+            )];
+            blocks.extend(c.amounts.iter().map(|l| {
+                Block::Field(
+                    l.item.clone(),
+                    format!(
+                        "{} ({})",
+                        l.amount
+                            .as_ref()
+                            .map(|a| format!("{} EUR", a.replace('.', ",")))
+                            .unwrap_or_else(|| TO_BE_CONFIRMED.into()),
+                        l.basis
+                    ),
+                )
+            }));
+            articles.push(("Finančna podpora".into(), blocks));
+        }
+        articles.push((
+            "Stroški, ki jih neposredno krije projekt".into(),
+            list(&c.paid_by_project),
+        ));
+        articles.push((
+            "Stroški delodajalca (niso refundirani)".into(),
+            list(&c.paid_by_employer),
+        ));
+        articles.push((
+            "Priznavanje".into(),
+            vec![Block::Paragraph(c.recognition.clone())],
+        ));
+        articles.push((
+            "Obveznosti udeleženca po mobilnosti".into(),
+            list(&c.obligations),
+        ));
     }
-    if let Some(s) = &c.special_conditions {
-        sections.push(Section {
-            heading: "Posebni pogoji".into(),
-            blocks: vec![Block::Paragraph(s.clone())],
-        });
+    if let Some(s) = c
+        .special_conditions
+        .as_ref()
+        .filter(|s| !s.trim().is_empty())
+    {
+        articles.push(("Posebni pogoji".into(), vec![Block::Paragraph(s.clone())]));
     }
-    sections.push(Section {
-        heading: "Podpisi".into(),
-        blocks: parties(kind)
+    articles.push((
+        "Podpisi".into(),
+        parties(kind)
             .iter()
-            .map(|p| Block::Field(party_name(c, *p), "____________________".into()))
+            .map(|p| {
+                let s = signatory(*p);
+                Block::Signature {
+                    party: party_name(c, *p),
+                    name: s.and_then(|s| s.name.clone()),
+                    function: s.map(|s| s.function.clone()),
+                    place: s.and_then(|s| s.place.clone()),
+                }
+            })
             .collect(),
-    });
+    ));
+    let sections = articles
+        .into_iter()
+        .enumerate()
+        .map(|(i, (heading, blocks))| Section {
+            // A contract's articles are numbered; the Europass record is not a contract.
+            heading: if kind == AgreementKind::Europass {
+                heading
+            } else {
+                format!("{}. člen: {heading}", i + 1)
+            },
+            blocks,
+        })
+        .collect();
     Document {
         title: title(kind).into(),
         subtitle: format!("{} · {}", c.project_title, identifier),
+        author: c.coordinator_name.clone(),
+        subject: format!(
+            "{} – {}, {} ({})",
+            title(kind),
+            c.participant_name,
+            c.mobility_title,
+            c.mobility_code
+        ),
         identifier,
         dated,
         sections,

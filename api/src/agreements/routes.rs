@@ -187,10 +187,12 @@ async fn update_agreement(
     respond(&state, StatusCode::OK, a).await
 }
 
-/// Amend an agreement (coordinators): version n+1 with the same content, to be signed again.
+/// Amend an agreement (coordinators): version n+1, to be signed again.
 ///
 /// Admins and coordinators only (others who can see it get 403, the rest 404). Supersedes the
-/// current version and creates version n+1 with the same content as a `draft` to be signed
+/// current version and creates version n+1 with the same content, except the signatories and
+/// the amounts from the unit costs, which are taken anew (rates entered or changed since
+/// issuing give the new amounts), as a `draft` to be signed
 /// again by every party; the `sign_agreements` task reopens and a `contracted` participant can
 /// fall back to `selected`, and an `amend` audit entry is written. A superseded version cannot
 /// be amended: 409 `agreement.superseded`.

@@ -4,3 +4,4 @@ pub mod policy;
 pub mod rates;
 pub mod routes;
 pub mod service;
+pub mod units;

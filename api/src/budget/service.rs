@@ -241,103 +241,30 @@ pub async fn budget(db: &DatabaseConnection, project_id: Uuid) -> ApiResult<Budg
                 .await?
                 .len() as i64
         };
-        let funded_travel = m.travel_days.min(if m.green_travel { 6 } else { 2 });
-        let funded_days = m.programme_days + funded_travel;
+        let unit = rates.as_ref().map(|r| super::units::unit_costs(r, &m));
+        let funded_days = match &unit {
+            Some(u) => u.funded_days,
+            None => m.programme_days + m.travel_days.min(if m.green_travel { 6 } else { 2 }),
+        };
         let group = rates
             .as_ref()
             .and_then(|r| r.country_groups.get(&m.country).copied());
         let mut parts = Vec::new();
-        let travel = match (&rates, m.distance_km) {
-            (None, _) => None,
-            (Some(_), None) => {
-                missing.push(format!(
-                    "{}: distance_km (one-way, from the EU distance calculator)",
-                    m.code
-                ));
+        // Each component: the unit cost times its participants, or what is missing.
+        let mut times = |c: Option<&Result<i64, String>>, count: i64| match c {
+            None => None,
+            Some(Ok(cents)) => Some(cents * count),
+            Some(Err(what)) => {
+                missing.push(what.clone());
                 None
             }
-            (Some(r), Some(km)) => match r.band(km.max(0) as u32) {
-                None => {
-                    missing.push(format!("{}: no travel band covers {km} km", m.code));
-                    None
-                }
-                Some(b) => {
-                    let rate = if m.green_travel {
-                        &b.green
-                    } else {
-                        &b.standard
-                    };
-                    match rate.as_deref().and_then(money::parse) {
-                        Some(c) => Some(c * n),
-                        None => {
-                            missing.push(format!(
-                                "{}: {} travel rate for {km} km",
-                                m.code,
-                                if m.green_travel { "green" } else { "standard" }
-                            ));
-                            None
-                        }
-                    }
-                }
-            },
         };
-        let individual = match &rates {
-            None => None,
-            Some(r) => match group {
-                None => {
-                    missing.push(format!("{}: country group of {}", m.code, m.country));
-                    None
-                }
-                Some(g) => match r
-                    .individual_support_per_day
-                    .get(&g.to_string())
-                    .cloned()
-                    .flatten()
-                    .as_deref()
-                    .and_then(money::parse)
-                {
-                    Some(c) => Some(c * funded_days as i64 * n),
-                    None => {
-                        missing.push(format!(
-                            "{}: individual support per day, country group {g}",
-                            m.code
-                        ));
-                        None
-                    }
-                },
-            },
-        };
-        let organisational = match &rates {
-            None => None,
-            Some(r) => match r
-                .organisational_support_per_participant
-                .as_deref()
-                .and_then(money::parse)
-            {
-                Some(c) => Some(c * n),
-                None => {
-                    missing.push(format!(
-                        "{}: organisational support per participant",
-                        m.code
-                    ));
-                    None
-                }
-            },
-        };
-        let inclusion = match &rates {
-            None => None,
+        let travel = times(unit.as_ref().map(|u| &u.travel), n);
+        let individual = times(unit.as_ref().map(|u| &u.individual_support), n);
+        let organisational = times(unit.as_ref().map(|u| &u.organisational_support), n);
+        let inclusion = match &unit {
             Some(_) if fewer == 0 => Some(0),
-            Some(r) => match r
-                .inclusion_support_per_participant
-                .as_deref()
-                .and_then(money::parse)
-            {
-                Some(c) => Some(c * fewer),
-                None => {
-                    missing.push(format!("{}: inclusion support per participant", m.code));
-                    None
-                }
-            },
+            u => times(u.as_ref().map(|u| &u.inclusion_support), fewer),
         };
         let fields = [
             component(&mut parts, travel),

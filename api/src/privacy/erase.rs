@@ -278,6 +278,16 @@ pub async fn erase(
                     *slot = value;
                 }
             }
+            // The participant signs as themself: their signature block names them too.
+            if let Some(list) = content
+                .get_mut("signatories")
+                .and_then(|v| v.as_array_mut())
+            {
+                for s in list.iter_mut().filter(|s| s["party"] == "participant") {
+                    s["name"] = serde_json::json!(ERASED);
+                    s["organisation"] = serde_json::json!(ERASED);
+                }
+            }
             agreement::Entity::update_many()
                 .col_expr(agreement::Column::Content, Expr::value(content))
                 .col_expr(agreement::Column::UpdatedAt, Expr::value(Utc::now()))

@@ -60,16 +60,24 @@ async fn evidence(app: &TestApp, token: &str, a: &Value, bytes: Vec<u8>) -> reqw
     .unwrap()
 }
 
+/// Run a poppler command; `None` when poppler-utils are not installed, unless
+/// `MOBILITY_TEST_POPPLER=required` (as `.ci/run` sets it), which makes that a failure.
+pub fn poppler(command: &mut std::process::Command) -> Option<std::process::Output> {
+    match command.output() {
+        Ok(out) => Some(out),
+        Err(e) if std::env::var("MOBILITY_TEST_POPPLER").as_deref() == Ok("required") => {
+            panic!("poppler-utils are required here: {e}")
+        }
+        Err(_) => None,
+    }
+}
+
 /// Text of a PDF by poppler's pdftotext, when it is installed (CI installs it).
-fn pdftotext(bytes: &[u8]) -> Option<String> {
+pub fn pdftotext(bytes: &[u8]) -> Option<String> {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("a.pdf");
     std::fs::write(&path, bytes).unwrap();
-    let out = std::process::Command::new("pdftotext")
-        .arg(&path)
-        .arg("-")
-        .output()
-        .ok()?;
+    let out = poppler(std::process::Command::new("pdftotext").arg(&path).arg("-"))?;
     assert!(out.status.success(), "pdftotext could not read the PDF");
     Some(String::from_utf8(out.stdout).unwrap())
 }

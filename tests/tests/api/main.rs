@@ -2,6 +2,7 @@
 //! fresh database (SQLite, or PostgreSQL with MOBILITY_TEST_DATABASE_URL).
 
 mod after;
+mod agreement_documents;
 mod agreements;
 mod api_tokens;
 mod applications;

@@ -287,6 +287,8 @@ async fn initial_content(db: &impl ConnectionTrait, ctx: &Context) -> ApiResult<
         paid_by_employer: content::paid_by_employer(),
         recognition: "Učni izidi se priznajo s potrdilom Europass mobilnost.".into(),
         obligations: content::obligations(m.follow_up),
+        signatories: derived::signatories(db, ctx).await?,
+        amounts: derived::amounts(db, ctx).await?,
         ..Default::default()
     })
 }
@@ -369,6 +371,7 @@ async fn current(
         .await?)
 }
 
+mod derived;
 mod europass;
 mod signing;
 mod versions;

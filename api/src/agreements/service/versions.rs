@@ -182,15 +182,27 @@ pub async fn amend(
         if a.status == AgreementStatus::Superseded {
             return Err(superseded());
         }
+        // The signatories and amounts as recorded now: changed rates make new amounts.
+        let before = content_of(&a)?;
+        let mut content = before.clone();
+        let p = participant::Entity::find_by_id(a.participant_id)
+            .one(c)
+            .await?
+            .ok_or_else(|| ApiError::internal("agreement without participant"))?;
+        super::derived::refresh(c, &context(c, p).await?, &mut content).await?;
+        let mut fields = vec!["version".to_string()];
+        fields.extend(audit::service::changed_fields(
+            &serde_json::to_value(&before).unwrap_or_default(),
+            &serde_json::to_value(&content).unwrap_or_default(),
+        ));
         let doc = Doc {
             id: new_id,
             participant_id: a.participant_id,
             kind: a.kind,
             version: a.version + 1,
-            content: content_of(&a)?,
+            content,
             dated: now,
         };
-        let fields = vec!["version".to_string()];
         Ok(Plan::Write {
             step: Step::NewVersion { base: a, fields },
             doc: Box::new(doc),
