@@ -73,6 +73,7 @@ async fn a_grant_agreement_names_parties_amounts_and_signatories_and_new_amounts
         .await;
     assert_eq!(res.status(), 201);
     let grant: Value = res.json().await.unwrap();
+    assert_eq!(grant["amounts_changed"], false);
     let id = grant["id"].as_str().unwrap().to_string();
     let c = &grant["content"];
     let library = c["signatories"]
@@ -170,6 +171,16 @@ async fn a_grant_agreement_names_parties_amounts_and_signatories_and_new_amounts
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
+    let v1: Value = app
+        .get(&format!("/api/v1/agreements/{id}"), Some(coordinator))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        v1["amounts_changed"], true,
+        "the rates give other amounts now"
+    );
     let res = app
         .post(
             &format!("/api/v1/agreements/{id}/amend"),
@@ -180,6 +191,7 @@ async fn a_grant_agreement_names_parties_amounts_and_signatories_and_new_amounts
     assert_eq!(res.status(), 201, "{:?}", res.text().await);
     let v2: Value = res.json().await.unwrap();
     assert_eq!(v2["version"], 2);
+    assert_eq!(v2["amounts_changed"], false);
     assert!(
         v2["parties"]
             .as_array()

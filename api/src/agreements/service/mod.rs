@@ -47,6 +47,10 @@ pub struct AgreementDto {
     pub content: AgreementContent,
     /// SHA-256 of this version's PDF (`GET /agreements/{id}/document`); signatures name it.
     pub document_sha256: String,
+    /// A current grant agreement whose amounts the unit costs no longer give (rates entered or
+    /// changed, the mobility's distance or days changed since): `amend` makes the version
+    /// with the amounts as they are now, to be signed again.
+    pub amounts_changed: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -293,6 +297,22 @@ async fn initial_content(db: &impl ConnectionTrait, ctx: &Context) -> ApiResult<
     })
 }
 
+/// Whether the unit costs now give the participant other amounts than this version names
+/// (current grant agreements only).
+async fn amounts_changed(db: &impl ConnectionTrait, a: &agreement::Model) -> ApiResult<bool> {
+    if a.kind != AgreementKind::Grant || a.status == AgreementStatus::Superseded {
+        return Ok(false);
+    }
+    let Some(p) = participant::Entity::find_by_id(a.participant_id)
+        .one(db)
+        .await?
+    else {
+        return Ok(false);
+    };
+    let ctx = context(db, p).await?;
+    Ok(derived::amounts(db, &ctx).await? != content_of(a)?.amounts)
+}
+
 pub async fn dto(db: &impl ConnectionTrait, a: agreement::Model) -> ApiResult<AgreementDto> {
     let mut out = dtos(db, vec![a]).await?;
     out.pop()
@@ -313,6 +333,12 @@ pub async fn dtos(
         .filter(agreement_evidence::Column::AgreementId.is_in(ids))
         .all(db)
         .await?;
+    let mut changed = std::collections::HashSet::new();
+    for a in &versions {
+        if amounts_changed(db, a).await? {
+            changed.insert(a.id);
+        }
+    }
     versions
         .into_iter()
         .map(|a| {
@@ -351,6 +377,7 @@ pub async fn dtos(
                 parties,
                 content: content_of(&a)?,
                 document_sha256: a.document_sha256,
+                amounts_changed: changed.contains(&a.id),
                 created_at: a.created_at,
                 updated_at: a.updated_at,
             })
