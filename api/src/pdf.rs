@@ -134,18 +134,23 @@ pub fn inspect_now(bytes: &[u8]) -> Inspection {
     if doc.objects.len() > MAX_OBJECTS {
         return Inspection::TooComplex;
     }
-    Inspection::Pdf(
-        doc.objects
-            .values()
-            .filter_map(|o| signature(bytes, o))
-            .collect(),
-    )
+    // Each distinct signature once (a copied dictionary is the same signature), and no more
+    // than a signed document carries: the checks hash the file once per signature.
+    let mut seen = std::collections::HashSet::new();
+    let found: Vec<crate::pdf_signature::Dictionary> = doc
+        .objects
+        .values()
+        .filter_map(signature)
+        .filter(|d| seen.insert(d.contents.clone()))
+        .take(crate::pdf_signature::MAX_SIGNATURES)
+        .collect();
+    Inspection::Pdf(crate::pdf_signature::check_all(bytes, found))
 }
 
 /// A signature dictionary: a four-number `/ByteRange` and a non-empty, non-placeholder
-/// `/Contents` string; verified against the file it is in. Its `/Name` is not read: anyone can
-/// write any name there; the signer is the one the signing certificate names.
-fn signature(file: &[u8], object: &Object) -> Option<PdfSignature> {
+/// `/Contents` string. Its `/Name` is not read: anyone can write any name there; the signer is
+/// the one the signing certificate names.
+fn signature(object: &Object) -> Option<crate::pdf_signature::Dictionary> {
     let dict = object.as_dict().ok()?;
     let range = dict.get(b"ByteRange").ok()?.as_array().ok()?;
     if range.len() != 4 || range.iter().any(|n| n.as_i64().is_err()) {
@@ -155,17 +160,16 @@ fn signature(file: &[u8], object: &Object) -> Option<PdfSignature> {
     if contents.iter().all(|b| *b == 0) {
         return None;
     }
-    let text = |key: &[u8]| {
-        dict.get(key)
+    Some(crate::pdf_signature::Dictionary {
+        range: range.iter().filter_map(|n| n.as_i64().ok()).collect(),
+        contents: contents.to_vec(),
+        signing_time: dict
+            .get(b"M")
             .ok()
             .and_then(text_string)
             .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
-    };
-    let range: Vec<i64> = range.iter().filter_map(|n| n.as_i64().ok()).collect();
-    let mut check = crate::pdf_signature::check(file, &range, contents);
-    check.signing_time = text(b"M");
-    Some(check)
+            .filter(|s| !s.is_empty()),
+    })
 }
 
 /// A PDF text string: UTF-16BE with its byte order mark, UTF-8 (PDF 2.0, and what many tools

@@ -1,16 +1,22 @@
 //! Verifying a PDF's digital signature (a CMS `SignedData` in the signature dictionary's
 //! `/Contents`), and whether its certificate names a given person.
 //!
-//! What is checked, for each signature dictionary:
-//! 1. the bytes its `/ByteRange` names lie within the file and are hashed with the signer's
-//!    digest algorithm (SHA-256, SHA-384 or SHA-512);
+//! What is checked, for each signature dictionary (each distinct one, at most
+//! [`MAX_SIGNATURES`]):
+//! 1. its `/ByteRange` starts at the file's first byte, leaves out exactly its own `/Contents`
+//!    string and lies within the file; the bytes it names are hashed with the signer's digest
+//!    algorithm (SHA-256, SHA-384 or SHA-512);
 //! 2. with signed attributes, their `messageDigest` equals that hash (without them, the
 //!    signature is over the hash itself);
 //! 3. the signature value verifies with the public key of the signer's certificate, the one
 //!    carried in the CMS that the signer identifier names (RSA PKCS #1 v1.5, ECDSA P-256 or
 //!    P-384);
-//! 4. the certificate's subject gives the signer's name (common name, or given name and
-//!    surname).
+//! 4. the certificate is issued by someone else than its holder (a self-signed certificate
+//!    proves nothing of who holds it);
+//! 5. the certificate's subject gives the signer's name (common name, or given name and
+//!    surname);
+//! 6. the file has not been added to since: some verified signature covers it to its last
+//!    byte (a later signature, in an incremental update, covers the earlier ones).
 //!
 //! What is not checked, because it cannot be done offline: whether the certificate chains to a
 //! qualified trust service provider on the EU trusted lists, and whether it was revoked. A
@@ -39,7 +45,42 @@ const P384: Oid = Oid::new_unwrap("1.3.132.0.34");
 const COMMON_NAME: Oid = Oid::new_unwrap("2.5.4.3");
 const SURNAME: Oid = Oid::new_unwrap("2.5.4.4");
 const GIVEN_NAME: Oid = Oid::new_unwrap("2.5.4.42");
+const ORGANISATION: Oid = Oid::new_unwrap("2.5.4.10");
 const SUBJECT_KEY_ID: Oid = Oid::new_unwrap("2.5.29.14");
+
+/// No signed document carries more signatures than this; more are not checked.
+pub const MAX_SIGNATURES: usize = 8;
+
+/// A signature dictionary as found in a PDF.
+#[derive(Debug, Clone)]
+pub struct Dictionary {
+    pub range: Vec<i64>,
+    pub contents: Vec<u8>,
+    /// `/M`, as written.
+    pub signing_time: Option<String>,
+}
+
+/// Check each signature of `file`, then the whole: when no verified signature covers the file
+/// to its end, something was added after signing, and none counts (`not_whole_file`).
+pub fn check_all(file: &[u8], found: Vec<Dictionary>) -> Vec<SignatureCheck> {
+    let mut out: Vec<(SignatureCheck, bool)> = found
+        .into_iter()
+        .map(|d| {
+            let mut c = check(file, &d.range, &d.contents);
+            c.signing_time = d.signing_time;
+            let to_end =
+                d.range.len() == 4 && d.range[2].saturating_add(d.range[3]) == file.len() as i64;
+            (c, to_end)
+        })
+        .collect();
+    if !out.iter().any(|(c, to_end)| c.verified && *to_end) {
+        for (c, _) in out.iter_mut().filter(|(c, _)| c.verified) {
+            c.verified = false;
+            c.problem = Some("not_whole_file".into());
+        }
+    }
+    out.into_iter().map(|(c, _)| c).collect()
+}
 
 /// What one signature in a PDF was found to be.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -47,13 +88,17 @@ pub struct SignatureCheck {
     /// The signer's name from the signing certificate's subject (common name, else given name
     /// and surname); absent when no certificate could be read.
     pub certificate_name: Option<String>,
+    /// Who issued the certificate (the issuer's common name, else its organisation).
+    pub certificate_issuer: Option<String>,
     /// `true` when the digest over the signed byte ranges matches and the signature verifies
     /// with the certificate's key.
     pub verified: bool,
     /// Why it is not verified: `unreadable` (no CMS signature could be read),
-    /// `byte_range` (the ranges fall outside the file), `no_certificate`,
-    /// `unsupported_algorithm`, `digest_mismatch` (the file was changed after signing),
-    /// `signature_invalid`.
+    /// `byte_range` (the ranges do not start at the file's beginning, do not leave out exactly
+    /// the signature's own `/Contents`, or fall outside the file), `no_certificate`,
+    /// `self_signed` (a certificate its holder issued), `unsupported_algorithm`,
+    /// `digest_mismatch` (the signed bytes were changed), `signature_invalid`,
+    /// `not_whole_file` (something was added to the file after signing).
     pub problem: Option<String>,
     /// The signing time the dictionary states (`/M`), as written there.
     pub signing_time: Option<String>,
@@ -63,6 +108,7 @@ impl SignatureCheck {
     fn failed(name: Option<String>, problem: &str) -> Self {
         Self {
             certificate_name: name,
+            certificate_issuer: None,
             verified: false,
             problem: Some(problem.into()),
             signing_time: None,
@@ -92,10 +138,18 @@ pub fn check(file: &[u8], byte_range: &[i64], contents: &[u8]) -> SignatureCheck
     let Some(cert) = signer_certificate(&data, signer) else {
         return SignatureCheck::failed(None, "no_certificate");
     };
-    let name = subject_name(&cert);
+    let name = person(&cert.tbs_certificate.subject);
+    let issuer = person(&cert.tbs_certificate.issuer);
+    let fail = |problem: &str| SignatureCheck {
+        certificate_issuer: issuer.clone(),
+        ..SignatureCheck::failed(name.clone(), problem)
+    };
+    if cert.tbs_certificate.issuer == cert.tbs_certificate.subject {
+        return fail("self_signed");
+    }
     let digest_alg = signer.digest_alg.oid;
     let Some(content_hash) = hash(digest_alg, &signed) else {
-        return SignatureCheck::failed(name, "unsupported_algorithm");
+        return fail("unsupported_algorithm");
     };
     let to_verify = match &signer.signed_attrs {
         Some(attrs) => {
@@ -106,10 +160,10 @@ pub fn check(file: &[u8], byte_range: &[i64], contents: &[u8]) -> SignatureCheck
                 .filter(|v| v.tag() == Tag::OctetString)
                 .map(|v| v.value().to_vec());
             if stated.as_deref() != Some(content_hash.as_slice()) {
-                return SignatureCheck::failed(name, "digest_mismatch");
+                return fail("digest_mismatch");
             }
             let Ok(der) = attrs.to_der() else {
-                return SignatureCheck::failed(name, "unreadable");
+                return fail("unreadable");
             };
             hash(digest_alg, &der).unwrap_or_default()
         }
@@ -118,25 +172,36 @@ pub fn check(file: &[u8], byte_range: &[i64], contents: &[u8]) -> SignatureCheck
     match verify(&cert, digest_alg, &to_verify, signer.signature.as_bytes()) {
         Some(true) => SignatureCheck {
             certificate_name: name,
+            certificate_issuer: issuer,
             verified: true,
             problem: None,
             signing_time: None,
         },
-        Some(false) => SignatureCheck::failed(name, "signature_invalid"),
-        None => SignatureCheck::failed(name, "unsupported_algorithm"),
+        Some(false) => fail("signature_invalid"),
+        None => fail("unsupported_algorithm"),
     }
 }
 
-/// The bytes a `/ByteRange [a b c d]` names: `a..a+b` then `c..c+d`, inside the file.
+/// The bytes a `/ByteRange [0 b c d]` names: `0..b` then `c..c+d`, inside the file, the gap
+/// between them being exactly the signature's `<...>` hexadecimal string.
 fn covered(file: &[u8], range: &[i64]) -> Option<Vec<u8>> {
-    let mut out = Vec::new();
-    for pair in range.chunks(2) {
-        let [start, len] = pair else { return None };
-        let start = usize::try_from(*start).ok()?;
-        let end = start.checked_add(usize::try_from(*len).ok()?)?;
-        out.extend_from_slice(file.get(start..end)?);
+    let [a, b, c, d] = range else { return None };
+    let (b, c, d) = (
+        usize::try_from(*b).ok()?,
+        usize::try_from(*c).ok()?,
+        usize::try_from(*d).ok()?,
+    );
+    if *a != 0 || c <= b + 1 {
+        return None;
     }
-    (range.len() == 4).then_some(out)
+    let gap = file.get(b..c)?;
+    let hex = gap.strip_prefix(b"<")?.strip_suffix(b">")?;
+    if !hex.iter().all(|x| x.is_ascii_hexdigit()) {
+        return None;
+    }
+    let mut out = file.get(..b)?.to_vec();
+    out.extend_from_slice(file.get(c..c.checked_add(d)?)?);
+    Some(out)
 }
 
 fn hash(alg: Oid, bytes: &[u8]) -> Option<Vec<u8>> {
@@ -226,25 +291,35 @@ fn verify(cert: &Certificate, digest_alg: Oid, digest: &[u8], sig: &[u8]) -> Opt
     }
 }
 
-/// The person a certificate names: its common name, else its given name and surname.
-fn subject_name(cert: &Certificate) -> Option<String> {
-    let attrs: Vec<_> = cert
-        .tbs_certificate
-        .subject
-        .0
-        .iter()
-        .flat_map(|rdn| rdn.0.iter())
-        .collect();
+/// The person (or organisation) a distinguished name names: its common name, else its given
+/// name and surname, else its organisation; as plain text of at most 200 characters.
+fn person(dn: &cms::cert::x509::name::Name) -> Option<String> {
+    let attrs: Vec<_> = dn.0.iter().flat_map(|rdn| rdn.0.iter()).collect();
     let value = |oid: Oid| {
         attrs
             .iter()
             .find(|a| a.oid == oid)
             .and_then(|a| directory_string(&a.value))
     };
-    value(COMMON_NAME).or_else(|| match (value(GIVEN_NAME), value(SURNAME)) {
-        (Some(g), Some(s)) => Some(format!("{g} {s}")),
-        _ => None,
-    })
+    value(COMMON_NAME)
+        .or_else(|| match (value(GIVEN_NAME), value(SURNAME)) {
+            (Some(g), Some(s)) => Some(format!("{g} {s}")),
+            _ => None,
+        })
+        .or_else(|| value(ORGANISATION))
+        .map(|s| {
+            // Certificates are the sender's text: no control or bidirectional characters.
+            s.chars()
+                .filter(|c| {
+                    !c.is_control()
+                        && !matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+                })
+                .take(200)
+                .collect::<String>()
+                .trim()
+                .to_string()
+        })
+        .filter(|s| !s.is_empty())
 }
 
 fn directory_string(v: &cms::cert::x509::der::Any) -> Option<String> {
@@ -416,17 +491,28 @@ mod tests {
     }
 
     #[test]
-    fn byte_ranges_stay_inside_the_file() {
-        let file = b"0123456789";
+    fn byte_ranges_leave_out_exactly_the_signature_and_stay_inside_the_file() {
+        let file = b"01<ab12>89";
         assert_eq!(covered(file, &[0, 2, 8, 2]), Some(b"0189".to_vec()));
-        assert_eq!(covered(file, &[0, 2, 8, 3]), None);
-        assert_eq!(covered(file, &[-1, 2, 8, 2]), None);
+        assert_eq!(covered(file, &[0, 2, 8, 3]), None, "past the end");
+        assert_eq!(covered(file, &[1, 1, 8, 2]), None, "not from the start");
+        assert_eq!(
+            covered(file, &[0, 3, 8, 2]),
+            None,
+            "the gap is not the string"
+        );
+        assert_eq!(
+            covered(file, &[0, 2, 7, 3]),
+            None,
+            "the gap is not the string"
+        );
+        assert_eq!(covered(file, &[0, 8, 0, 8]), None, "overlapping");
         assert_eq!(covered(file, &[0, 2, 8]), None);
     }
 
     #[test]
     fn a_placeholder_is_unreadable() {
-        let c = check(b"%PDF-1.7 ....", &[0, 2, 4, 2], &[0x30, 0x82, 0x05, 0x5a]);
+        let c = check(b"%P<3082055a>..", &[0, 2, 12, 2], &[0x30, 0x82, 0x05, 0x5a]);
         assert!(!c.verified);
         assert_eq!(c.problem.as_deref(), Some("unreadable"));
     }

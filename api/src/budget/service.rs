@@ -242,10 +242,7 @@ pub async fn budget(db: &DatabaseConnection, project_id: Uuid) -> ApiResult<Budg
                 .len() as i64
         };
         let unit = rates.as_ref().map(|r| super::units::unit_costs(r, &m));
-        let funded_days = match &unit {
-            Some(u) => u.funded_days,
-            None => m.programme_days + m.travel_days.min(if m.green_travel { 6 } else { 2 }),
-        };
+        let funded_days = super::units::funded_days(&m);
         let group = rates
             .as_ref()
             .and_then(|r| r.country_groups.get(&m.country).copied());

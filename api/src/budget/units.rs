@@ -21,9 +21,13 @@ pub struct UnitCosts {
     pub inclusion_support: Result<i64, String>,
 }
 
+/// Programme days plus funded travel days (at most 2, or 6 with green travel).
+pub fn funded_days(m: &mobility::Model) -> i32 {
+    m.programme_days + m.travel_days.min(if m.green_travel { 6 } else { 2 })
+}
+
 pub fn unit_costs(r: &RateSet, m: &mobility::Model) -> UnitCosts {
-    let funded_travel = m.travel_days.min(if m.green_travel { 6 } else { 2 });
-    let funded_days = m.programme_days + funded_travel;
+    let funded_days = funded_days(m);
     let travel = match m.distance_km {
         None => Err(format!(
             "{}: distance_km (one-way, from the EU distance calculator)",

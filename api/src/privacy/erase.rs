@@ -12,7 +12,7 @@ use entity::{
     agreement, agreement_evidence, agreement_signature, application, application_document,
     application_signature, audit_log, calendar_feed, cost, digital_story, dissemination_item,
     idempotency_key, mobility, notification, participant, participant_report, project,
-    refresh_token, story_media, travel_details, user, workshop,
+    refresh_token, shared_document_version, story_media, travel_details, user, workshop,
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter};
@@ -494,6 +494,14 @@ pub async fn erase(
                 .await?
             + workshop::Entity::find()
                 .filter(workshop::Column::PlannedContentSha256.eq(sha.clone()))
+                .count(db)
+                .await?
+            + shared_document_version::Entity::find()
+                .filter(shared_document_version::Column::Sha256.eq(sha.clone()))
+                .count(db)
+                .await?
+            + agreement::Entity::find()
+                .filter(agreement::Column::DocumentSha256.eq(sha.clone()))
                 .count(db)
                 .await?;
         if still == 0 {

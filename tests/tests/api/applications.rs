@@ -1098,6 +1098,65 @@ async fn a_digital_signature_is_the_signers_own() {
     )
     .await;
     assert!(p["detail"].as_str().unwrap().contains("digest_mismatch"));
+
+    // Each of these counts for nobody: a /Name that names someone the certificate does not,
+    // a certificate its holder issued, and content added after signing.
+    use mobility_tests::signing::{Signer, append, sign_in_turn};
+    let claims = sign_in_turn(&[Signer {
+        certificate_name: "Petra Bizjak",
+        claimed_name: "Ana Novak",
+        key: Key::P256,
+        self_signed: false,
+    }]);
+    let own = sign_in_turn(&[Signer {
+        certificate_name: "Ana Novak",
+        claimed_name: "Ana Novak",
+        key: Key::P256,
+        self_signed: true,
+    }]);
+    let mut added = signed_pdf("Ana Novak");
+    append(
+        &mut added,
+        4,
+        "<< /Type /Page /Note (a page added after signing) >>",
+    );
+    for (bytes, problem) in [
+        (claims, None),
+        (own, Some("self_signed")),
+        (added, Some("not_whole_file")),
+    ] {
+        let d: Value = upload(&app, t, id, "x.pdf", bytes)
+            .await
+            .json()
+            .await
+            .unwrap();
+        let check = &d["pdf_signatures"][0];
+        match problem {
+            None => {
+                assert_eq!(check["certificate_name"], "Petra Bizjak");
+                assert_eq!(check["certificate_issuer"], "Testni overitelj");
+            }
+            Some(p) => {
+                assert_eq!(check["verified"], false);
+                assert_eq!(check["problem"], p);
+            }
+        }
+        assert_problem(
+            sign_as(
+                &app,
+                t,
+                id,
+                "library_director",
+                qes,
+                d["id"].as_str(),
+                "Ana Novak",
+            )
+            .await,
+            422,
+            "signature.signer_mismatch",
+        )
+        .await;
+    }
 }
 
 #[tokio::test]

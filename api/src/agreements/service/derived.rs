@@ -108,7 +108,7 @@ pub(super) async fn amounts(db: &impl ConnectionTrait, ctx: &Context) -> ApiResu
         ),
         None => "pavšal za razdaljo".into(),
     };
-    let days = unit.as_ref().map(|u| u.funded_days).unwrap_or_default();
+    let days = crate::budget::units::funded_days(m);
     let mut out = vec![
         line("Potni stroški", unit.as_ref().map(|u| &u.travel), distance),
         line(
