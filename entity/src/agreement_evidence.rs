@@ -15,6 +15,10 @@ pub struct Model {
     /// Each digital signature in the PDF as verified on upload (JSON list: certificate_name,
     /// verified, problem, signing_time); absent for uploads made before verification.
     pub pdf_signatures: Option<Json>,
+    /// The upload is the agreement version's own PDF with something added after it (a
+    /// signature, as signing tools add it): what a digital signature on it signed is this
+    /// agreement.
+    pub extends_document: bool,
     pub uploaded_by: Uuid,
     pub created_at: DateTimeUtc,
 }

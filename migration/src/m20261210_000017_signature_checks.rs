@@ -1,6 +1,7 @@
 //! What the verification of each digital signature in an uploaded PDF found (signer named by
-//! the certificate, verified or why not), for application documents and agreement evidence.
-//! Rows uploaded before it have none: their signatures were never verified.
+//! the certificate, verified or why not), for application documents and agreement evidence;
+//! and whether an agreement's evidence is that agreement's own document, signed (its bytes
+//! followed by the signatures). Rows uploaded before it have none: never verified.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -21,10 +22,23 @@ impl MigrationTrait for Migration {
             )
             .await?;
         }
-        Ok(())
+        m.alter_table(
+            Table::alter()
+                .table("agreement_evidence")
+                .add_column(boolean("extends_document").default(false))
+                .to_owned(),
+        )
+        .await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(
+            Table::alter()
+                .table("agreement_evidence")
+                .drop_column("extends_document")
+                .to_owned(),
+        )
+        .await?;
         for table in TABLES {
             m.alter_table(
                 Table::alter()

@@ -231,16 +231,41 @@ pub fn sign_in_turn(signers: &[Signer]) -> Vec<u8> {
 /// a signature is then made over it).
 pub fn append(pdf: &mut Vec<u8>, number: usize, body: &str) {
     let prev_xref = last_startxref(pdf);
+    let root = last_after(pdf, "/Root ", |c| {
+        c.is_ascii_digit() || c == ' ' || c == 'R'
+    })
+    .trim()
+    .to_string();
     let offset = pdf.len();
     pdf.extend_from_slice(format!("{number} 0 obj\n{body}\nendobj\n").as_bytes());
     let xref = pdf.len();
     pdf.extend_from_slice(
         format!(
-            "xref\n{number} 1\n{offset:010} 00000 n \ntrailer\n<< /Size {} /Root 1 0 R /Prev {prev_xref} >>\nstartxref\n{xref}\n%%EOF\n",
+            "xref\n{number} 1\n{offset:010} 00000 n \ntrailer\n<< /Size {} /Root {root} /Prev {prev_xref} >>\nstartxref\n{xref}\n%%EOF\n",
             number + 1
         )
         .as_bytes(),
     );
+}
+
+/// `pdf` (e.g. an agreement as the service made it) signed by `name`, as a signing tool signs
+/// a document: the signature added in an incremental update after the original bytes.
+pub fn sign_pdf(pdf: Vec<u8>, name: &str) -> Vec<u8> {
+    let size: usize = last_after(&pdf, "/Size ", |c| c.is_ascii_digit())
+        .parse()
+        .expect("the trailer's /Size");
+    let mut pdf = pdf;
+    let from = pdf.len();
+    append(&mut pdf, size, &signature_dictionary(name));
+    sign_last(&mut pdf, from, name, Key::P256, false);
+    pdf
+}
+
+/// What follows the last `key` in the file, while `keep` holds.
+fn last_after(pdf: &[u8], key: &str, keep: impl Fn(char) -> bool) -> String {
+    let text = String::from_utf8_lossy(pdf);
+    let at = text.rfind(key).expect(key) + key.len();
+    text[at..].chars().take_while(|c| keep(*c)).collect()
 }
 
 /// A PDF with one signature, by `name` with a P-256 key.

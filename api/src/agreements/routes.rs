@@ -319,7 +319,8 @@ async fn upload_evidence(
 /// signed make the participant `contracted`. Refused: `agreement.stale_version`,
 /// `agreement.already_signed`, `agreement.unknown_party`, `agreement.confirmation_required`,
 /// `signature.document_required`, `signature.not_digitally_signed`,
-/// `signature.signer_mismatch`, `signature.same_pdf_signature`.
+/// `signature.signer_mismatch`, `signature.same_pdf_signature`, `signature.other_document`
+/// (a digitally signed upload that is not this version's own PDF, signed).
 #[utoipa::path(
     tag = "agreements", operation_id = "signAgreement",
     params(
@@ -334,7 +335,7 @@ async fn upload_evidence(
         (status = 404, description = "Not visible", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`agreement.stale_version` (a superseded version, or another version or hash), `agreement.already_signed`", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "If-Match names an earlier state of the agreement", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Neither version and hash nor If-Match (`validation.failed`), `agreement.unknown_party`, `agreement.confirmation_required`, `signature.document_required`, `signature.not_digitally_signed`, `signature.signer_mismatch`, `signature.same_pdf_signature`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Neither version and hash nor If-Match (`validation.failed`), `agreement.unknown_party`, `agreement.confirmation_required`, `signature.document_required`, `signature.not_digitally_signed`, `signature.signer_mismatch`, `signature.same_pdf_signature`, `signature.other_document`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/agreements/{id}/signatures")]

@@ -442,6 +442,11 @@ pub const CODES: &[(&str, u16, &str)] = &[
         "No verified digital signature in the PDF has a certificate naming the signer",
     ),
     (
+        "signature.other_document",
+        422,
+        "The digitally signed PDF is not the agreement version's own document",
+    ),
+    (
         "signature.same_pdf_signature",
         422,
         "The only PDF signature naming the signer already stands for the other signer",

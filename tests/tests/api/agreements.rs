@@ -453,7 +453,8 @@ async fn each_party_signs_for_itself_and_both_agreements_make_the_participant_co
         "document.not_pdf",
     )
     .await;
-    let signed_copy: Value = evidence(
+    // A PDF Ana Novak signed is not this agreement signed.
+    let elsewhere: Value = evidence(
         &app,
         &apps[0].library.token,
         &grant,
@@ -463,7 +464,47 @@ async fn each_party_signs_for_itself_and_both_agreements_make_the_participant_co
     .json()
     .await
     .unwrap();
+    assert_eq!(elsewhere["pdf_signatures"][0]["verified"], true);
+    assert_eq!(elsewhere["extends_document"], false);
+    assert_problem(
+        sign(
+            &app,
+            &apps[0].library.token,
+            &grant,
+            "library",
+            json!({"method": "qualified_electronic", "evidence_id": elsewhere["id"], "signer_name": "Ana Novak"}),
+        )
+        .await,
+        422,
+        "signature.other_document",
+    )
+    .await;
+    // The agreement's own PDF, signed as a signing tool signs it.
+    let own = app
+        .get(
+            &format!(
+                "/api/v1/agreements/{}/document",
+                grant["id"].as_str().unwrap()
+            ),
+            Some(&apps[0].library.token),
+        )
+        .await
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec();
+    let signed_copy: Value = evidence(
+        &app,
+        &apps[0].library.token,
+        &grant,
+        mobility_tests::signing::sign_pdf(own, "Ana Novak"),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
     assert_eq!(signed_copy["has_pdf_signature"], true);
+    assert_eq!(signed_copy["extends_document"], true);
 
     assert_eq!(signed_copy["pdf_signatures"][0]["verified"], true);
     // The certificate names Ana Novak: it is not the signature of anyone else.

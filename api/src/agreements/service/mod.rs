@@ -130,6 +130,9 @@ pub struct EvidenceDto {
     pub pdf_signer_name: Option<String>,
     /// Each digital signature in the PDF as verified on upload.
     pub pdf_signatures: Vec<crate::pdf_signature::SignatureCheck>,
+    /// The upload is this version's PDF followed by what was added to it (signatures): a
+    /// digital signature on it signed this agreement. Required for `qualified_electronic`.
+    pub extends_document: bool,
     pub created_at: DateTime<Utc>,
 }
 
@@ -144,6 +147,7 @@ impl From<agreement_evidence::Model> for EvidenceDto {
             has_pdf_signature: e.has_pdf_signature,
             pdf_signer_name: e.pdf_signer_name,
             pdf_signatures: crate::pdf_signature::from_json(e.pdf_signatures.as_ref()),
+            extends_document: e.extends_document,
             created_at: e.created_at,
         }
     }

@@ -28,6 +28,11 @@ pub async fn add_evidence(
 ) -> ApiResult<agreement_evidence::Model> {
     let a = visible(db, user, id).await?;
     policy::may_add_evidence(db, user, &a, parties(a.kind)).await?;
+    let original = blobs
+        .get(&a.document_sha256)
+        .await
+        .map_err(ApiError::internal)?;
+    let extends_document = bytes.len() > original.len() && bytes.starts_with(&original);
     let (bytes, signatures) = crate::pdf::inspect(bytes).await?;
     let size = bytes.len() as i64;
     let sha = blobs.put(bytes).await.map_err(ApiError::internal)?;
@@ -41,6 +46,7 @@ pub async fn add_evidence(
         has_pdf_signature: Set(!signatures.is_empty()),
         pdf_signer_name: Set(crate::pdf_signature::first_verified_name(&signatures)),
         pdf_signatures: Set(Some(crate::pdf_signature::to_json(&signatures))),
+        extends_document: Set(extends_document),
         uploaded_by: Set(user.id),
         created_at: Set(Utc::now()),
     }
@@ -174,6 +180,12 @@ pub async fn sign(
     if r.method == AgreementSignatureMethod::QualifiedElectronic
         && let Some(ev) = &evidence
     {
+        if !ev.extends_document {
+            return Err(ApiError::unprocessable(
+                "signature.other_document",
+                "The digitally signed PDF is not this version's document: sign the PDF of GET /agreements/{id}/document and upload it as it comes from the signing tool.",
+            ));
+        }
         // The same upload may carry another party's signature: it must be a different one.
         let other = agreement_signature::Entity::find()
             .filter(agreement_signature::Column::AgreementId.eq(a.id))
