@@ -34,7 +34,7 @@ pub struct ReceivedSignature {
     #[validate(length(max = 200))]
     #[schema(max_length = 200)]
     pub signer_position: Option<String>,
-    /// When it was signed, as the scan shows; default: now. Not in the future.
+    /// When it was signed, as the scan shows; default: now. Not after `received_at`.
     pub signed_at: Option<DateTime<Utc>>,
 }
 
@@ -135,6 +135,16 @@ async fn record_received_application(
                     "is not valid",
                 ));
             }
+        }
+        // Signed on the scan that came by e-mail: not after the e-mail arrived.
+        if let (Some(signed), Some(arrived)) = (s.signed_at, application.received_at)
+            && signed > arrived
+        {
+            errors.push(FieldError::new(
+                format!("signatures.{i}.signed_at"),
+                "after_receipt",
+                "must not be after received_at, when the signed scan arrived",
+            ));
         }
         if signatures[..i]
             .iter()

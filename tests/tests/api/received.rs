@@ -134,7 +134,7 @@ async fn a_refused_part_records_nothing() {
     )
     .await;
     assert_eq!(count_for(&app, coordinator, &library).await, 0);
-    // A signature dated after today.
+    // A signature dated after the e-mail with the signed scan arrived.
     let future = json!([{"signer_role": "participant", "signer_name": "Maja Kovač", "signed_at": "2025-12-01T00:00:00Z"}]);
     let p = assert_problem(
         received(
@@ -151,7 +151,7 @@ async fn a_refused_part_records_nothing() {
         "validation.failed",
     )
     .await;
-    assert_eq!(problem_fields(&p), vec!["signed_at"]);
+    assert_eq!(problem_fields(&p), vec!["signatures.0.signed_at"]);
     assert_eq!(count_for(&app, coordinator, &library).await, 0);
     // Not a PDF; the same role twice; an application that does not read.
     assert_problem(
