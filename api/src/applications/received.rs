@@ -41,6 +41,7 @@ pub struct ReceivedSignature {
 /// The form: the application as JSON, the scan, the signatures on it as a JSON list, and
 /// whether to submit it.
 #[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct ReceivedApplicationForm {
     /// The application as JSON, as `createApplication` takes it, with `received_at` (when the

@@ -116,6 +116,7 @@ pub struct SharedVersionRequest {
 
 /// The form that creates a shared document with a file.
 #[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct SharedDocumentForm {
     /// PDF, Word, Excel, PowerPoint or OpenDocument file, PNG or JPEG; checked by its content.
@@ -133,6 +134,7 @@ pub struct SharedDocumentForm {
 
 /// The form that adds a file version.
 #[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct SharedVersionForm {
     /// PDF, Word, Excel, PowerPoint or OpenDocument file, PNG or JPEG; checked by its content.
@@ -161,6 +163,7 @@ pub struct VersionQuery {
 
 /// A new shared document as a link (the JSON body; the form takes the same fields with a file).
 #[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 #[schema(example = json!({"title": "DTFL priročnik", "category": "handbook", "url": "https://example.org/dtfl-handbook.pdf", "note": "Javna različica priročnika."}))]
 pub struct SharedLinkRequest {
@@ -197,6 +200,7 @@ pub struct SharedLinkRequest {
 
 /// A new version as a link (the JSON body).
 #[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 #[schema(example = json!({"url": "https://example.org/dtfl-handbook-v2.pdf", "note": "Popravljeno 3. poglavje."}))]
 pub struct SharedLinkVersionRequest {

@@ -210,7 +210,17 @@ async fn add_shared_document_version(
     params(("id" = Uuid, Path, description = "Shared document id"), VersionQuery),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The file", content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 200, description = "The file, with the type it was recognised as", content(
+            (Vec<u8> = "application/pdf"),
+            (Vec<u8> = "image/png"),
+            (Vec<u8> = "image/jpeg"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+            (Vec<u8> = "application/vnd.oasis.opendocument.text"),
+            (Vec<u8> = "application/vnd.oasis.opendocument.spreadsheet"),
+            (Vec<u8> = "application/vnd.oasis.opendocument.presentation"),
+        )),
         (status = 404, description = "Not visible, or no such version (`shared_document_version.not_found`)", body = Problem, content_type = P),
         (status = 409, description = "A link version (`shared_document.link`)", body = Problem, content_type = P),
     )
