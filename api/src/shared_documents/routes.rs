@@ -24,22 +24,39 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(delete_shared_document);
 }
 
-/// The content a body names: its file (checked and stored) or its link; exactly one.
-async fn content(
+/// The body (JSON, or a form with the same fields) and the content it names: its file
+/// (checked and stored) or its link (`url` of the body, taken out); exactly one.
+async fn read_body<T>(
+    req: &HttpRequest,
+    payload: web::Payload,
     state: &AppState,
-    url: Option<String>,
-    file: Option<(String, Vec<u8>)>,
-) -> ApiResult<Content> {
-    match (url, file) {
-        (Some(url), None) => Ok(Content::Link(url)),
+    fields: &[&str],
+    url: impl FnOnce(&mut T) -> Option<String>,
+) -> actix_web::Result<(T, Content)>
+where
+    T: serde::de::DeserializeOwned + validator::Validate + std::fmt::Debug + 'static,
+{
+    let (mut body, file) =
+        read_json_or_form::<T>(req, payload, state.settings.upload_max_bytes, fields).await?;
+    let content = match (url(&mut body), file) {
+        (Some(url), None) => Content::Link(url),
         (None, Some((name, bytes))) => {
-            service::store_file(state.blobs.as_ref(), &name, bytes).await
+            service::store_file(state.blobs.as_ref(), &name, bytes).await?
         }
-        _ => Err(ApiError::unprocessable(
-            "shared_document.file_or_link",
-            "A version is either a file (a form part named `file`) or a link (`url`): exactly one of them.",
-        )),
-    }
+        _ => {
+            return Err(ApiError::unprocessable(
+                "shared_document.file_or_link",
+                "A version is either a file (a form part named `file`) or a link (`url`): exactly one of them.",
+            )
+            .into());
+        }
+    };
+    Ok((body, content))
+}
+
+fn created(d: SharedDocumentDto) -> HttpResponse {
+    let location = format!("/shared-documents/{}", d.id);
+    crate::http::created(HttpResponse::Created().json(d), location)
 }
 
 /// Share a document with the project's or a mobility's participants and hosts.
@@ -77,12 +94,13 @@ async fn create_shared_document(
     user: AuthUser,
     id: web::Path<Uuid>,
 ) -> actix_web::Result<HttpResponse> {
+    // Checked before the body is read: nobody else uploads a file to be refused.
     crate::projects::service::get_model(&state.db, *id).await?;
     user.require(&[entity::enums::Role::Coordinator])?;
-    let (mut body, file) = read_json_or_form::<SharedDocumentRequest>(
+    let (body, content) = read_body::<SharedDocumentRequest>(
         &req,
         payload,
-        state.settings.upload_max_bytes,
+        &state,
         &[
             "title",
             "category",
@@ -91,15 +109,11 @@ async fn create_shared_document(
             "url",
             "note",
         ],
+        |b| b.url.take(),
     )
     .await?;
-    let content = content(&state, body.url.take(), file).await?;
     let d = service::create(&state.db, &user, *id, body, content).await?;
-    let location = format!("/shared-documents/{}", d.id);
-    Ok(crate::http::created(
-        HttpResponse::Created().json(d),
-        location,
-    ))
+    Ok(created(d))
 }
 
 /// The project's shared documents the caller sees.
@@ -183,22 +197,16 @@ async fn add_shared_document_version(
     user: AuthUser,
     id: web::Path<Uuid>,
 ) -> actix_web::Result<HttpResponse> {
+    // Checked before the body is read: nobody else uploads a file to be refused.
     service::visible(&state.db, &user, *id).await?;
     user.require(&[entity::enums::Role::Coordinator])?;
-    let (mut body, file) = read_json_or_form::<SharedVersionRequest>(
-        &req,
-        payload,
-        state.settings.upload_max_bytes,
-        &["url", "note"],
-    )
-    .await?;
-    let content = content(&state, body.url.take(), file).await?;
+    let (body, content) =
+        read_body::<SharedVersionRequest>(&req, payload, &state, &["url", "note"], |b| {
+            b.url.take()
+        })
+        .await?;
     let d = service::add_version(&state.db, &user, *id, body, content).await?;
-    let location = format!("/shared-documents/{}", d.id);
-    Ok(crate::http::created(
-        HttpResponse::Created().json(d),
-        location,
-    ))
+    Ok(created(d))
 }
 
 /// Download a file version (the current one unless `version` names another).

@@ -218,7 +218,8 @@ fn version_model(
     }
 }
 
-/// Share a document with the project or one of its mobilities (coordinators and admins).
+/// Share a document with the project or one of its mobilities. The caller has checked that
+/// the project exists and that the user is a coordinator or admin (before reading the body).
 pub async fn create(
     db: &DatabaseConnection,
     user: &AuthUser,
@@ -226,8 +227,6 @@ pub async fn create(
     r: SharedDocumentRequest,
     content: Content,
 ) -> ApiResult<SharedDocumentDto> {
-    crate::projects::service::get_model(db, project_id).await?;
-    user.require(&[Role::Coordinator])?;
     if let Some(m) = r.mobility_id {
         mobility::Entity::find_by_id(m)
             .one(db)
@@ -375,7 +374,8 @@ pub async fn seen_by(
         .collect())
 }
 
-/// A new version (coordinators and admins); it becomes the current one.
+/// A new version; it becomes the current one. The caller has checked that the user sees the
+/// document and is a coordinator or admin (before reading the body).
 pub async fn add_version(
     db: &DatabaseConnection,
     user: &AuthUser,
@@ -383,8 +383,6 @@ pub async fn add_version(
     r: SharedVersionRequest,
     content: Content,
 ) -> ApiResult<SharedDocumentDto> {
-    visible(db, user, id).await?;
-    user.require(&[Role::Coordinator])?;
     let txn = begin_write(db).await?;
     let d = shared_document::Entity::find_by_id(id)
         .lock_exclusive()

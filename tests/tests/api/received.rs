@@ -203,6 +203,38 @@ async fn a_refused_part_records_nothing() {
     .await;
     assert_eq!(problem_fields(&p), vec!["application"]);
     assert_eq!(count_for(&app, coordinator, &library).await, 0);
+    // Without the scan, and with a `submit` that is neither true nor false.
+    let no_file = Form::new()
+        .text("application", b.to_string())
+        .text("signatures", both().to_string());
+    let path = format!("/api/v1/calls/{}/received-applications", f.call_id);
+    assert_problem(
+        app.req(Method::POST, &path, Some(coordinator))
+            .multipart(no_file)
+            .send()
+            .await
+            .unwrap(),
+        422,
+        "document.file_missing",
+    )
+    .await;
+    let maybe = Form::new()
+        .text("application", b.to_string())
+        .text("signatures", both().to_string())
+        .text("submit", "maybe")
+        .part("file", Part::bytes(scan_pdf("m")).file_name("prijava.pdf"));
+    let p = assert_problem(
+        app.req(Method::POST, &path, Some(coordinator))
+            .multipart(maybe)
+            .send()
+            .await
+            .unwrap(),
+        422,
+        "validation.failed",
+    )
+    .await;
+    assert_eq!(problem_fields(&p), vec!["submit"]);
+    assert_eq!(count_for(&app, coordinator, &library).await, 0);
     // Only coordinators key in what came by e-mail.
     assert_problem(
         received(
